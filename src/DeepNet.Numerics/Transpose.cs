@@ -1,0 +1,8 @@
+namespace DeepNet.Numerics;
+
+/// <summary>Whether a GEMM operand is used as stored or transposed.</summary>
+public enum Transpose
+{
+    No,
+    Yes,
+}

@@ -1,0 +1,101 @@
+using System.Buffers.Binary;
+using System.Text;
+using DeepNet.Models;
+using DeepNet.Numerics;
+
+namespace DeepNet.Models.Tests;
+
+public class SafeTensorsTests
+{
+    private static Rbm SmallRbm()
+    {
+        var rbm = new Rbm(new Matrix(2, 3, [1, 2, 3, 4, 5, 6]), [0.5f, -0.5f, 0], [1.5f, -2]);
+        return rbm;
+    }
+
+    [Fact]
+    public void AnRbmFileRoundTripsWeightsBiasesAndMetadata()
+    {
+        byte[] file = RbmModelFile.Save(SmallRbm(), new Dictionary<string, string> { ["model_type"] = "rbm", ["name"] = "digits" });
+        (Rbm rbm, IReadOnlyDictionary<string, string> metadata) = RbmModelFile.Load(file);
+
+        Assert.Equal([1f, 2, 3, 4, 5, 6], rbm.Weights.Data);
+        Assert.Equal((2, 3), (rbm.HiddenUnits, rbm.VisibleUnits));
+        Assert.Equal([0.5f, -0.5f, 0], rbm.VisibleBias);
+        Assert.Equal("digits", metadata["name"]);
+    }
+
+    [Fact]
+    public void TheFileFollowsTheSafetensorsLayout()
+    {
+        byte[] file = RbmModelFile.Save(SmallRbm(), new Dictionary<string, string>());
+        ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(file);
+        string header = Encoding.UTF8.GetString(file, 8, (int)headerLength);
+
+        Assert.Equal(0UL, headerLength % 8);
+        Assert.Contains("\"weights\":{\"dtype\":\"F32\",\"shape\":[2,3],\"data_offsets\":[0,24]}", header);
+        Assert.Equal(8 + (int)headerLength + (6 + 3 + 2) * 4, file.Length);
+        Assert.Equal(1f, BinaryPrimitives.ReadSingleLittleEndian(file.AsSpan(8 + (int)headerLength)));
+    }
+
+    [Fact]
+    public void ATruncatedFileIsRejected()
+    {
+        byte[] file = RbmModelFile.Save(SmallRbm(), new Dictionary<string, string>());
+        var error = Assert.Throws<InvalidDataException>(() => RbmModelFile.Load(file.AsSpan(0, file.Length - 4)));
+        Assert.Contains("data section", error.Message);
+        Assert.Throws<InvalidDataException>(() => RbmModelFile.Load(file.AsSpan(0, 5)));
+    }
+
+    [Fact]
+    public void AHeaderLengthBeyondTheFileIsRejected()
+    {
+        byte[] file = RbmModelFile.Save(SmallRbm(), new Dictionary<string, string>());
+        BinaryPrimitives.WriteUInt64LittleEndian(file, ulong.MaxValue);
+        var error = Assert.Throws<InvalidDataException>(() => RbmModelFile.Load(file));
+        Assert.Contains("Header length", error.Message);
+    }
+
+    [Theory]
+    [InlineData("{\"weights\":{\"dtype\":\"F64\",\"shape\":[1],\"data_offsets\":[0,4]}}", "only F32")]
+    [InlineData("{\"weights\":{\"dtype\":\"F32\",\"shape\":[2],\"data_offsets\":[0,4]}}", "needs 8 bytes")]
+    [InlineData("{\"weights\":{\"dtype\":\"F32\",\"shape\":[1],\"data_offsets\":[0,400]}}", "outside")]
+    [InlineData("[1,2]", "JSON object")]
+    [InlineData("{not json", "not valid JSON")]
+    [InlineData("{\"__metadata__\":{\"a\":1}}", "must be a string")]
+    public void AnInconsistentHeaderIsRejectedWithTheReason(string header, string reason)
+    {
+        byte[] json = Encoding.UTF8.GetBytes(header);
+        var file = new byte[8 + json.Length + 4];
+        BinaryPrimitives.WriteUInt64LittleEndian(file, (ulong)json.Length);
+        json.CopyTo(file, 8);
+
+        var error = Assert.Throws<InvalidDataException>(() => SafeTensors.Read(file));
+        Assert.Contains(reason, error.Message);
+    }
+
+    [Fact]
+    public void AnRbmFileWithNaNOrMismatchedShapesIsRejected()
+    {
+        Rbm rbm = SmallRbm();
+        rbm.Weights[0, 1] = float.NaN;
+        var nan = Assert.Throws<InvalidDataException>(() => RbmModelFile.Load(RbmModelFile.Save(rbm, new Dictionary<string, string>())));
+        Assert.Contains("NaN", nan.Message);
+
+        byte[] mismatched = SafeTensors.Write(
+            [new Tensor("weights", [2, 3], new float[6]), new Tensor("visible_bias", [4], new float[4]), new Tensor("hidden_bias", [2], new float[2])],
+            new Dictionary<string, string>());
+        var shapes = Assert.Throws<InvalidDataException>(() => RbmModelFile.Load(mismatched));
+        Assert.Contains("Inconsistent", shapes.Message);
+
+        byte[] missing = SafeTensors.Write([new Tensor("weights", [2, 3], new float[6])], new Dictionary<string, string>());
+        Assert.Contains("visible_bias", Assert.Throws<InvalidDataException>(() => RbmModelFile.Load(missing)).Message);
+    }
+
+    [Fact]
+    public void ACorruptCheckpointIsRejected()
+    {
+        byte[] model = RbmModelFile.Save(SmallRbm(), new Dictionary<string, string>());
+        Assert.Throws<InvalidDataException>(() => RbmTrainingState.FromBytes(model));
+    }
+}
