@@ -1,0 +1,3 @@
+using DeepNet.Cli;
+
+return CliApp.Run(args, Console.Out, Console.Error);

@@ -1,0 +1,80 @@
+namespace DeepNet.Data;
+
+/// <summary>Checks a <see cref="DataSpec"/>; errors are keyed by field ("data.classes") like ASP.NET Core validation problems.</summary>
+public static class DataSpecValidator
+{
+    public const string MnistDataset = "mnist";
+    public const string TrainSplit = "train";
+    public const string TestSplit = "test";
+    public const int MaxLimit = 60_000;
+
+    /// <summary>Returns the errors per field, keyed "{prefix}.{field}" with camelCase field names; empty when the spec is valid.</summary>
+    public static IReadOnlyDictionary<string, string[]> Validate(DataSpec spec, string prefix = "data")
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(prefix);
+
+        var errors = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        void Add(string field, string message)
+        {
+            string key = prefix.Length == 0 ? field : $"{prefix}.{field}";
+            if (!errors.TryGetValue(key, out List<string>? list))
+            {
+                errors[key] = list = [];
+            }
+
+            list.Add(message);
+        }
+
+        if (spec.Dataset != MnistDataset)
+        {
+            Add("dataset", spec.Dataset is null
+                ? $"is required; the only supported dataset is \"{MnistDataset}\""
+                : $"unknown dataset \"{spec.Dataset}\"; the only supported dataset is \"{MnistDataset}\"");
+        }
+
+        if (spec.Split is not (TrainSplit or TestSplit))
+        {
+            Add("split", spec.Split is null
+                ? $"is required; must be \"{TrainSplit}\" or \"{TestSplit}\""
+                : $"unknown split \"{spec.Split}\"; must be \"{TrainSplit}\" or \"{TestSplit}\"");
+        }
+
+        if (spec.Classes is { } classes)
+        {
+            if (classes.Length == 0)
+            {
+                Add("classes", "must list at least one digit 0..9 (omit it to use all ten)");
+            }
+
+            int[] outOfRange = classes.Where(c => c is < 0 or > 9).Distinct().ToArray();
+            if (outOfRange.Length > 0)
+            {
+                Add("classes", $"must be digits between 0 and 9; got {string.Join(", ", outOfRange)}");
+            }
+
+            int[] duplicates = classes.GroupBy(c => c).Where(g => g.Count() > 1).Select(g => g.Key).ToArray();
+            if (duplicates.Length > 0)
+            {
+                Add("classes", $"must be distinct; repeated: {string.Join(", ", duplicates)}");
+            }
+        }
+
+        if (spec.Limit is int limit && limit is < 1 or > MaxLimit)
+        {
+            Add("limit", $"must be between 1 and {MaxLimit}; got {limit}");
+        }
+
+        if (spec.ImageSize is not (28 or 16))
+        {
+            Add("imageSize", $"must be 28 (MNIST as stored) or 16 (downscaled); got {spec.ImageSize}");
+        }
+
+        if (spec.BinarizeThreshold is float threshold && !(threshold is >= 0f and <= 1f))
+        {
+            Add("binarizeThreshold", $"must be between 0 and 1 (or omitted for grey levels); got {threshold}");
+        }
+
+        return errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal);
+    }
+}
