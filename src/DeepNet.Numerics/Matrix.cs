@@ -5,7 +5,7 @@ public sealed class Matrix
 {
     /// <summary>Allocates a zero-filled <paramref name="rows"/>×<paramref name="cols"/> matrix.</summary>
     public Matrix(int rows, int cols)
-        : this(rows, cols, new float[checked(rows * cols)])
+        : this(rows, cols, new float[ElementCount(rows, cols)])
     {
     }
 
@@ -45,4 +45,11 @@ public sealed class Matrix
     public Span<float> RowRange(int start, int count) => Data.AsSpan(start * Cols, count * Cols);
 
     public Matrix Clone() => new(Rows, Cols, (float[])Data.Clone());
+
+    private static int ElementCount(int rows, int cols)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(rows);
+        ArgumentOutOfRangeException.ThrowIfNegative(cols);
+        return checked(rows * cols);
+    }
 }
