@@ -22,10 +22,13 @@ public sealed class ContrastiveDivergence
     private readonly bool _sampleReconstruction;
     private readonly int _maxBatch;
     private readonly float[] _hiddenProbabilities;
-    private readonly float[] _firstHidden;
     private readonly float[] _chainHidden;
     private readonly float[] _visibleProbabilities;
-    private readonly float[] _chainVisible;
+
+    // Positive and negative statistics stacked along the batch axis — [h1; −Q(h|x_k)] and [x1; x_k] —
+    // so the weight update is one GEMM with inner dimension 2·count instead of two.
+    private readonly float[] _stackedHidden;
+    private readonly float[] _stackedVisible;
     private readonly float[] _visibleDelta;
     private readonly float[] _hiddenDelta;
 
@@ -42,10 +45,10 @@ public sealed class ContrastiveDivergence
         int hidden = maxBatch * rbm.HiddenUnits;
         int visible = maxBatch * rbm.VisibleUnits;
         _hiddenProbabilities = new float[hidden];
-        _firstHidden = new float[hidden];
         _chainHidden = new float[hidden];
         _visibleProbabilities = new float[visible];
-        _chainVisible = new float[visible];
+        _stackedHidden = new float[2 * hidden];
+        _stackedVisible = new float[2 * visible];
         _visibleDelta = new float[rbm.VisibleUnits];
         _hiddenDelta = new float[rbm.HiddenUnits];
     }
@@ -64,12 +67,17 @@ public sealed class ContrastiveDivergence
 
         int v = _rbm.VisibleUnits;
         int h = _rbm.HiddenUnits;
-        x1 = x1[..(count * v)];
+        Span<float> stackedHidden = _stackedHidden.AsSpan(0, 2 * count * h);
+        Span<float> stackedVisible = _stackedVisible.AsSpan(0, 2 * count * v);
+        Span<float> h1 = stackedHidden[..(count * h)];
+        Span<float> negativeHidden = stackedHidden[(count * h)..];
+        Span<float> positiveVisible = stackedVisible[..(count * v)];
+        Span<float> x = stackedVisible[(count * v)..];
         Span<float> q = _hiddenProbabilities.AsSpan(0, count * h);
-        Span<float> h1 = _firstHidden.AsSpan(0, count * h);
         Span<float> hChain = _chainHidden.AsSpan(0, count * h);
         Span<float> p = _visibleProbabilities.AsSpan(0, count * v);
-        Span<float> x = _chainVisible.AsSpan(0, count * v);
+        x1[..(count * v)].CopyTo(positiveVisible);
+        x1 = positiveVisible;
 
         _rbm.HiddenProbabilities(x1, count, q);
         rng.SampleBernoulli(q, h1);
@@ -102,10 +110,9 @@ public sealed class ContrastiveDivergence
         }
 
         float rate = _learningRate / count;
-        float[] w = _rbm.Weights.Data;
-        // W += rate·h1ᵀx1 − rate·Q(h|x_k)ᵀx_k: two GEMMs accumulating straight into W.
-        Gemm.Multiply(Transpose.Yes, Transpose.No, h, v, count, rate, h1, h, x1, v, 1f, w, v);
-        Gemm.Multiply(Transpose.Yes, Transpose.No, h, v, count, -rate, q, h, x, v, 1f, w, v);
+        TensorPrimitives.Negate(q, negativeHidden);
+        // W += rate·(h1ᵀx1 − Q(h|x_k)ᵀx_k) = rate·[h1; −Q]ᵀ[x1; x_k], accumulated straight into W.
+        Gemm.Multiply(Transpose.Yes, Transpose.No, h, v, 2 * count, rate, stackedHidden, h, stackedVisible, v, 1f, _rbm.Weights.Data, v);
 
         AccumulateRowDifferences(x1, x, v, _visibleDelta);
         TensorPrimitives.MultiplyAdd(_visibleDelta, rate, _rbm.VisibleBias, _rbm.VisibleBias);
