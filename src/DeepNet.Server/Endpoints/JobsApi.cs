@@ -1,0 +1,165 @@
+using DeepNet.Data;
+using DeepNet.Models;
+using DeepNet.Server.Contracts;
+using DeepNet.Server.Jobs;
+using DeepNet.Server.Persistence;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace DeepNet.Server.Endpoints;
+
+public static class JobsApi
+{
+    public static IEndpointRouteBuilder MapJobsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/jobs").WithTags("Jobs");
+
+        api.MapPost("/", CreateJob)
+            .WithName("CreateJob")
+            .WithSummary("Queue a training job")
+            .WithDescription("Queues an RBM training job. Every field is optional. Returns 202 with the job and its Location.")
+            .Accepts<CreateJobRequest>("application/json")
+            .Produces<JobDto>(StatusCodes.Status202Accepted)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+
+        api.MapGet("/", ListJobs)
+            .WithName("ListJobs")
+            .WithSummary("List all jobs, newest first");
+
+        api.MapGet("/{id:guid}", GetJob)
+            .WithName("GetJob")
+            .WithSummary("Get one job with its progress and metric history")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        api.MapPost("/{id:guid}/cancel", CancelJob)
+            .WithName("CancelJob")
+            .WithSummary("Cancel a queued or running job")
+            .WithDescription("A queued job is canceled at once; a running job stops within one minibatch.")
+            .Produces<JobDto>(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+
+        api.MapGet("/{id:guid}/images/{kind}", GetImage)
+            .WithName("GetJobImage")
+            .WithSummary("Latest rendered image of a job")
+            .WithDescription("kind is 'filters' (one tile per hidden unit) or 'reconstructions' (held-out digits above their reconstructions).")
+            .Produces(StatusCodes.Status200OK, contentType: "image/png")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        return app;
+    }
+
+    /// <summary>Queues an RBM training job.</summary>
+    /// <param name="request">Job name, RBM hyperparameters and data spec; all optional.</param>
+    public static async Task<Results<Accepted<JobDto>, ValidationProblem>> CreateJob(
+        CreateJobRequest? request,
+        JobStore store,
+        JobQueue queue,
+        CancellationToken cancellationToken)
+    {
+        var options = request?.Rbm ?? new RbmOptions();
+        var data = request?.Data ?? new DataSpec();
+        var errors = JobRequestValidator.Validate(request?.Name, options, data);
+        if (errors.Count > 0)
+        {
+            return TypedResults.ValidationProblem(errors, detail: "The job request has invalid fields.");
+        }
+
+        var job = await store.CreateAsync(JobRequestValidator.NameOrDefault(request?.Name), options, data, cancellationToken);
+        queue.Notify(job.Id);
+        var dto = JobMapper.ToDto(job, []);
+        return TypedResults.Accepted($"/api/jobs/{job.Id}", dto);
+    }
+
+    /// <summary>All jobs, newest first.</summary>
+    public static async Task<Ok<IReadOnlyList<JobDto>>> ListJobs(JobStore store, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await store.ListAsync(cancellationToken));
+
+    /// <summary>One job with its progress and per-epoch history.</summary>
+    /// <param name="id">Job id.</param>
+    public static async Task<Results<Ok<JobDto>, ProblemHttpResult>> GetJob(Guid id, JobStore store, CancellationToken cancellationToken) =>
+        await store.GetAsync(id, cancellationToken) is { } job ? TypedResults.Ok(job) : JobNotFound(id);
+
+    /// <summary>Cancels a queued job at once or asks a running job to stop after its current minibatch.</summary>
+    /// <param name="id">Job id.</param>
+    public static async Task<Results<Accepted<JobDto>, ProblemHttpResult>> CancelJob(
+        Guid id,
+        JobStore store,
+        RunningJobRegistry running,
+        JobLiveFeed feed,
+        CancellationToken cancellationToken)
+    {
+        var status = await store.GetStatusAsync(id, cancellationToken);
+        if (status is null)
+        {
+            return JobNotFound(id);
+        }
+
+        if (status == JobStatus.Queued && await store.TryTransitionAsync(id, JobStatus.Queued, JobStatus.Canceled, cancellationToken: cancellationToken))
+        {
+            var canceled = await store.GetAsync(id, cancellationToken);
+            feed.PublishStatus(canceled!);
+            return TypedResults.Accepted($"/api/jobs/{id}", canceled!);
+        }
+
+        // Either it was running, or the worker picked it up between our read and the conditional update.
+        bool tripped = running.TryCancel(id);
+        var job = await store.GetAsync(id, cancellationToken);
+        if (job is null)
+        {
+            return JobNotFound(id);
+        }
+
+        if (JobStateMachine.IsFinished(job.Status) && !(tripped && job.Status == JobStatus.Canceled))
+        {
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status409Conflict,
+                title: "Job already finished",
+                detail: $"Job {id} already finished with status {job.Status}.");
+        }
+
+        return TypedResults.Accepted($"/api/jobs/{id}", job);
+    }
+
+    /// <summary>The latest PNG of a job: filters or reconstructions.</summary>
+    /// <param name="id">Job id.</param>
+    /// <param name="kind">filters or reconstructions.</param>
+    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetImage(
+        Guid id,
+        string kind,
+        JobStore store,
+        JobLiveFeed feed,
+        CancellationToken cancellationToken)
+    {
+        if (!JobImageKinds.IsKnown(kind))
+        {
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status404NotFound,
+                title: "Unknown image kind",
+                detail: $"Image kind '{kind}' does not exist; valid kinds are {string.Join(", ", JobImageKinds.All)}.");
+        }
+
+        if (feed.GetImage(id, kind) is { } live)
+        {
+            return TypedResults.File(Convert.FromBase64String(live.PngBase64), "image/png");
+        }
+
+        if (await store.GetImageAsync(id, kind, cancellationToken) is { } stored)
+        {
+            return TypedResults.File(stored.Png, "image/png");
+        }
+
+        return await store.GetStatusAsync(id, cancellationToken) is null
+            ? JobNotFound(id)
+            : TypedResults.Problem(
+                statusCode: StatusCodes.Status404NotFound,
+                title: "Image not rendered yet",
+                detail: $"Job {id} has no {kind} image yet; it appears once training starts.");
+    }
+
+    private static ProblemHttpResult JobNotFound(Guid id) => TypedResults.Problem(
+        statusCode: StatusCodes.Status404NotFound,
+        title: "Job not found",
+        detail: $"Job {id} not found.");
+}

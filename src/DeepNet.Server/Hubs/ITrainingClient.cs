@@ -1,0 +1,22 @@
+using DeepNet.Server.Contracts;
+
+namespace DeepNet.Server.Hubs;
+
+/// <summary>Messages the server sends to browsers watching jobs.</summary>
+public interface ITrainingClient
+{
+    /// <summary>First message after WatchJob: the job with its history so far and the latest images.</summary>
+    Task Snapshot(SnapshotMessage snapshot);
+
+    /// <summary>Every status change of a job (to its watchers and to the job list group).</summary>
+    Task StatusChanged(JobDto job);
+
+    /// <summary>Throttled progress, about 10 per second at most.</summary>
+    Task Progress(ProgressMessage progress);
+
+    /// <summary>One completed epoch.</summary>
+    Task EpochCompleted(EpochCompletedMessage epoch);
+
+    /// <summary>A newly rendered image, about 2 per second at most.</summary>
+    Task Image(ImageMessage image);
+}

@@ -1,0 +1,191 @@
+using DeepNet.Server.Contracts;
+using DeepNet.Server.Hubs;
+using Microsoft.AspNetCore.SignalR;
+
+namespace DeepNet.Server.Jobs;
+
+/// <summary>
+/// Pushes job updates to SignalR groups and keeps the latest live state of running jobs (progress, recent
+/// epochs, images) for late joiners and HTTP reads. Sends and joins happen under one lock, so a watcher's
+/// Snapshot is written before any update that was not already in it.
+/// </summary>
+public sealed class JobLiveFeed(IHubContext<TrainingHub, ITrainingClient> hub, ILogger<JobLiveFeed> logger)
+{
+    public const string JobListGroup = "jobs";
+
+    private readonly Lock _sync = new();
+    private const int RecentStatusCapacity = 256;
+
+    private readonly Dictionary<Guid, LiveJob> _jobs = [];
+    private readonly Dictionary<Guid, (long Sequence, JobDto Job)> _recentStatus = [];
+    private long _sequence;
+
+    /// <summary>Read before loading a job for a snapshot; status changes published after it win over that load.</summary>
+    public long Sequence
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return _sequence;
+            }
+        }
+    }
+
+    public static string JobGroup(Guid jobId) => $"job:{jobId:D}";
+
+    public void PublishStatus(JobDto job)
+    {
+        lock (_sync)
+        {
+            if (job.Status == Persistence.JobStatus.Running)
+            {
+                _jobs.TryAdd(job.Id, new LiveJob());
+            }
+            else
+            {
+                // Finished or re-queued jobs are read from the database, which has their final images and history.
+                _jobs.Remove(job.Id);
+            }
+
+            _recentStatus[job.Id] = (++_sequence, job);
+            if (_recentStatus.Count > RecentStatusCapacity)
+            {
+                _recentStatus.Remove(_recentStatus.MinBy(e => e.Value.Sequence).Key);
+            }
+
+            Observe(hub.Clients.Group(JobGroup(job.Id)).StatusChanged(job));
+            Observe(hub.Clients.Group(JobListGroup).StatusChanged(job));
+        }
+    }
+
+    public void PublishProgress(Guid jobId, ProgressDto progress)
+    {
+        lock (_sync)
+        {
+            Live(jobId).Progress = progress;
+            Observe(hub.Clients.Group(JobGroup(jobId)).Progress(JobMapper.ToMessage(jobId, progress)));
+        }
+    }
+
+    public void PublishEpoch(Guid jobId, EpochMetricDto metric)
+    {
+        lock (_sync)
+        {
+            Live(jobId).Epochs[metric.Epoch] = metric;
+            Observe(hub.Clients.Group(JobGroup(jobId)).EpochCompleted(
+                new EpochCompletedMessage(jobId, metric.Epoch, metric.ReconstructionError, metric.SamplesPerSecond, metric.Seconds)));
+        }
+    }
+
+    public void PublishImage(ImageMessage image)
+    {
+        lock (_sync)
+        {
+            Live(image.JobId).Images[image.Kind] = image;
+            Observe(hub.Clients.Group(JobGroup(image.JobId)).Image(image));
+        }
+    }
+
+    public ProgressDto? GetProgress(Guid jobId)
+    {
+        lock (_sync)
+        {
+            return _jobs.TryGetValue(jobId, out var live) ? live.Progress : null;
+        }
+    }
+
+    public ImageMessage? GetImage(Guid jobId, string kind)
+    {
+        lock (_sync)
+        {
+            return _jobs.TryGetValue(jobId, out var live) && live.Images.TryGetValue(kind, out var image) ? image : null;
+        }
+    }
+
+    /// <summary>
+    /// Adds the connection to the job's group and sends it the snapshot: <paramref name="job"/> and
+    /// <paramref name="storedImages"/> as read from the database after <paramref name="readSequence"/>,
+    /// completed with live state newer than that read.
+    /// </summary>
+    public async Task WatchAsync(IGroupManager groups, string connectionId, ITrainingClient caller, long readSequence, JobDto job, IReadOnlyList<ImageMessage> storedImages)
+    {
+        Task join;
+        Task send;
+        lock (_sync)
+        {
+            join = groups.AddToGroupAsync(connectionId, JobGroup(job.Id));
+            if (_recentStatus.TryGetValue(job.Id, out var recent) && recent.Sequence > readSequence)
+            {
+                job = recent.Job with { History = Merge(job.History, recent.Job.History) };
+            }
+
+            var images = storedImages.ToDictionary(i => i.Kind, StringComparer.Ordinal);
+            if (_jobs.TryGetValue(job.Id, out var live))
+            {
+                job = job with
+                {
+                    Progress = live.Progress ?? job.Progress,
+                    History = Merge(job.History, [.. live.Epochs.Values]),
+                };
+                foreach (var (kind, image) in live.Images)
+                {
+                    if (!images.TryGetValue(kind, out var stored) || stored.Version <= image.Version)
+                    {
+                        images[kind] = image;
+                    }
+                }
+            }
+
+            send = caller.Snapshot(new SnapshotMessage(job, images.Values.OrderBy(i => i.Kind, StringComparer.Ordinal).ToList()));
+        }
+
+        await join;
+        await send;
+    }
+
+    private static List<EpochMetricDto> Merge(IReadOnlyList<EpochMetricDto> a, IReadOnlyList<EpochMetricDto> b)
+    {
+        var history = a.ToDictionary(m => m.Epoch);
+        foreach (var metric in b)
+        {
+            history[metric.Epoch] = metric;
+        }
+
+        return history.Values.OrderBy(m => m.Epoch).ToList();
+    }
+
+    private LiveJob Live(Guid jobId)
+    {
+        if (!_jobs.TryGetValue(jobId, out var live))
+        {
+            live = new LiveJob();
+            _jobs[jobId] = live;
+        }
+
+        return live;
+    }
+
+    private void Observe(Task send)
+    {
+        if (send.IsCompletedSuccessfully)
+        {
+            return;
+        }
+
+        send.ContinueWith(
+            t => logger.LogWarning(t.Exception, "Sending a training update failed."),
+            CancellationToken.None,
+            TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+    }
+
+    private sealed class LiveJob
+    {
+        public ProgressDto? Progress { get; set; }
+
+        public SortedDictionary<int, EpochMetricDto> Epochs { get; } = [];
+
+        public Dictionary<string, ImageMessage> Images { get; } = new(StringComparer.Ordinal);
+    }
+}

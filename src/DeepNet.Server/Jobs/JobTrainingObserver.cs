@@ -1,0 +1,120 @@
+using System.Diagnostics;
+using DeepNet.Data;
+using DeepNet.Models;
+using DeepNet.Server.Contracts;
+
+namespace DeepNet.Server.Jobs;
+
+/// <summary>
+/// Adapts trainer callbacks (on the training thread) to the live feed and the store: progress at most every
+/// 100 ms (and always the last batch of an epoch), images at most every 500 ms, and per epoch one transaction
+/// with the metric, the checkpoint and any images rendered since the last one.
+/// </summary>
+public sealed class JobTrainingObserver : IRbmTrainingObserver
+{
+    private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan ImageInterval = TimeSpan.FromMilliseconds(500);
+
+    private readonly Guid _jobId;
+    private readonly JobStore _store;
+    private readonly JobLiveFeed _feed;
+    private readonly Dataset _heldOut;
+    private readonly float[] _reconstruction;
+    private readonly int _imageWidth;
+    private readonly int _imageHeight;
+    private readonly double _samplesPerBatch;
+    private readonly Dictionary<string, int> _versions;
+    private readonly Dictionary<string, (ImageMessage Message, byte[] Png)> _unsaved = new(StringComparer.Ordinal);
+    private long _lastProgress;
+    private long _lastImages;
+    private bool _rendered;
+    private ProgressDto? _progress;
+
+    /// <param name="trainingSamples">Rows of the training data, for the ETA.</param>
+    /// <param name="heldOut">The fixed digits whose reconstructions are shown (width·height features per row).</param>
+    /// <param name="imageVersions">Last stored version per image kind, so versions keep growing after a resume.</param>
+    public JobTrainingObserver(Guid jobId, JobStore store, JobLiveFeed feed, int trainingSamples, int batchSize, Dataset heldOut, IReadOnlyDictionary<string, int> imageVersions)
+    {
+        _jobId = jobId;
+        _store = store;
+        _feed = feed;
+        _heldOut = heldOut;
+        _imageWidth = heldOut.Width;
+        _imageHeight = heldOut.Height;
+        _reconstruction = new float[heldOut.Count * heldOut.Width * heldOut.Height];
+        _samplesPerBatch = Math.Max(1, Math.Min(batchSize, trainingSamples));
+        _versions = JobImageKinds.All.ToDictionary(k => k, k => imageVersions.GetValueOrDefault(k), StringComparer.Ordinal);
+    }
+
+    public void OnBatchCompleted(TrainingProgress progress, Rbm model)
+    {
+        long now = Stopwatch.GetTimestamp();
+        bool lastOfEpoch = progress.Batch == progress.BatchesPerEpoch;
+        if (lastOfEpoch || _lastProgress == 0 || Stopwatch.GetElapsedTime(_lastProgress, now) >= ProgressInterval)
+        {
+            _lastProgress = now;
+            _progress = JobMapper.Progress(
+                progress.Epoch,
+                progress.Epochs,
+                progress.Batch,
+                progress.BatchesPerEpoch,
+                progress.ReconstructionError,
+                progress.SamplesPerSecond,
+                _samplesPerBatch);
+            _feed.PublishProgress(_jobId, _progress);
+        }
+
+        if (!_rendered || Stopwatch.GetElapsedTime(_lastImages, now) >= ImageInterval)
+        {
+            RenderImages(model);
+        }
+    }
+
+    public void OnEpochCompleted(EpochMetrics metrics, Rbm model, RbmTrainingState checkpoint)
+    {
+        bool last = _progress is { } p && metrics.Epoch >= p.Epochs;
+        if (last || _unsaved.Count == 0 && Stopwatch.GetElapsedTime(_lastImages) >= ImageInterval)
+        {
+            RenderImages(model);
+        }
+
+        var metric = new EpochMetricDto(metrics.Epoch, metrics.ReconstructionError, metrics.SamplesPerSecond, metrics.Seconds);
+        var record = new EpochRecord(
+            _jobId,
+            metric,
+            checkpoint.CompletedEpochs,
+            checkpoint.ToBytes(),
+            _progress,
+            _unsaved.Values.Select(u => u.Message).ToList(),
+            _unsaved.ToDictionary(u => u.Key, u => u.Value.Png, StringComparer.Ordinal));
+
+        // Blocking here keeps the checkpoint consistent with the epoch the trainer just finished; it is one short
+        // transaction per epoch on the job's own thread.
+        _store.SaveEpochAsync(record).GetAwaiter().GetResult();
+        _unsaved.Clear();
+        _feed.PublishEpoch(_jobId, metric);
+    }
+
+    private void RenderImages(Rbm model)
+    {
+        _lastImages = Stopwatch.GetTimestamp();
+        _rendered = true;
+        byte[] filters = TileImage.RenderFilters(model.Weights.AsSpan(), model.HiddenUnits, _imageWidth, _imageHeight);
+        Publish(JobImageKinds.Filters, filters);
+
+        if (_heldOut.Count > 0)
+        {
+            model.Reconstruct(_heldOut.Features.AsSpan(), _heldOut.Count, _reconstruction);
+            byte[] reconstructions = TileImage.RenderRows(_heldOut.Features.AsSpan(), _reconstruction, _heldOut.Count, _imageWidth, _imageHeight);
+            Publish(JobImageKinds.Reconstructions, reconstructions);
+        }
+    }
+
+    private void Publish(string kind, byte[] png)
+    {
+        int version = ++_versions[kind];
+        var message = new ImageMessage(_jobId, kind, Convert.ToBase64String(png), version);
+        _unsaved[kind] = (message, png);
+        _feed.PublishImage(message);
+    }
+}

@@ -1,0 +1,89 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace DeepNet.Server.Persistence;
+
+/// <summary>
+/// The service's store. The model is provider-neutral (no SQLite-only column types, enums as strings,
+/// UTC DateTime) so PostgreSQL can take over later with its own migrations.
+/// </summary>
+public sealed class DeepNetDbContext(DbContextOptions<DeepNetDbContext> options) : DbContext(options)
+{
+    public const int NameMaxLength = 200;
+
+    public DbSet<Job> Jobs => Set<Job>();
+
+    public DbSet<JobEpochMetric> JobEpochMetrics => Set<JobEpochMetric>();
+
+    public DbSet<JobCheckpoint> JobCheckpoints => Set<JobCheckpoint>();
+
+    public DbSet<JobImage> JobImages => Set<JobImage>();
+
+    public DbSet<TrainedModel> TrainedModels => Set<TrainedModel>();
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // Values are written as UTC; SQLite hands them back unspecified, so mark them UTC on the way out.
+        configurationBuilder.Properties<DateTime>().HaveConversion<UtcDateTimeConverter>();
+        configurationBuilder.Properties<DateTime?>().HaveConversion<UtcDateTimeConverter>();
+    }
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<Job>(job =>
+        {
+            job.ToTable("Jobs");
+            job.HasKey(j => j.Id);
+            job.Property(j => j.Name).HasMaxLength(NameMaxLength).IsRequired();
+            job.Property(j => j.Kind).HasMaxLength(32).IsRequired();
+            job.Property(j => j.Status).HasConversion<string>().HasMaxLength(16).IsRequired();
+            job.Property(j => j.Error).HasMaxLength(4000);
+            job.Property(j => j.OptionsJson).IsRequired();
+            job.Property(j => j.DataSpecJson).IsRequired();
+            job.HasIndex(j => new { j.Status, j.CreatedAt });
+            job.HasIndex(j => j.CreatedAt);
+        });
+
+        modelBuilder.Entity<JobEpochMetric>(metric =>
+        {
+            metric.ToTable("JobEpochMetrics");
+            metric.HasKey(m => new { m.JobId, m.Epoch });
+            metric.HasOne<Job>().WithMany().HasForeignKey(m => m.JobId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<JobCheckpoint>(checkpoint =>
+        {
+            checkpoint.ToTable("JobCheckpoints");
+            checkpoint.HasKey(c => c.JobId);
+            checkpoint.Property(c => c.State).IsRequired();
+            checkpoint.HasOne<Job>().WithOne().HasForeignKey<JobCheckpoint>(c => c.JobId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<JobImage>(image =>
+        {
+            image.ToTable("JobImages");
+            image.HasKey(i => new { i.JobId, i.Kind });
+            image.Property(i => i.Kind).HasMaxLength(32);
+            image.Property(i => i.Png).IsRequired();
+            image.HasOne<Job>().WithMany().HasForeignKey(i => i.JobId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<TrainedModel>(model =>
+        {
+            model.ToTable("TrainedModels");
+            model.HasKey(m => m.Id);
+            model.Property(m => m.Name).HasMaxLength(NameMaxLength).IsRequired();
+            model.Property(m => m.Kind).HasMaxLength(32).IsRequired();
+            model.Property(m => m.OptionsJson).IsRequired();
+            model.Property(m => m.DataSpecJson).IsRequired();
+            model.Property(m => m.MetricsJson).IsRequired();
+            model.Property(m => m.File).IsRequired();
+            model.HasIndex(m => m.CreatedAt);
+            model.HasIndex(m => m.JobId);
+        });
+    }
+
+    internal sealed class UtcDateTimeConverter() : ValueConverter<DateTime, DateTime>(
+        v => v.Kind == DateTimeKind.Utc ? v : v.ToUniversalTime(),
+        v => DateTime.SpecifyKind(v, DateTimeKind.Utc));
+}

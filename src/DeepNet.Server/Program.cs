@@ -1,0 +1,18 @@
+using DeepNet.Server;
+
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+{
+    Args = args,
+    // The UI is the repository's top-level wwwroot, copied next to the binaries by the build (see the csproj).
+    WebRootPath = Path.Combine(AppContext.BaseDirectory, "wwwroot"),
+});
+builder.AddApplicationServices();
+
+var app = builder.Build();
+app.MigrateDatabase();
+app.MapApplication();
+app.Run();
+
+public partial class Program
+{
+}
