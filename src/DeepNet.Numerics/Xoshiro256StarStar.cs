@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.Intrinsics;
 using System.Runtime.CompilerServices;
 
 namespace DeepNet.Numerics;
@@ -94,10 +95,23 @@ public sealed class Xoshiro256StarStar
     /// <summary>Fills <paramref name="destination"/> with uniforms in [0, 1).</summary>
     public void FillUniform(Span<float> destination)
     {
+        // The state lives in locals for the loop: the JIT keeps them in registers instead of
+        // storing four fields per draw.
+        ulong s0 = _s0, s1 = _s1, s2 = _s2, s3 = _s3;
         for (int i = 0; i < destination.Length; i++)
         {
-            destination[i] = NextFloat();
+            ulong result = BitOperations.RotateLeft(s1 * 5, 7) * 9;
+            ulong t = s1 << 17;
+            s2 ^= s0;
+            s3 ^= s1;
+            s1 ^= s2;
+            s0 ^= s3;
+            s2 ^= t;
+            s3 = BitOperations.RotateLeft(s3, 45);
+            destination[i] = (result >> 40) * (1f / (1 << 24));
         }
+
+        (_s0, _s1, _s2, _s3) = (s0, s1, s2, s3);
     }
 
     /// <summary>
@@ -111,9 +125,34 @@ public sealed class Xoshiro256StarStar
             throw new ArgumentException("Destination is shorter than probabilities.", nameof(destination));
         }
 
-        for (int i = 0; i < probabilities.Length; i++)
+        destination = destination[..probabilities.Length];
+        if (probabilities.Overlaps(destination))
         {
-            destination[i] = NextFloat() < probabilities[i] ? 1f : 0f;
+            for (int i = 0; i < probabilities.Length; i++)
+            {
+                destination[i] = NextFloat() < probabilities[i] ? 1f : 0f;
+            }
+
+            return;
+        }
+
+        // Draw all uniforms first, then compare branch-free: random 0/1 outcomes defeat the branch predictor.
+        FillUniform(destination);
+        int i0 = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            Vector256<float> one = Vector256.Create(1f);
+            for (; i0 <= probabilities.Length - Vector256<float>.Count; i0 += Vector256<float>.Count)
+            {
+                Vector256<float> u = Vector256.Create<float>(destination[i0..]);
+                Vector256<float> p = Vector256.Create<float>(probabilities[i0..]);
+                (Vector256.LessThan(u, p) & one).CopyTo(destination[i0..]);
+            }
+        }
+
+        for (int i = i0; i < probabilities.Length; i++)
+        {
+            destination[i] = destination[i] < probabilities[i] ? 1f : 0f;
         }
     }
 

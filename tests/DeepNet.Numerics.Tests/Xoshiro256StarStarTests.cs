@@ -204,4 +204,19 @@ public class Xoshiro256StarStarTests
         Assert.Equal(6, seen.Count);
         Assert.All(seen.Values, count => Assert.InRange(count, 850, 1_150));
     }
+
+    [Fact]
+    public void SampleBernoulliInPlaceGivesTheSameSamplesAsIntoASeparateBuffer()
+    {
+        var probabilities = new float[37];
+        new Xoshiro256StarStar(5).FillUniform(probabilities);
+        var separate = new float[37];
+        new Xoshiro256StarStar(9).SampleBernoulli(probabilities, separate);
+
+        float[] inPlace = (float[])probabilities.Clone();
+        new Xoshiro256StarStar(9).SampleBernoulli(inPlace, inPlace);
+
+        Assert.Equal(separate, inPlace);
+        Assert.All(separate, s => Assert.True(s is 0f or 1f));
+    }
 }
