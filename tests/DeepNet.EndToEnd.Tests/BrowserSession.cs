@@ -1,0 +1,88 @@
+using Microsoft.Playwright;
+using Xunit.Abstractions;
+
+namespace DeepNet.EndToEnd.Tests;
+
+/// <summary>
+/// One page for one test: records console errors and uncaught exceptions, writes screenshots to the temp
+/// directory (e2e-*.png), and on failure adds a screenshot and the server's recent log to the exception.
+/// </summary>
+public sealed class BrowserSession(EndToEndFixture fixture, ITestOutputHelper output, string name)
+{
+    private readonly List<string> _consoleErrors = [];
+
+    public IReadOnlyList<string> ConsoleErrors
+    {
+        get
+        {
+            lock (_consoleErrors)
+            {
+                return [.. _consoleErrors];
+            }
+        }
+    }
+
+    public static string ScreenshotPath(string name) => Path.Combine(Path.GetTempPath(), $"e2e-{name}.png");
+
+    public async Task RunAsync(Func<IPage, Task> test)
+    {
+        IPage page = await fixture.NewPageAsync();
+        page.Console += (_, message) =>
+        {
+            output.WriteLine($"[console.{message.Type}] {message.Text}");
+            if (message.Type == "error")
+            {
+                lock (_consoleErrors)
+                {
+                    _consoleErrors.Add(message.Text);
+                }
+            }
+        };
+        page.PageError += (_, error) =>
+        {
+            output.WriteLine($"[pageerror] {error}");
+            lock (_consoleErrors)
+            {
+                _consoleErrors.Add($"uncaught: {error}");
+            }
+        };
+
+        try
+        {
+            await test(page);
+        }
+        catch (Exception failure)
+        {
+            string screenshot = ScreenshotPath($"{name}-failure");
+            try
+            {
+                await page.ScreenshotAsync(new PageScreenshotOptions { Path = screenshot, FullPage = true });
+            }
+            catch (PlaywrightException)
+            {
+                screenshot = "(screenshot failed)";
+            }
+
+            output.WriteLine($"Failure screenshot: {screenshot}");
+            output.WriteLine("Server log (most recent lines):");
+            output.WriteLine(fixture.Server.RecentOutput);
+            throw new InvalidOperationException(
+                $"{failure.Message}{Environment.NewLine}Screenshot: {screenshot}{Environment.NewLine}Server log:{Environment.NewLine}{Tail(fixture.Server.RecentOutput, 40)}",
+                failure);
+        }
+        finally
+        {
+            await page.Context.CloseAsync();
+        }
+    }
+
+    public async Task ScreenshotAsync(IPage page, string shot)
+    {
+        string path = ScreenshotPath($"{name}-{shot}");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
+        output.WriteLine($"Screenshot: {path}");
+    }
+
+    private static string Tail(string text, int lines) =>
+        string.Join(Environment.NewLine, text.Split(Environment.NewLine).TakeLast(lines));
+}

@@ -1,0 +1,88 @@
+using Microsoft.Playwright;
+
+namespace DeepNet.EndToEnd.Tests;
+
+/// <summary>
+/// One server process and one headless Debian Chromium shared by every end-to-end test.
+/// Playwright only drives the browser: it never downloads one.
+/// </summary>
+public sealed class EndToEndFixture : IAsyncLifetime
+{
+    private const string DefaultChromium = "/usr/bin/chromium";
+
+    private static readonly string[] ChromiumArgs =
+    [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+    ];
+
+    private ServerProcess? _server;
+    private IPlaywright? _playwright;
+    private IBrowser? _browser;
+
+    public ServerProcess Server => _server ?? throw new InvalidOperationException("The fixture is not initialized.");
+
+    public IBrowser Browser => _browser ?? throw new InvalidOperationException("The fixture is not initialized.");
+
+    public async Task InitializeAsync()
+    {
+        Environment.SetEnvironmentVariable("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1");
+        // Expect() waits 5 s by default: too short for a cold server on 2 busy cores.
+        Assertions.SetDefaultExpectTimeout(30_000);
+        string chromium = Environment.GetEnvironmentVariable("DEEPNET_E2E_CHROMIUM") is { Length: > 0 } path ? path : DefaultChromium;
+        if (!File.Exists(chromium))
+        {
+            throw new InvalidOperationException(
+                $"Chromium was not found at {chromium}. Install Debian's build with `apt-get install -y chromium` (or set DEEPNET_E2E_CHROMIUM).");
+        }
+
+        Task<ServerProcess> server = ServerProcess.StartAsync(TimeSpan.FromSeconds(90));
+        _playwright = await Playwright.CreateAsync();
+        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = chromium,
+            Headless = true,
+            Args = ChromiumArgs,
+            Timeout = 60_000,
+        });
+        _server = await server;
+    }
+
+    /// <summary>A fresh browser context (no shared storage) whose relative URLs resolve against the server.</summary>
+    public async Task<IPage> NewPageAsync()
+    {
+        IBrowserContext context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = Server.BaseAddress.ToString(),
+            ViewportSize = new ViewportSize { Width = 1280, Height = 900 },
+            AcceptDownloads = true,
+        });
+        context.SetDefaultTimeout(30_000);
+        return await context.NewPageAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_browser is not null)
+        {
+            await _browser.CloseAsync();
+        }
+
+        _playwright?.Dispose();
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class EndToEndCollection : ICollectionFixture<EndToEndFixture>
+{
+    public const string Name = "End-to-end";
+}

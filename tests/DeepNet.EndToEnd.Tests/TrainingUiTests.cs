@@ -1,0 +1,209 @@
+using System.Buffers.Binary;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using Xunit.Abstractions;
+using static Microsoft.Playwright.Assertions;
+
+namespace DeepNet.EndToEnd.Tests;
+
+/// <summary>The browser scenario of issue 2, in headless Chromium against a real server process.</summary>
+[Collection(EndToEndCollection.Name)]
+public sealed partial class TrainingUiTests(EndToEndFixture fixture, ITestOutputHelper output)
+{
+    // Training can queue behind another test's job on a 2-core machine; be generous.
+    private const float LiveTimeout = 90_000;
+
+    private const string FilterImageLoaded = """
+        () => {
+          const img = document.querySelector('#filters-img');
+          return !!img && !img.hidden && img.src.startsWith('data:image/png;base64,') && img.complete && img.naturalWidth > 0;
+        }
+        """;
+
+    private const string ReconstructionsImageLoaded = """
+        () => {
+          const img = document.querySelector('#reconstructions-img');
+          return !!img && !img.hidden && img.src.startsWith('data:image/png;base64,') && img.complete && img.naturalWidth > 0;
+        }
+        """;
+
+    private const string LearningCurveHasPoints = """
+        () => {
+          const chart = document.querySelector('#learning-curve');
+          if (!chart) return false;
+          const points = Number(chart.dataset.points) + Number(chart.dataset.batchPoints);
+          return points > 0 && !!chart.querySelector('canvas');
+        }
+        """;
+
+    [Fact]
+    public async Task PageLoadsWithoutConsoleErrorsAndRendersTheJobList()
+    {
+        var session = new BrowserSession(fixture, output, "page-load");
+        await session.RunAsync(async page =>
+        {
+            await page.GotoAsync("/");
+
+            await Expect(page).ToHaveTitleAsync(new Regex("DeepNetService"));
+            await Expect(page.Locator("#connection-status")).ToHaveAttributeAsync("data-state", "connected");
+            await Expect(page.Locator("#jobs-list")).ToHaveAttributeAsync("aria-busy", "false");
+            await Expect(page.Locator("#models-list")).ToHaveAttributeAsync("aria-busy", "false");
+            // Either rows or the friendly empty state, never the error notice.
+            await Expect(page.Locator("#jobs-list > ul.items, #jobs-list > p.empty")).ToHaveCountAsync(1);
+            await Expect(page.Locator("#models-list > ul.items, #models-list > p.empty")).ToHaveCountAsync(1);
+            await Expect(page.Locator("#digit-boxes input[type=checkbox]")).ToHaveCountAsync(10);
+            await Expect(page.Locator("#preset-homework1")).ToBeVisibleAsync();
+            await Expect(page.Locator("#submit-job")).ToBeEnabledAsync();
+
+            await session.ScreenshotAsync(page, "home");
+            Assert.Empty(session.ConsoleErrors);
+        });
+    }
+
+    [Fact]
+    public async Task ServerValidationErrorsAppearNextToTheFieldsTheyName()
+    {
+        var session = new BrowserSession(fixture, output, "validation");
+        await session.RunAsync(async page =>
+        {
+            await page.GotoAsync("/");
+            await Expect(page.Locator("#jobs-list")).ToHaveAttributeAsync("aria-busy", "false");
+
+            await page.FillAsync("input[name='rbm.hiddenUnits']", "0");
+            await page.FillAsync("input[name='rbm.epochs']", "-3");
+            await page.FillAsync("input[name='data.limit']", "70000");
+            await page.ClickAsync("#submit-job");
+
+            await Expect(page.Locator("#err-rbm-hiddenUnits")).Not.ToBeEmptyAsync();
+            await Expect(page.Locator("#err-rbm-epochs")).Not.ToBeEmptyAsync();
+            await Expect(page.Locator("#err-data-limit")).Not.ToBeEmptyAsync();
+            await Expect(page.Locator("input[name='rbm.hiddenUnits']")).ToHaveAttributeAsync("aria-invalid", "true");
+            await Expect(page.Locator("#form-summary")).ToBeVisibleAsync();
+            await Expect(page.Locator("#err-rbm-k")).ToBeEmptyAsync();
+            Assert.DoesNotMatch(JobRoute(), page.Url);
+            await session.ScreenshotAsync(page, "errors");
+
+            // Fixing a field clears its message.
+            await page.FillAsync("input[name='rbm.hiddenUnits']", "49");
+            await Expect(page.Locator("#err-rbm-hiddenUnits")).ToBeEmptyAsync();
+        });
+    }
+
+    [Fact]
+    public async Task HomeworkPresetTrainsLiveAndTheModelBecomesDownloadable()
+    {
+        var session = new BrowserSession(fixture, output, "homework1");
+        await session.RunAsync(async page =>
+        {
+            await page.GotoAsync("/");
+            await Expect(page.Locator("#connection-status")).ToHaveAttributeAsync("data-state", "connected");
+
+            await page.ClickAsync("#preset-homework1");
+            await Expect(page.Locator("input[name='rbm.hiddenUnits']")).ToHaveValueAsync("49");
+            await Expect(page.Locator("select[name='data.imageSize']")).ToHaveValueAsync("16");
+            await Expect(page.Locator("input[name='data.binarizeThreshold']")).ToHaveValueAsync("0.5");
+            for (int digit = 0; digit <= 9; digit++)
+            {
+                var box = page.Locator($"input[name='data.classes'][value='{digit}']");
+                if (digit is >= 1 and <= 5)
+                {
+                    await Expect(box).ToBeCheckedAsync();
+                }
+                else
+                {
+                    await Expect(box).Not.ToBeCheckedAsync();
+                }
+            }
+
+            // Keep the run short on a 2-core machine.
+            await page.FillAsync("input[name='rbm.epochs']", "3");
+            await page.FillAsync("input[name='data.limit']", "2000");
+            await page.ClickAsync("#submit-job");
+
+            await page.WaitForURLAsync(JobRoute());
+            var status = page.Locator("#job-status");
+            await Expect(status).ToHaveAttributeAsync("data-status", new Regex("^(Queued|Running|Succeeded)$"));
+            await Expect(status).ToHaveAttributeAsync("data-status", new Regex("^(Running|Succeeded)$"), new() { Timeout = LiveTimeout });
+
+            await page.WaitForFunctionAsync(FilterImageLoaded, null, new() { Timeout = LiveTimeout });
+            await page.WaitForFunctionAsync(LearningCurveHasPoints, null, new() { Timeout = LiveTimeout });
+            await session.ScreenshotAsync(page, "job-live");
+
+            await Expect(status).ToHaveAttributeAsync("data-status", "Succeeded", new() { Timeout = LiveTimeout });
+            await Expect(page.Locator("#learning-curve")).ToHaveAttributeAsync("data-points", "3");
+            await page.WaitForFunctionAsync(ReconstructionsImageLoaded, null, new() { Timeout = LiveTimeout });
+            await Expect(page.Locator("#job-progress")).ToHaveJSPropertyAsync("value", 1);
+            await Expect(page.Locator("#history-rows tr")).ToHaveCountAsync(3);
+            await Expect(page.Locator("#cancel-job")).ToBeHiddenAsync();
+            var modelLink = page.Locator("#model-link");
+            await Expect(modelLink).ToBeVisibleAsync();
+            await Expect(modelLink).ToHaveAttributeAsync("href", ModelFileRoute());
+            await session.ScreenshotAsync(page, "job-succeeded");
+
+            // The models list on the home page has the new model with a working download link.
+            await page.ClickAsync("#models-link");
+            var download = page.Locator("#models-list [data-testid=model-download]").First;
+            await Expect(download).ToBeVisibleAsync(new() { Timeout = LiveTimeout });
+            await Expect(page.Locator("#models-list [data-testid=model-row]").First).ToContainTextAsync("Homework 1");
+            string href = await download.GetAttributeAsync("href") ?? "";
+            Assert.Matches(ModelFileRoute(), href);
+            await session.ScreenshotAsync(page, "models");
+
+            var file = await page.Context.APIRequest.GetAsync(href);
+            Assert.Equal(200, file.Status);
+            AssertSafetensorsWithWeights(await file.BodyAsync());
+        });
+    }
+
+    [Fact]
+    public async Task CancelButtonStopsARunningJob()
+    {
+        var session = new BrowserSession(fixture, output, "cancel");
+        await session.RunAsync(async page =>
+        {
+            await page.GotoAsync("/");
+            await Expect(page.Locator("#connection-status")).ToHaveAttributeAsync("data-state", "connected");
+
+            // Big enough to still be running when the button is clicked.
+            await page.FillAsync("input[name='name']", "Long run to cancel");
+            await page.FillAsync("input[name='rbm.hiddenUnits']", "200");
+            await page.FillAsync("input[name='rbm.epochs']", "50");
+            await page.FillAsync("input[name='data.limit']", "20000");
+            await page.ClickAsync("#submit-job");
+            await page.WaitForURLAsync(JobRoute());
+
+            var status = page.Locator("#job-status");
+            await Expect(status).ToHaveAttributeAsync("data-status", "Running", new() { Timeout = LiveTimeout });
+            await Expect(page.Locator("#stat-batch")).Not.ToHaveTextAsync("–", new() { Timeout = LiveTimeout });
+            var cancel = page.Locator("#cancel-job");
+            await Expect(cancel).ToBeVisibleAsync();
+            await cancel.ClickAsync();
+
+            await Expect(status).ToHaveAttributeAsync("data-status", "Canceled");
+            await Expect(cancel).ToBeHiddenAsync();
+            await Expect(page.Locator("#model-link")).ToBeHiddenAsync();
+            await Expect(page.Locator("#job-notice")).ToContainTextAsync("canceled");
+            await session.ScreenshotAsync(page, "canceled");
+        });
+    }
+
+    /// <summary>safetensors: 8-byte little-endian header length, then a JSON header naming the tensors.</summary>
+    private static void AssertSafetensorsWithWeights(byte[] body)
+    {
+        Assert.True(body.Length > 8, "the model file is too short to be safetensors");
+        ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(body);
+        Assert.InRange(headerLength, 2UL, (ulong)body.Length - 8);
+        using var header = JsonDocument.Parse(Encoding.UTF8.GetString(body, 8, (int)headerLength));
+        Assert.True(header.RootElement.TryGetProperty("weights", out var weights), "no 'weights' tensor in the header");
+        Assert.Equal(JsonValueKind.Array, weights.GetProperty("shape").ValueKind);
+        Assert.Equal([49, 256], weights.GetProperty("shape").EnumerateArray().Select(d => d.GetInt32()).ToArray());
+    }
+
+    [GeneratedRegex(@"#/jobs/[0-9a-fA-F-]{36}$")]
+    private static partial Regex JobRoute();
+
+    [GeneratedRegex(@"api/models/[0-9a-fA-F-]{36}/file$")]
+    private static partial Regex ModelFileRoute();
+}

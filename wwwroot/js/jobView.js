@@ -1,0 +1,353 @@
+// The job page (#/jobs/{id}): WatchJob → Snapshot first, then StatusChanged, Progress,
+// EpochCompleted and Image messages keep it live. Without a hub connection it polls the HTTP API.
+
+import { api, ApiError } from './api.js';
+import { h } from './dom.js';
+import { formatClasses, formatDate, formatDuration, formatError, formatInteger, formatRate, formatTime, isTerminal, sameId } from './format.js';
+import { LearningCurve } from './learningCurve.js';
+import { live } from './live.js';
+
+const POLL_INTERVAL_MS = 2500;
+const IMAGE_KINDS = ['filters', 'reconstructions'];
+
+export class JobView {
+  #root;
+  #el;
+  #curve;
+  #jobId = null;
+  #job = null;
+  #imageVersions = {};
+  #pollTimer = 0;
+  #liveSnapshot = false; // once the hub's Snapshot arrived, HTTP answers (possibly older) are ignored
+  #onModelReady;
+
+  constructor(root, { onModelReady } = {}) {
+    this.#root = root;
+    this.#onModelReady = onModelReady;
+    const $ = (selector) => root.querySelector(selector);
+    this.#el = {
+      name: $('#job-name'),
+      status: $('#job-status'),
+      id: $('#job-id'),
+      times: $('#job-times'),
+      error: $('#job-error'),
+      notice: $('#job-notice'),
+      progressBlock: $('.progress-block'),
+      progress: $('#job-progress'),
+      epoch: $('#stat-epoch'),
+      batch: $('#stat-batch'),
+      reconError: $('#stat-error'),
+      speed: $('#stat-speed'),
+      eta: $('#stat-eta'),
+      cancel: $('#cancel-job'),
+      modelLink: $('#model-link'),
+      modelsLink: $('#models-link'),
+      settings: $('#job-settings'),
+      historyRows: $('#history-rows'),
+      images: {
+        filters: { img: $('#filters-img'), empty: $('[data-empty-for="filters"]'), version: $('#filters-version') },
+        reconstructions: { img: $('#reconstructions-img'), empty: $('[data-empty-for="reconstructions"]'), version: $('#reconstructions-version') },
+      },
+    };
+    this.#curve = new LearningCurve($('#learning-curve'));
+
+    this.#el.cancel.addEventListener('click', () => this.#cancel());
+    live.on('Snapshot', (snapshot) => this.#onSnapshot(snapshot));
+    live.on('StatusChanged', (job) => { if (this.#isCurrent(job?.id)) this.#setJob(job); });
+    live.on('Progress', (progress) => this.#onProgress(progress));
+    live.on('EpochCompleted', (metrics) => this.#onEpochCompleted(metrics));
+    live.on('Image', (image) => { if (this.#isCurrent(image?.jobId)) this.#applyImage(image); });
+    live.on('WatchError', ({ jobId, error }) => { if (this.#isCurrent(jobId)) this.#showWatchError(error); });
+    live.onState((state) => this.#onConnectionState(state));
+  }
+
+  get jobId() { return this.#jobId; }
+
+  async show(jobId) {
+    if (sameId(jobId, this.#jobId)) return;
+    this.hide();
+    this.#jobId = jobId;
+    this.#resetView(jobId);
+    this.#root.hidden = false;
+
+    if (live.connected) {
+      try {
+        await live.watchJob(jobId); // the Snapshot handler renders the state
+      } catch (error) {
+        this.#showWatchError(error);
+      }
+    } else {
+      await live.watchJob(jobId); // remembered: re-sent when the hub connects
+      await this.#refreshOverHttp();
+      this.#schedulePoll();
+    }
+  }
+
+  hide() {
+    if (this.#jobId) live.unwatchJob(this.#jobId);
+    this.#jobId = null;
+    this.#job = null;
+    clearTimeout(this.#pollTimer);
+    this.#root.hidden = true;
+  }
+
+  #isCurrent(id) {
+    return this.#jobId !== null && sameId(id, this.#jobId);
+  }
+
+  #resetView(jobId) {
+    const el = this.#el;
+    el.name.textContent = 'Loading job…';
+    el.id.textContent = `id ${jobId}`;
+    el.times.textContent = '';
+    this.#setStatus('');
+    el.error.hidden = true;
+    el.notice.hidden = true;
+    el.progress.value = 0;
+    for (const key of ['epoch', 'batch', 'reconError', 'speed', 'eta']) el[key].textContent = '–';
+    el.cancel.hidden = true;
+    el.modelLink.hidden = true;
+    el.modelsLink.hidden = true;
+    el.settings.replaceChildren();
+    el.historyRows.replaceChildren(h('tr', {}, h('td', { colspan: '4', class: 'empty' }, 'No completed epoch yet.')));
+    this.#imageVersions = {};
+    this.#liveSnapshot = false;
+    for (const kind of IMAGE_KINDS) {
+      const image = el.images[kind];
+      image.img.hidden = true;
+      image.img.removeAttribute('src');
+      image.empty.hidden = false;
+      image.version.textContent = '';
+    }
+    this.#curve.reset();
+  }
+
+  // ---------- hub messages ----------
+
+  #onSnapshot(snapshot) {
+    const job = snapshot?.job;
+    if (!job || !this.#isCurrent(job.id)) return;
+    this.#liveSnapshot = true;
+    this.#setJob(job);
+    for (const image of snapshot.images ?? []) this.#applyImage(image);
+  }
+
+  #onProgress(progress) {
+    if (!this.#isCurrent(progress?.jobId)) return;
+    if (this.#job && isTerminal(this.#job.status)) return;
+    this.#renderProgress(progress);
+    this.#curve.addBatch(progress);
+  }
+
+  #onEpochCompleted(metrics) {
+    if (!this.#isCurrent(metrics?.jobId)) return;
+    if (this.#job) {
+      const history = (this.#job.history ?? []).filter((m) => m.epoch !== metrics.epoch);
+      history.push(metrics);
+      history.sort((a, b) => a.epoch - b.epoch);
+      this.#job = { ...this.#job, history };
+      this.#renderHistory(history);
+    }
+    this.#curve.addEpoch(metrics.epoch, metrics.reconstructionError);
+  }
+
+  #showWatchError(error) {
+    const message = String(error?.message ?? error);
+    const notFound = /not found/i.test(message) || error?.status === 404;
+    this.#el.name.textContent = notFound ? 'Job not found' : 'Job';
+    this.#el.error.textContent = notFound
+      ? 'There is no job with this id. It may belong to another data directory.'
+      : `Could not watch this job: ${message.replace(/^.*HubException:\s*/, '')}`;
+    this.#el.error.hidden = false;
+  }
+
+  // ---------- rendering ----------
+
+  #setJob(job) {
+    const previous = this.#job;
+    this.#job = job;
+    const el = this.#el;
+    el.name.textContent = job.name || 'RBM job';
+    document.title = `${job.name || 'Job'} · ${job.status} · DeepNetService`;
+    this.#setStatus(job.status);
+    el.times.textContent = [
+      `created ${formatDate(job.createdAt)}`,
+      job.startedAt ? `started ${formatTime(job.startedAt)}` : null,
+      job.finishedAt ? `finished ${formatTime(job.finishedAt)}` : null,
+      job.resumedFromEpoch ? `resumed after epoch ${job.resumedFromEpoch}` : null,
+    ].filter(Boolean).join(' · ');
+
+    el.error.hidden = job.status !== 'Failed';
+    el.error.textContent = job.status === 'Failed' ? `Training failed: ${job.error || 'unknown error'}` : '';
+    el.notice.hidden = !(job.status === 'Queued' || job.status === 'Canceled');
+    el.notice.textContent = job.status === 'Queued'
+      ? 'Waiting in the queue: jobs run one at a time, in the order they were submitted.'
+      : job.status === 'Canceled' ? 'This job was canceled. The filters and curve show how far it got.' : '';
+
+    el.cancel.hidden = isTerminal(job.status);
+    el.cancel.disabled = false;
+    el.cancel.textContent = 'Cancel job';
+
+    if (job.modelId) {
+      el.modelLink.href = api.modelFileUrl(job.modelId);
+      el.modelLink.hidden = false;
+      el.modelsLink.hidden = false;
+    } else {
+      el.modelLink.hidden = true;
+      el.modelsLink.hidden = true;
+    }
+
+    if (job.progress) this.#renderProgress(job.progress);
+    if (job.status === 'Succeeded') {
+      el.progress.value = 1;
+      el.eta.textContent = 'done';
+    } else if (isTerminal(job.status)) {
+      el.eta.textContent = '–';
+    }
+
+    this.#renderSettings(job);
+    this.#renderHistory(job.history ?? []);
+    this.#curve.setHistory(job.history ?? []);
+
+    if (job.modelId && !previous?.modelId) this.#onModelReady?.(job);
+    if (isTerminal(job.status)) {
+      clearTimeout(this.#pollTimer);
+      if (live.state === 'offline' && job.startedAt) this.#loadImagesOverHttp();
+    }
+  }
+
+  #setStatus(status) {
+    this.#el.status.dataset.status = status;
+    this.#el.status.textContent = status || '…';
+    this.#el.progressBlock.dataset.status = status;
+  }
+
+  #renderProgress(p) {
+    const el = this.#el;
+    el.progress.value = Math.min(1, Math.max(0, p.fraction ?? 0));
+    el.progress.setAttribute('aria-valuetext', `${Math.round((p.fraction ?? 0) * 100)}% — epoch ${p.epoch} of ${p.epochs}`);
+    el.epoch.textContent = p.epochs ? `${p.epoch} / ${p.epochs}` : '–';
+    el.batch.textContent = p.batchesPerEpoch ? `${formatInteger(p.batch)} / ${formatInteger(p.batchesPerEpoch)}` : '–';
+    el.reconError.textContent = formatError(p.reconstructionError);
+    el.speed.textContent = formatRate(p.samplesPerSecond);
+    el.eta.textContent = this.#job && isTerminal(this.#job.status) ? (this.#job.status === 'Succeeded' ? 'done' : '–') : formatDuration(p.etaSeconds);
+  }
+
+  #renderHistory(history) {
+    if (history.length === 0) {
+      this.#el.historyRows.replaceChildren(h('tr', {}, h('td', { colspan: '4', class: 'empty' }, 'No completed epoch yet.')));
+      return;
+    }
+    this.#el.historyRows.replaceChildren(...history.map((m) => h('tr', {},
+      h('td', {}, String(m.epoch)),
+      h('td', { class: 'num' }, formatError(m.reconstructionError)),
+      h('td', { class: 'num' }, formatInteger(m.samplesPerSecond)),
+      h('td', { class: 'num' }, Number.isFinite(m.seconds) ? m.seconds.toFixed(1) : '–'))));
+  }
+
+  #renderSettings(job) {
+    const rbm = job.rbm ?? {};
+    const data = job.data ?? {};
+    const rows = [
+      ['section', 'RBM'],
+      ['Hidden units', rbm.hiddenUnits],
+      ['CD steps k', rbm.k],
+      ['Learning rate ε', rbm.learningRate],
+      ['Batch size', rbm.batchSize],
+      ['Epochs', rbm.epochs],
+      ['Seed', rbm.seed],
+      ['Reconstruction x₂', rbm.sampleReconstruction === false ? 'mean-field' : 'sampled'],
+      ['section', 'Data'],
+      ['Dataset', `${data.dataset ?? 'mnist'} (${data.split ?? 'train'})`],
+      ['Digits', formatClasses(data.classes)],
+      ['Limit', data.limit ?? 'all'],
+      ['Image size', data.imageSize ? `${data.imageSize} × ${data.imageSize}` : '–'],
+      ['Binarize', data.binarizeThreshold === null || data.binarizeThreshold === undefined ? 'no (grayscale)' : `> ${data.binarizeThreshold}`],
+    ];
+    this.#el.settings.replaceChildren(...rows.flatMap(([label, value]) => (label === 'section'
+      ? [h('dt', { class: 'settings__section' }, value)]
+      : [h('dt', {}, label), h('dd', {}, value === undefined || value === null ? '–' : String(value))])));
+  }
+
+  #applyImage(image) {
+    const target = this.#el.images[image?.kind];
+    if (!target || !image.pngBase64) return;
+    const version = Number(image.version ?? 0);
+    if (version < (this.#imageVersions[image.kind] ?? -Infinity)) return; // an older frame arrived late
+    this.#imageVersions[image.kind] = version;
+    target.img.src = `data:image/png;base64,${image.pngBase64}`;
+    target.img.hidden = false;
+    target.empty.hidden = true;
+    target.version.textContent = `Update ${version} · ${formatTime(new Date().toISOString())}`;
+  }
+
+  // ---------- actions ----------
+
+  async #cancel() {
+    const el = this.#el;
+    el.cancel.disabled = true;
+    el.cancel.textContent = 'Canceling…';
+    try {
+      const job = await api.cancelJob(this.#jobId);
+      if (job && this.#isCurrent(job.id)) this.#setJob(job);
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 409) {
+        el.notice.textContent = 'The job had already finished.';
+        el.notice.hidden = false;
+        el.cancel.hidden = true;
+      } else {
+        el.error.textContent = `Cancel failed: ${error.message}`;
+        el.error.hidden = false;
+        el.cancel.disabled = false;
+        el.cancel.textContent = 'Cancel job';
+      }
+    }
+  }
+
+  // ---------- HTTP fallback while the hub is unreachable ----------
+
+  #onConnectionState(state) {
+    if (!this.#jobId) return;
+    if (state === 'connected') {
+      clearTimeout(this.#pollTimer); // the re-sent WatchJob brings a fresh Snapshot
+    } else if (state === 'offline') {
+      this.#schedulePoll();
+    }
+  }
+
+  #schedulePoll() {
+    clearTimeout(this.#pollTimer);
+    if (live.connected || (this.#job && isTerminal(this.#job.status))) return;
+    this.#pollTimer = setTimeout(async () => {
+      await this.#refreshOverHttp();
+      this.#schedulePoll();
+    }, POLL_INTERVAL_MS);
+  }
+
+  async #refreshOverHttp() {
+    const jobId = this.#jobId;
+    try {
+      const job = await api.getJob(jobId);
+      if (!this.#isCurrent(jobId) || (this.#liveSnapshot && live.connected)) return;
+      this.#setJob(job);
+      // While the hub is merely connecting, its Snapshot brings the images; fetch them only when it is really down.
+      if (live.state === 'offline' && job.startedAt && !isTerminal(job.status)) this.#loadImagesOverHttp();
+    } catch (error) {
+      if (this.#isCurrent(jobId) && !this.#liveSnapshot) this.#showWatchError(error);
+    }
+  }
+
+  #loadImagesOverHttp() {
+    for (const kind of IMAGE_KINDS) {
+      const target = this.#el.images[kind];
+      const probe = new Image();
+      probe.onload = () => {
+        if (!this.#isCurrent(this.#jobId) || this.#imageVersions[kind] !== undefined) return;
+        target.img.src = probe.src;
+        target.img.hidden = false;
+        target.empty.hidden = true;
+      };
+      probe.src = `${api.imageUrl(this.#jobId, kind)}?t=${Date.now()}`;
+    }
+  }
+}

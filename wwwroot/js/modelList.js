@@ -1,0 +1,53 @@
+// The models list: GET /api/models, with a download link per model (safetensors file).
+
+import { api } from './api.js';
+import { h } from './dom.js';
+import { formatBytes, formatClasses, formatDate, formatError } from './format.js';
+
+export class ModelList {
+  #container;
+
+  constructor(container) {
+    this.#container = container;
+  }
+
+  async load() {
+    this.#container.setAttribute('aria-busy', 'true');
+    try {
+      this.#render((await api.listModels()) ?? []);
+    } catch (error) {
+      this.#container.replaceChildren(h('p', { class: 'notice notice--error', role: 'alert' }, `Could not load models: ${error.message}`));
+    } finally {
+      this.#container.setAttribute('aria-busy', 'false');
+    }
+  }
+
+  #render(models) {
+    if (models.length === 0) {
+      this.#container.replaceChildren(h('p', { class: 'empty' }, 'No trained models yet. A job that succeeds stores its model here.'));
+      return;
+    }
+    const items = models.map((model) => h('li', { class: 'item', dataset: { testid: 'model-row', modelId: model.id } },
+      h('div', { class: 'item__main' },
+        h('strong', { class: 'item__title' }, model.name || 'RBM'),
+        h('div', { class: 'muted small' },
+          [
+            `${model.visibleUnits ?? '?'} → ${model.hiddenUnits ?? '?'} units`,
+            `${model.imageWidth ?? '?'}×${model.imageHeight ?? '?'} px`,
+            `digits ${formatClasses(model.data?.classes)}`,
+            `error ${formatError(model.reconstructionError)}`,
+          ].join(' · ')),
+        h('div', { class: 'muted small' },
+          formatDate(model.createdAt),
+          model.jobId ? ' · ' : null,
+          model.jobId ? h('a', { href: `#/jobs/${encodeURIComponent(model.jobId)}` }, 'training job') : null)),
+      h('a', {
+        class: 'button button--secondary item__action',
+        href: api.modelFileUrl(model.id),
+        download: '',
+        dataset: { testid: 'model-download' },
+        title: `${model.name || 'model'} as a safetensors file (${formatBytes(model.sizeBytes)})`,
+      }, 'Download', h('span', { class: 'visually-hidden' }, ` ${model.name || 'model'}`), h('span', { class: 'item__size' }, formatBytes(model.sizeBytes)))));
+    this.#container.replaceChildren(h('ul', { class: 'items', 'aria-label': 'Trained models, newest first' }, items));
+  }
+}
