@@ -4,22 +4,30 @@ using DeepNet.Numerics;
 namespace DeepNet.Models;
 
 /// <summary>
-/// A restricted Boltzmann machine with binary visible and hidden units, in the lecture's notation:
+/// A restricted Boltzmann machine with binary hidden units, in the lecture's notation:
 /// W is hidden×visible (row h is the filter of hidden unit h), b the visible and c the hidden offsets.
-/// Q(h=1|x) = sigm(c + W x), P(x=1|h) = sigm(b + Wᵀ h).
+/// Bernoulli visible units: Q(h=1|x) = sigm(c + W x), P(x=1|h) = sigm(b + Wᵀ h).
+/// Gaussian visible units with standard deviation σ: Q(h=1|x) = sigm(c + W x/σ), x|h ~ N(b + σWᵀh, σ²).
 /// </summary>
 public sealed class Rbm
 {
-    public Rbm(int visibleUnits, int hiddenUnits)
-        : this(new Matrix(hiddenUnits, visibleUnits), new float[visibleUnits], new float[hiddenUnits])
+    public Rbm(int visibleUnits, int hiddenUnits, VisibleUnitType visibleType = VisibleUnitType.Bernoulli, float sigma = 1f)
+        : this(new Matrix(hiddenUnits, visibleUnits), new float[visibleUnits], new float[hiddenUnits], visibleType, sigma)
     {
     }
 
     /// <param name="weights">W, hidden×visible.</param>
     /// <param name="visibleBias">b, length visible.</param>
     /// <param name="hiddenBias">c, length hidden.</param>
-    public Rbm(Matrix weights, float[] visibleBias, float[] hiddenBias)
+    /// <param name="visibleType">Bernoulli or Gaussian visible units.</param>
+    /// <param name="sigma">σ of Gaussian visible units (ignored for Bernoulli); must be positive and finite.</param>
+    public Rbm(Matrix weights, float[] visibleBias, float[] hiddenBias, VisibleUnitType visibleType = VisibleUnitType.Bernoulli, float sigma = 1f)
     {
+        if (!float.IsFinite(sigma) || sigma <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(sigma), sigma, "σ must be positive and finite.");
+        }
+
         ArgumentNullException.ThrowIfNull(weights);
         ArgumentNullException.ThrowIfNull(visibleBias);
         ArgumentNullException.ThrowIfNull(hiddenBias);
@@ -37,7 +45,14 @@ public sealed class Rbm
         Weights = weights;
         VisibleBias = visibleBias;
         HiddenBias = hiddenBias;
+        VisibleType = visibleType;
+        Sigma = visibleType == VisibleUnitType.Gaussian ? sigma : 1f;
     }
+
+    public VisibleUnitType VisibleType { get; }
+
+    /// <summary>σ of Gaussian visible units; 1 for Bernoulli units.</summary>
+    public float Sigma { get; }
 
     public int VisibleUnits => Weights.Cols;
 
@@ -57,39 +72,74 @@ public sealed class Rbm
     {
         CheckBatch(visible, VisibleUnits, hidden, HiddenUnits, count);
         Gemm.Multiply(Transpose.No, Transpose.Yes, count, HiddenUnits, VisibleUnits,
-            1f, visible, VisibleUnits, Weights.Data, VisibleUnits, 0f, hidden, HiddenUnits);
-        AddRowsAndSquash(hidden[..(count * HiddenUnits)], HiddenBias);
+            1f / Sigma, visible, VisibleUnits, Weights.Data, VisibleUnits, 0f, hidden, HiddenUnits);
+        AddRows(hidden[..(count * HiddenUnits)], HiddenBias);
+        TensorPrimitives.Sigmoid(hidden[..(count * HiddenUnits)], hidden);
     }
 
-    /// <summary>P(x=1|h) for <paramref name="count"/> rows: hidden is count×H, visible receives count×V.</summary>
+    /// <summary>
+    /// The visible units' mean given h, for <paramref name="count"/> rows (hidden is count×H, visible receives count×V):
+    /// P(x=1|h) for Bernoulli units, E[x|h] = b + σWᵀh for Gaussian units.
+    /// </summary>
     public void VisibleProbabilities(ReadOnlySpan<float> hidden, int count, Span<float> visible)
     {
         CheckBatch(hidden, HiddenUnits, visible, VisibleUnits, count);
         Gemm.Multiply(Transpose.No, Transpose.No, count, VisibleUnits, HiddenUnits,
-            1f, hidden, HiddenUnits, Weights.Data, VisibleUnits, 0f, visible, VisibleUnits);
-        AddRowsAndSquash(visible[..(count * VisibleUnits)], VisibleBias);
+            Sigma, hidden, HiddenUnits, Weights.Data, VisibleUnits, 0f, visible, VisibleUnits);
+        Span<float> rows = visible[..(count * VisibleUnits)];
+        AddRows(rows, VisibleBias);
+        if (VisibleType == VisibleUnitType.Bernoulli)
+        {
+            TensorPrimitives.Sigmoid(rows, rows);
+        }
     }
 
-    /// <summary>Mean-field reconstruction x → Q(h|x) → P(x|h): visible and reconstruction are count×V.</summary>
-    public void Reconstruct(ReadOnlySpan<float> visible, int count, Span<float> reconstruction)
+    /// <summary>
+    /// Samples x|h in place over the means from <see cref="VisibleProbabilities"/> (count×V):
+    /// Bernoulli draws for binary units, mean + σ·N(0, 1) for Gaussian units.
+    /// </summary>
+    public void SampleVisible(Span<float> means, Xoshiro256StarStar rng)
+    {
+        ArgumentNullException.ThrowIfNull(rng);
+        if (VisibleType == VisibleUnitType.Bernoulli)
+        {
+            rng.SampleBernoulli(means, means);
+            return;
+        }
+
+        for (int i = 0; i < means.Length; i++)
+        {
+            means[i] += Sigma * rng.NextGaussian();
+        }
+    }
+
+    /// <summary>
+    /// Reconstruction x → h → E[x|h] for count×V rows. With <see cref="HiddenFeatures.Probabilities"/> h is Q(h=1|x)
+    /// (mean field, no randomness); with <see cref="HiddenFeatures.Binary"/> h is a sample drawn with <paramref name="rng"/>.
+    /// </summary>
+    public void Reconstruct(ReadOnlySpan<float> visible, int count, Span<float> reconstruction,
+        HiddenFeatures features = HiddenFeatures.Probabilities, Xoshiro256StarStar? rng = null)
     {
         var hidden = new float[count * HiddenUnits];
         HiddenProbabilities(visible, count, hidden);
+        if (features == HiddenFeatures.Binary)
+        {
+            (rng ?? throw new ArgumentNullException(nameof(rng), "Binary features need a random generator.")).SampleBernoulli(hidden, hidden);
+        }
+
         VisibleProbabilities(hidden, count, reconstruction);
     }
 
-    public Rbm Clone() => new(Weights.Clone(), (float[])VisibleBias.Clone(), (float[])HiddenBias.Clone());
+    public Rbm Clone() => new(Weights.Clone(), (float[])VisibleBias.Clone(), (float[])HiddenBias.Clone(), VisibleType, Sigma);
 
-    /// <summary>rows[r] ← sigm(rows[r] + bias) for every row of width bias.Length.</summary>
-    internal static void AddRowsAndSquash(Span<float> rows, ReadOnlySpan<float> bias)
+    /// <summary>rows[r] ← rows[r] + bias for every row of width bias.Length.</summary>
+    private static void AddRows(Span<float> rows, ReadOnlySpan<float> bias)
     {
         for (int offset = 0; offset < rows.Length; offset += bias.Length)
         {
             Span<float> row = rows.Slice(offset, bias.Length);
             TensorPrimitives.Add(row, bias, row);
         }
-
-        TensorPrimitives.Sigmoid(rows, rows);
     }
 
     private static void CheckBatch(ReadOnlySpan<float> input, int inputWidth, Span<float> output, int outputWidth, int count)
