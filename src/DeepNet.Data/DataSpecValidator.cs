@@ -4,9 +4,13 @@ namespace DeepNet.Data;
 public static class DataSpecValidator
 {
     public const string MnistDataset = "mnist";
+    public const string UserDataset = "user";
     public const string TrainSplit = "train";
     public const string TestSplit = "test";
     public const int MaxLimit = 60_000;
+
+    /// <summary>Upper bound of Limit for a user data set (whose real size is the server's check).</summary>
+    public const int MaxUserLimit = 1_000_000;
 
     /// <summary>Returns the errors per field, keyed "{prefix}.{field}" with camelCase field names; empty when the spec is valid.</summary>
     public static IReadOnlyDictionary<string, string[]> Validate(DataSpec spec, string prefix = "data")
@@ -26,11 +30,23 @@ public static class DataSpecValidator
             list.Add(message);
         }
 
-        if (spec.Dataset != MnistDataset)
+        bool user = spec.Dataset == UserDataset;
+        if (spec.Dataset is null)
         {
-            Add("dataset", spec.Dataset is null
-                ? $"is required; the only supported dataset is \"{MnistDataset}\""
-                : $"unknown dataset \"{spec.Dataset}\"; the only supported dataset is \"{MnistDataset}\"");
+            Add("dataset", $"is required; must be \"{MnistDataset}\" or \"{UserDataset}\" (with datasetId)");
+        }
+        else if (spec.Dataset != MnistDataset && !user)
+        {
+            Add("dataset", $"unknown dataset \"{spec.Dataset}\"; must be \"{MnistDataset}\" or \"{UserDataset}\" (with datasetId)");
+        }
+
+        if (user && (spec.DatasetId is null || spec.DatasetId == Guid.Empty))
+        {
+            Add("datasetId", $"is required when dataset is \"{UserDataset}\"");
+        }
+        else if (!user && spec.DatasetId is not null)
+        {
+            Add("datasetId", $"must be omitted unless dataset is \"{UserDataset}\"");
         }
 
         if (spec.Split is not (TrainSplit or TestSplit))
@@ -60,12 +76,13 @@ public static class DataSpecValidator
             }
         }
 
-        if (spec.Limit is int limit && limit is < 1 or > MaxLimit)
+        int maxLimit = user ? MaxUserLimit : MaxLimit;
+        if (spec.Limit is int limit && (limit < 1 || limit > maxLimit))
         {
-            Add("limit", $"must be between 1 and {MaxLimit}; got {limit}");
+            Add("limit", $"must be between 1 and {maxLimit}; got {limit}");
         }
 
-        if (spec.ImageSize is not (28 or 16))
+        if (!user && spec.ImageSize is not (28 or 16))
         {
             Add("imageSize", $"must be 28 (MNIST as stored) or 16 (downscaled); got {spec.ImageSize}");
         }

@@ -20,6 +20,12 @@ public static class DatasetLoader
             throw new ArgumentException($"Invalid data spec: {details}", nameof(spec));
         }
 
+        if (spec.Dataset == DataSpecValidator.UserDataset)
+        {
+            throw new ArgumentException(
+                $"Data set \"{DataSpecValidator.UserDataset}\" is stored by the server: load its DatasetFile and call {nameof(Select)}.", nameof(spec));
+        }
+
         MnistImages source = spec.Split == DataSpecValidator.TestSplit ? Mnist.Test : Mnist.Train;
         int[] selected = Select(source.Labels, spec.Classes, spec.Limit);
 
@@ -43,6 +49,66 @@ public static class DatasetLoader
         }
 
         return new Dataset(features, labels, side, side);
+    }
+
+    /// <summary>
+    /// Applies a "user" spec to an uploaded data set: only the listed classes, then the first Limit rows in order,
+    /// then optional binarization (value &gt; threshold → 1 else 0). Split and ImageSize do not apply to user data sets.
+    /// </summary>
+    /// <exception cref="ArgumentException">The spec is invalid, asks for classes of an unlabelled data set, or selects nothing.</exception>
+    public static Dataset Select(Dataset source, DataSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(spec);
+        IReadOnlyDictionary<string, string[]> errors = DataSpecValidator.Validate(spec);
+        if (errors.Count > 0)
+        {
+            string details = string.Join("; ", errors.SelectMany(e => e.Value.Select(m => $"{e.Key}: {m}")));
+            throw new ArgumentException($"Invalid data spec: {details}", nameof(spec));
+        }
+
+        if (spec.Classes is not null && !source.HasLabels)
+        {
+            throw new ArgumentException("The data set has no labels, so it cannot be filtered by classes.", nameof(spec));
+        }
+
+        var rows = new List<int>(Math.Min(source.Count, spec.Limit ?? int.MaxValue));
+        var keep = spec.Classes is null ? null : new HashSet<int>(spec.Classes);
+        for (int i = 0; i < source.Count && rows.Count < (spec.Limit ?? int.MaxValue); i++)
+        {
+            if (keep is null || keep.Contains(source.Labels[i]))
+            {
+                rows.Add(i);
+            }
+        }
+
+        if (rows.Count == 0)
+        {
+            throw new ArgumentException("No example of the data set matches the requested classes.", nameof(spec));
+        }
+
+        int cols = source.FeatureCount;
+        var features = new Matrix(rows.Count, cols);
+        byte[]? labels = source.HasLabels ? new byte[rows.Count] : null;
+        for (int r = 0; r < rows.Count; r++)
+        {
+            Span<float> row = features.Row(r);
+            source.Features.Row(rows[r]).CopyTo(row);
+            if (labels is not null)
+            {
+                labels[r] = source.Labels[rows[r]];
+            }
+
+            if (spec.BinarizeThreshold is float threshold)
+            {
+                foreach (ref float v in row)
+                {
+                    v = v > threshold ? 1f : 0f;
+                }
+            }
+        }
+
+        return new Dataset(features, labels, source.Width, source.Height);
     }
 
     private static int[] Select(byte[] labels, int[]? classes, int? limit)
