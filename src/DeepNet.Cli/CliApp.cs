@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 
 namespace DeepNet.Cli;
 
@@ -9,7 +10,15 @@ public static class CliApp
         Usage:
           deepnet train rbm [--hidden 49] [--k 1] [--lr 0.1] [--batch 20] [--epochs 5] [--seed 1] [--mean-field]
                             [--split train] [--classes 1-5] [--limit N] [--image-size 16] [--binarize 0.5]
+                            [--visible bernoulli|gaussian] [--sigma 1] [--persistent] [--chains 100]
+                            [--momentum 0.5,0.9] [--momentum-switch 5] [--weight-decay 2e-4] [--lr-decay 1]
+                            [--sparsity-target 0.1] [--sparsity-cost 0.1] [--sparsity-decay 0.95]
+                            [--init-std 0.01] [--zero-visible-bias] [--monitor]
                             --out model.safetensors
+          deepnet eval ais  --model model.safetensors [--split test] [--limit N] [--runs 100] [--betas 10000] [--seed 1]
+                            [--classes ...] [--image-size 16] [--binarize 0.5] [--exact]
+                            Average test log-probability in nats, log Z by annealed importance sampling; prints JSON.
+                            --exact adds log Z by enumeration (a layer of at most 20 units).
           deepnet bench rbm  [--limit 60000] [--epochs 1] [--gemm auto|openblas|managed]
                              One CD-1 epoch on MNIST, 784→500, batch 100, ε = 0.1; prints samples/s.
           deepnet bench gemm [--gemm auto|openblas|managed]
@@ -25,6 +34,8 @@ public static class CliApp
             {
                 case ["train", "rbm"]:
                     return TrainCommand.Run(options, output);
+                case ["eval", "ais"]:
+                    return EvalCommand.RunAis(options, output, error);
                 case ["bench", "rbm"]:
                     return BenchCommand.RunRbm(options, output);
                 case ["bench", "gemm"]:
@@ -34,7 +45,7 @@ public static class CliApp
                     return 2;
             }
         }
-        catch (Exception e) when (e is ArgumentException or FormatException or InvalidOperationException or IOException)
+        catch (Exception e) when (e is ArgumentException or FormatException or InvalidOperationException or IOException or InvalidDataException or JsonException)
         {
             error.WriteLine($"error: {e.Message}");
             return 1;

@@ -1,26 +1,54 @@
+using System.Globalization;
+
 namespace DeepNet.Models;
 
 /// <summary>
 /// An RBM as one safetensors file: "weights" [hidden, visible], "visible_bias" [visible],
-/// "hidden_bias" [hidden], and string metadata in the header.
+/// "hidden_bias" [hidden], and string metadata in the header, including "visible_type" ("Bernoulli" | "Gaussian")
+/// and "sigma" (σ of Gaussian visible units, invariant-culture float).
 /// </summary>
 public static class RbmModelFile
 {
     public const string WeightsName = "weights";
     public const string VisibleBiasName = "visible_bias";
     public const string HiddenBiasName = "hidden_bias";
+    public const string VisibleTypeKey = "visible_type";
+    public const string SigmaKey = "sigma";
 
+    /// <summary>Writes the model with <paramref name="metadata"/>; "visible_type" and "sigma" always come from <paramref name="rbm"/>.</summary>
     public static byte[] Save(Rbm rbm, IReadOnlyDictionary<string, string> metadata)
     {
         ArgumentNullException.ThrowIfNull(rbm);
-        return SafeTensors.Write(ToTensors(rbm), metadata);
+        ArgumentNullException.ThrowIfNull(metadata);
+        var all = new Dictionary<string, string>(metadata)
+        {
+            [VisibleTypeKey] = rbm.VisibleType.ToString(),
+            [SigmaKey] = rbm.Sigma.ToString("R", CultureInfo.InvariantCulture),
+        };
+        return SafeTensors.Write(ToTensors(rbm), all);
     }
 
-    /// <summary>Loads an RBM file; throws <see cref="InvalidDataException"/> when it is not a consistent, finite RBM.</summary>
+    /// <summary>
+    /// Loads an RBM file; throws <see cref="InvalidDataException"/> when it is not a consistent, finite RBM.
+    /// Files without "visible_type" / "sigma" (written before Gaussian units existed) load as Bernoulli with σ = 1.
+    /// </summary>
     public static (Rbm Rbm, IReadOnlyDictionary<string, string> Metadata) Load(ReadOnlySpan<byte> file)
     {
         (IReadOnlyDictionary<string, Tensor> tensors, IReadOnlyDictionary<string, string> metadata) = SafeTensors.Read(file);
-        return (FromTensors(tensors), metadata);
+        VisibleUnitType visibleType = metadata.GetValueOrDefault(VisibleTypeKey) switch
+        {
+            null or nameof(VisibleUnitType.Bernoulli) => VisibleUnitType.Bernoulli,
+            nameof(VisibleUnitType.Gaussian) => VisibleUnitType.Gaussian,
+            string other => throw new InvalidDataException($"Unknown visible_type '{other}': expected Bernoulli or Gaussian."),
+        };
+        float sigma = 1f;
+        if (metadata.TryGetValue(SigmaKey, out string? text)
+            && (!float.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out sigma) || !float.IsFinite(sigma) || sigma <= 0))
+        {
+            throw new InvalidDataException($"sigma must be a positive finite number, got '{text}'.");
+        }
+
+        return (FromTensors(tensors, visibleType, sigma), metadata);
     }
 
     internal static IReadOnlyList<Tensor> ToTensors(Rbm rbm) =>
@@ -30,7 +58,8 @@ public static class RbmModelFile
         new(HiddenBiasName, [rbm.HiddenUnits], rbm.HiddenBias),
     ];
 
-    internal static Rbm FromTensors(IReadOnlyDictionary<string, Tensor> tensors)
+    internal static Rbm FromTensors(
+        IReadOnlyDictionary<string, Tensor> tensors, VisibleUnitType visibleType = VisibleUnitType.Bernoulli, float sigma = 1f)
     {
         Tensor weights = Require(tensors, WeightsName, 2);
         Tensor visibleBias = Require(tensors, VisibleBiasName, 1);
@@ -51,10 +80,10 @@ public static class RbmModelFile
             }
         }
 
-        return new Rbm(new Numerics.Matrix(hidden, visible, weights.Data), visibleBias.Data, hiddenBias.Data);
+        return new Rbm(new Numerics.Matrix(hidden, visible, weights.Data), visibleBias.Data, hiddenBias.Data, visibleType, sigma);
     }
 
-    private static Tensor Require(IReadOnlyDictionary<string, Tensor> tensors, string name, int rank)
+    internal static Tensor Require(IReadOnlyDictionary<string, Tensor> tensors, string name, int rank)
     {
         if (!tensors.TryGetValue(name, out Tensor? tensor))
         {

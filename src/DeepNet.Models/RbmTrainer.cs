@@ -4,35 +4,55 @@ using DeepNet.Numerics;
 namespace DeepNet.Models;
 
 /// <summary>
-/// Trains a Bernoulli RBM with CD-k over shuffled minibatches. The whole run is fixed by the seed, and
-/// <see cref="CaptureState"/> / <see cref="Resume"/> continue it bit for bit.
+/// Trains an RBM (Bernoulli or Gaussian visible units) with CD-k or persistent CD over shuffled minibatches, with the
+/// momentum schedule, weight decay, sparsity target and learning-rate decay of <see cref="RbmOptions"/>. The whole run is
+/// fixed by the seed, and <see cref="CaptureState"/> / <see cref="Resume"/> continue it bit for bit.
 /// </summary>
+/// <remarks>
+/// A new run draws, in order: the initial weights (H·V normals, row-major), the persistent chains' starting samples
+/// (one index per chain, persistent CD only), then per epoch the shuffle and per batch the updates' draws.
+/// </remarks>
 public sealed class RbmTrainer
 {
-    private const float InitialWeightStdDev = 0.01f;
-
     private readonly RbmOptions _options;
     private readonly Matrix _data;
     private readonly Rbm _rbm;
     private readonly Xoshiro256StarStar _rng;
+    private readonly ContrastiveDivergence _step;
     private readonly int[] _order;
     private readonly List<EpochMetrics> _history;
     private int _epoch;
     private int _batch;
+    private bool _shuffled;
     private double _epochErrorSum;
 
-    /// <summary>Starts a new run on <paramref name="data"/> (samples×visible, values in [0, 1]).</summary>
+    /// <summary>
+    /// Starts a new run on <paramref name="data"/> (samples×visible; values in [0, 1] for Bernoulli units, standardized
+    /// real values for Gaussian units). W ~ N(0, InitialWeightStdDev²), c = 0, and b = 0 or from the data
+    /// (<see cref="RbmOptions.InitializeVisibleBiasFromData"/>).
+    /// </summary>
     public RbmTrainer(RbmOptions options, Matrix data)
     {
         Validate(options, data);
         _options = options;
         _data = data;
         _rng = new Xoshiro256StarStar(options.Seed);
-        _rbm = new Rbm(data.Cols, options.HiddenUnits);
+        _rbm = new Rbm(data.Cols, options.HiddenUnits, options.VisibleType, options.Sigma);
         Span<float> weights = _rbm.Weights.AsSpan();
         for (int i = 0; i < weights.Length; i++)
         {
-            weights[i] = InitialWeightStdDev * _rng.NextGaussian();
+            weights[i] = options.InitialWeightStdDev * _rng.NextGaussian();
+        }
+
+        if (options.InitializeVisibleBiasFromData)
+        {
+            InitializeVisibleBias(_rbm, data);
+        }
+
+        _step = CreateStep(options, _rbm, data.Rows);
+        if (options.Persistent)
+        {
+            _step.InitializePersistentChains(data, _rng);
         }
 
         _order = new int[data.Rows];
@@ -53,7 +73,10 @@ public sealed class RbmTrainer
         _data = data;
         _rbm = state.Rbm.Clone();
         _rng = Xoshiro256StarStar.FromState(state.RngState);
+        _step = CreateStep(_options, _rbm, data.Rows);
+        state.Optimizer.RestoreInto(_step);
         _order = state.Order is null ? new int[data.Rows] : (int[])state.Order.Clone();
+        _shuffled = state.Order is not null;
         _history = [.. state.History];
         _epoch = state.NextEpoch;
         _batch = state.NextBatch;
@@ -67,6 +90,61 @@ public sealed class RbmTrainer
 
     public IReadOnlyList<EpochMetrics> History => _history;
 
+    /// <summary>The update rule with its state (persistent chains, velocities, sparsity estimate), updated in place.</summary>
+    internal ContrastiveDivergence Step => _step;
+
+    /// <summary>ε of a 1-based epoch: LearningRate · LearningRateDecay^(epoch − 1).</summary>
+    public static float LearningRateAt(RbmOptions options, int epoch)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return (float)(options.LearningRate * Math.Pow(options.LearningRateDecay, epoch - 1));
+    }
+
+    /// <summary>Momentum of a 1-based epoch: InitialMomentum while epoch ≤ MomentumSwitchEpoch, then FinalMomentum.</summary>
+    public static float MomentumAt(RbmOptions options, int epoch)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return epoch <= options.MomentumSwitchEpoch ? options.InitialMomentum : options.FinalMomentum;
+    }
+
+    /// <summary>
+    /// Hinton's guide §8: Bernoulli units get b_i = log(p_i/(1 − p_i)) with p_i the mean of feature i clamped to
+    /// [0.001, 0.999]; Gaussian units get b_i = the mean of feature i. <paramref name="data"/> is samples×V.
+    /// </summary>
+    public static void InitializeVisibleBias(Rbm rbm, Matrix data)
+    {
+        ArgumentNullException.ThrowIfNull(rbm);
+        ArgumentNullException.ThrowIfNull(data);
+        if (data.Cols != rbm.VisibleUnits || data.Rows < 1)
+        {
+            throw new ArgumentException($"Expected samples of {rbm.VisibleUnits} features; got {data.Rows}×{data.Cols}.", nameof(data));
+        }
+
+        var sums = new double[data.Cols];
+        for (int r = 0; r < data.Rows; r++)
+        {
+            Span<float> row = data.Row(r);
+            for (int i = 0; i < row.Length; i++)
+            {
+                sums[i] += row[i];
+            }
+        }
+
+        for (int i = 0; i < sums.Length; i++)
+        {
+            double mean = sums[i] / data.Rows;
+            if (rbm.VisibleType == VisibleUnitType.Bernoulli)
+            {
+                double p = Math.Clamp(mean, 0.001, 0.999);
+                rbm.VisibleBias[i] = (float)Math.Log(p / (1 - p));
+            }
+            else
+            {
+                rbm.VisibleBias[i] = (float)mean;
+            }
+        }
+    }
+
     /// <summary>Continues a run from <paramref name="state"/> on the same data it was taken on.</summary>
     public static RbmTrainer Resume(RbmTrainingState state, Matrix data)
     {
@@ -76,7 +154,7 @@ public sealed class RbmTrainer
 
     public RbmTrainingState CaptureState() => new(
         _options, _rbm.Clone(), _rng.GetState(), _data.Rows, _epoch, _batch,
-        _batch > 0 ? (int[])_order.Clone() : null, _epochErrorSum, [.. _history]);
+        _shuffled ? (int[])_order.Clone() : null, _epochErrorSum, [.. _history], OptimizerState.CopyOf(_step));
 
     /// <summary>
     /// Runs the remaining epochs. Cancellation is checked before every minibatch, so a cancel stops
@@ -88,13 +166,14 @@ public sealed class RbmTrainer
         int visible = _data.Cols;
         int batchSize = Math.Min(_options.BatchSize, _data.Rows);
         int batches = (_data.Rows + batchSize - 1) / batchSize;
-        var step = new ContrastiveDivergence(_rbm, batchSize, _options.K, _options.LearningRate, _options.SampleReconstruction);
         var batch = new float[batchSize * visible];
         var clock = new Stopwatch();
 
         while (_epoch <= _options.Epochs)
         {
-            if (_batch == 0)
+            // The order is part of the state from the moment it is drawn: a cancel between the shuffle and the
+            // first batch must not make a resumed run shuffle again with the advanced generator.
+            if (!_shuffled)
             {
                 for (int i = 0; i < _order.Length; i++)
                 {
@@ -102,9 +181,12 @@ public sealed class RbmTrainer
                 }
 
                 _rng.Shuffle(_order);
+                _shuffled = true;
                 _epochErrorSum = 0;
             }
 
+            _step.LearningRate = LearningRateAt(_options, _epoch);
+            _step.Momentum = MomentumAt(_options, _epoch);
             clock.Restart();
             int samplesThisSession = 0;
             while (_batch < batches)
@@ -117,7 +199,7 @@ public sealed class RbmTrainer
                     _data.Row(_order[start + r]).CopyTo(batch.AsSpan(r * visible, visible));
                 }
 
-                double error = step.Step(batch, count, _rng);
+                double error = _step.Step(batch, count, _rng);
                 _epochErrorSum += error;
                 samplesThisSession += count;
                 _batch++;
@@ -130,12 +212,16 @@ public sealed class RbmTrainer
             _history.Add(metrics);
             _epoch++;
             _batch = 0;
+            _shuffled = false;
             _epochErrorSum = 0;
             observer.OnEpochCompleted(metrics, _rbm, CaptureState());
         }
 
         return _rbm;
     }
+
+    private static ContrastiveDivergence CreateStep(RbmOptions options, Rbm rbm, int samples) =>
+        new(rbm, Math.Min(options.BatchSize, samples), options);
 
     private static double Rate(int samples, Stopwatch clock) =>
         clock.Elapsed.TotalSeconds > 0 ? samples / clock.Elapsed.TotalSeconds : 0;

@@ -137,6 +137,57 @@ public class RbmTrainerTests
         Assert.Empty(RbmOptionsValidator.Validate(new RbmOptions(), 784));
     }
 
+    public static TheoryData<RbmOptions, string> OutOfRangeTrainingOptions() => new()
+    {
+        { new RbmOptions { Sigma = 0f }, "rbm.sigma" },
+        { new RbmOptions { Sigma = 100.5f }, "rbm.sigma" },
+        { new RbmOptions { Sigma = float.PositiveInfinity }, "rbm.sigma" },
+        { new RbmOptions { VisibleType = (VisibleUnitType)7 }, "rbm.visibleType" },
+        { new RbmOptions { PersistentChains = 0 }, "rbm.persistentChains" },
+        { new RbmOptions { PersistentChains = 10_001 }, "rbm.persistentChains" },
+        { new RbmOptions { InitialMomentum = 1f }, "rbm.initialMomentum" },
+        { new RbmOptions { InitialMomentum = -0.1f }, "rbm.initialMomentum" },
+        { new RbmOptions { FinalMomentum = 1f }, "rbm.finalMomentum" },
+        { new RbmOptions { FinalMomentum = float.NaN }, "rbm.finalMomentum" },
+        { new RbmOptions { MomentumSwitchEpoch = -1 }, "rbm.momentumSwitchEpoch" },
+        { new RbmOptions { MomentumSwitchEpoch = 1001 }, "rbm.momentumSwitchEpoch" },
+        { new RbmOptions { WeightDecay = -0.001f }, "rbm.weightDecay" },
+        { new RbmOptions { WeightDecay = 1.5f }, "rbm.weightDecay" },
+        { new RbmOptions { SparsityTarget = 0f }, "rbm.sparsityTarget" },
+        { new RbmOptions { SparsityTarget = 1f }, "rbm.sparsityTarget" },
+        { new RbmOptions { SparsityCost = -1f }, "rbm.sparsityCost" },
+        { new RbmOptions { SparsityCost = 101f }, "rbm.sparsityCost" },
+        { new RbmOptions { SparsityDecay = 1f }, "rbm.sparsityDecay" },
+        { new RbmOptions { SparsityDecay = -0.5f }, "rbm.sparsityDecay" },
+        { new RbmOptions { LearningRateDecay = 0f }, "rbm.learningRateDecay" },
+        { new RbmOptions { LearningRateDecay = 1.01f }, "rbm.learningRateDecay" },
+        { new RbmOptions { InitialWeightStdDev = 0f }, "rbm.initialWeightStdDev" },
+        { new RbmOptions { InitialWeightStdDev = 2f }, "rbm.initialWeightStdDev" },
+        { new RbmOptions { Persistent = true, PersistentChains = 10_000, HiddenUnits = 10 }, "rbm.persistentChains" },
+    };
+
+    [Theory]
+    [MemberData(nameof(OutOfRangeTrainingOptions))]
+    public void TheValidatorNamesEachOutOfRangeTrainingOption(RbmOptions options, string field)
+    {
+        // 784 visible: 10 000 persistent chains would hold 7.8 M states, within the limit; 4096 visible exceed it.
+        int visible = options.Persistent ? 4096 : 784;
+        Assert.Equal([field], RbmOptionsValidator.Validate(options, visible).Keys);
+    }
+
+    [Fact]
+    public void TheValidatorAcceptsEveryOptionAtItsLimits()
+    {
+        var options = new RbmOptions
+        {
+            VisibleType = VisibleUnitType.Gaussian, Sigma = 100f, Persistent = true, PersistentChains = 10_000,
+            InitialMomentum = 0f, FinalMomentum = 0.99f, MomentumSwitchEpoch = 1000, WeightDecay = 1f,
+            SparsityTarget = 0.01f, SparsityCost = 100f, SparsityDecay = 0f, LearningRateDecay = 1f, InitialWeightStdDev = 1f,
+        };
+        Assert.Empty(RbmOptionsValidator.Validate(options, 784));
+        Assert.Empty(RbmOptionsValidator.Validate(options with { Persistent = false }, 4096));
+    }
+
     /// <summary>All horizontal-bar and vertical-stripe patterns of a side×side image, each repeated.</summary>
     internal static Matrix BarsAndStripes(int side, int copies)
     {

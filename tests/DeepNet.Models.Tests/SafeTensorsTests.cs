@@ -93,6 +93,47 @@ public class SafeTensorsTests
     }
 
     [Fact]
+    public void AGaussianRbmFileRoundTripsItsVisibleTypeAndSigma()
+    {
+        var gaussian = new Rbm(new Matrix(2, 3, [1, 2, 3, 4, 5, 6]), [0.5f, -0.5f, 0], [1.5f, -2], VisibleUnitType.Gaussian, 0.37f);
+        byte[] file = RbmModelFile.Save(gaussian, new Dictionary<string, string> { ["name"] = "patches" });
+        (Rbm rbm, IReadOnlyDictionary<string, string> metadata) = RbmModelFile.Load(file);
+
+        Assert.Equal(VisibleUnitType.Gaussian, rbm.VisibleType);
+        Assert.Equal(0.37f, rbm.Sigma);
+        Assert.Equal(("Gaussian", "0.37", "patches"), (metadata["visible_type"], metadata["sigma"], metadata["name"]));
+        Assert.Equal(gaussian.Weights.Data, rbm.Weights.Data);
+
+        (Rbm bernoulli, IReadOnlyDictionary<string, string> bernoulliMetadata) = RbmModelFile.Load(RbmModelFile.Save(SmallRbm(), new Dictionary<string, string>()));
+        Assert.Equal((VisibleUnitType.Bernoulli, 1f), (bernoulli.VisibleType, bernoulli.Sigma));
+        Assert.Equal("Bernoulli", bernoulliMetadata["visible_type"]);
+    }
+
+    [Fact]
+    public void AnRbmFileWithoutAVisibleTypeLoadsAsBernoulliWithUnitSigma()
+    {
+        byte[] old = SafeTensors.Write(
+            [new Tensor("weights", [2, 3], new float[6]), new Tensor("visible_bias", [3], new float[3]), new Tensor("hidden_bias", [2], new float[2])],
+            new Dictionary<string, string> { ["model_type"] = "rbm" });
+        (Rbm rbm, _) = RbmModelFile.Load(old);
+        Assert.Equal((VisibleUnitType.Bernoulli, 1f), (rbm.VisibleType, rbm.Sigma));
+    }
+
+    [Theory]
+    [InlineData("Poisson", "1", "visible_type")]
+    [InlineData("1", "1", "visible_type")]
+    [InlineData("Gaussian", "-2", "sigma")]
+    [InlineData("Gaussian", "NaN", "sigma")]
+    [InlineData("Gaussian", "wide", "sigma")]
+    public void AnRbmFileWithAnInvalidVisibleTypeOrSigmaIsRejected(string visibleType, string sigma, string reason)
+    {
+        byte[] file = SafeTensors.Write(
+            [new Tensor("weights", [2, 3], new float[6]), new Tensor("visible_bias", [3], new float[3]), new Tensor("hidden_bias", [2], new float[2])],
+            new Dictionary<string, string> { ["visible_type"] = visibleType, ["sigma"] = sigma });
+        Assert.Contains(reason, Assert.Throws<InvalidDataException>(() => RbmModelFile.Load(file)).Message);
+    }
+
+    [Fact]
     public void ACorruptCheckpointIsRejected()
     {
         byte[] model = RbmModelFile.Save(SmallRbm(), new Dictionary<string, string>());
