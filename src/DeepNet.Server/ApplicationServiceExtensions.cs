@@ -1,3 +1,4 @@
+using DeepNet.Server.Demos;
 using DeepNet.Server.Endpoints;
 using DeepNet.Server.Hubs;
 using DeepNet.Server.Infrastructure;
@@ -34,6 +35,10 @@ public static class ApplicationServiceExtensions
         services.AddSingleton<JobStore>();
         services.AddScoped<JobRunner>();
         services.AddHostedService<JobWorker>();
+        services.AddSingleton<ImageLibrary>();
+        services.AddSingleton<DemoModels>();
+        services.AddSingleton<FeatureMaps>();
+        services.AddSingleton<GibbsSampler>();
 
         services.ConfigureHttpJsonOptions(options => JsonDefaults.Apply(options.SerializerOptions));
         services.AddSignalR().AddJsonProtocol(options => JsonDefaults.Apply(options.PayloadSerializerOptions));
@@ -98,6 +103,10 @@ public static class ApplicationServiceExtensions
         app.MapJobsApi();
         app.MapModelsApi();
         app.MapHub<TrainingHub>(TrainingHub.Path);
+        app.MapImagesApi();
+        app.MapDatasetsApi();
+        app.MapDemosApi();
+        app.MapHub<DemosHub>(DemosHub.Path);
         app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = HealthResponse.WriteAsync });
         return app;
     }

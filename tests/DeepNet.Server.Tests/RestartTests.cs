@@ -48,6 +48,81 @@ public sealed class RestartTests
     }
 
     [Fact]
+    public async Task PersistentCdJobWithMomentumResumesAfterRestartWithItsOptions()
+    {
+        string directory = TestApp.NewDataDirectory();
+        var job = new
+        {
+            name = "pcd",
+            rbm = new { hiddenUnits = 16, batchSize = 20, epochs = 40, seed = 3, persistent = true, persistentChains = 20, initialMomentum = 0.5, finalMomentum = 0.9, momentumSwitchEpoch = 2, weightDecay = 0.0001, sparsityTarget = 0.1, sparsityCost = 0.01 },
+            data = new { classes = new[] { 0, 1 }, limit = 400, imageSize = 16 },
+        };
+        try
+        {
+            Guid id;
+            await using (var first = new TestApp(directory))
+            {
+                id = (await first.SubmitAsync(job)).Id;
+                await first.WaitForJobAsync(id, j => j.History.Count >= 1, "checkpointed an epoch");
+            }
+
+            await using (var second = new TestApp(directory))
+            {
+                var done = await second.WaitForStatusAsync(id, JobStatus.Succeeded);
+                Assert.NotNull(done.ResumedFromEpoch);
+                Assert.InRange(done.ResumedFromEpoch!.Value, 1, 39);
+                Assert.Equal(Enumerable.Range(1, 40), done.History.Select(m => m.Epoch));
+                Assert.All(done.History, m => Assert.NotNull(m.Report));
+                Assert.True(done.Rbm.Persistent);
+                Assert.Equal(20, done.Rbm.PersistentChains);
+                Assert.Equal(0.9f, done.Rbm.FinalMomentum);
+            }
+        }
+        finally
+        {
+            TestApp.DeleteDataDirectory(directory);
+        }
+    }
+
+    [Fact]
+    public async Task EvaluationInterruptedByRestartRunsAgainAfterIt()
+    {
+        string directory = TestApp.NewDataDirectory();
+        // One quick epoch, then an AIS run of a few seconds.
+        var job = new
+        {
+            name = "evaluating",
+            rbm = new { hiddenUnits = 16, epochs = 1, seed = 3 },
+            data = new { classes = new[] { 0, 1 }, limit = 200, imageSize = 16 },
+            evaluation = new { ais = new { runs = 40, betas = 5000, testLimit = 100 }, perClass = true, perClassLimit = 5 },
+        };
+        try
+        {
+            Guid id;
+            await using (var first = new TestApp(directory))
+            {
+                id = (await first.SubmitAsync(job)).Id;
+                var evaluating = await first.WaitForJobAsync(id, j => j.Progress?.Stage == "evaluating", "started evaluating");
+                Assert.Equal(JobStatus.Running, evaluating.Status);
+                Assert.Single(evaluating.History);
+            }
+
+            await using (var second = new TestApp(directory))
+            {
+                var done = await second.WaitForStatusAsync(id, JobStatus.Succeeded);
+                Assert.Equal(1, done.ResumedFromEpoch);
+                Assert.Single(done.History);
+                Assert.Equal(["ais", "perClass"], done.Evaluations!.Select(e => e.Kind).Order());
+                Assert.NotNull(done.ModelId);
+            }
+        }
+        finally
+        {
+            TestApp.DeleteDataDirectory(directory);
+        }
+    }
+
+    [Fact]
     public async Task QueuedJobStaysQueuedAcrossRestartAndThenRuns()
     {
         string directory = TestApp.NewDataDirectory();

@@ -124,7 +124,7 @@ public sealed class TrainingHubTests
         Assert.Single(done.History);
     }
 
-    private static HubConnection Connect(TestApp app) => new HubConnectionBuilder()
+    internal static HubConnection Connect(TestApp app) => new HubConnectionBuilder()
         .WithUrl(new Uri(app.Server.BaseAddress, "hubs/training"), options =>
         {
             options.Transports = HttpTransportType.LongPolling;

@@ -13,10 +13,14 @@ public sealed record ProgressMessage(
     double Fraction,
     float ReconstructionError,
     double SamplesPerSecond,
-    double EtaSeconds);
+    double EtaSeconds,
+    string Stage = JobStages.Training);
 
 /// <summary>One completed epoch of a job.</summary>
-public sealed record EpochCompletedMessage(Guid JobId, int Epoch, float ReconstructionError, double SamplesPerSecond, double Seconds);
+public sealed record EpochCompletedMessage(Guid JobId, int Epoch, float ReconstructionError, double SamplesPerSecond, double Seconds, EpochReportDto? Report = null);
+
+/// <summary>An evaluation of a job finished (after training, while the job is still Running).</summary>
+public sealed record EvaluationCompletedMessage(Guid JobId, EvaluationDto Evaluation);
 
 /// <summary>A rendered PNG of a job; <see cref="Version"/> grows with every new rendering of that kind.</summary>
 public sealed record ImageMessage(Guid JobId, string Kind, string PngBase64, int Version);

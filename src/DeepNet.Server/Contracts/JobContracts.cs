@@ -1,3 +1,4 @@
+using System.Text.Json;
 using DeepNet.Data;
 using DeepNet.Models;
 using DeepNet.Server.Persistence;
@@ -13,14 +14,74 @@ public sealed record CreateJobRequest
     /// <summary>RBM hyperparameters: hiddenUnits 1..4096, k 1..100, learningRate (0, 10], batchSize 1..10000, epochs 1..1000.</summary>
     public RbmOptions? Rbm { get; init; }
 
-    /// <summary>Which data to train on: dataset "mnist", split "train"|"test", classes (digits 0..9), limit 1..60000, imageSize 28|16, binarizeThreshold [0,1] or null.</summary>
+    /// <summary>Which data to train on: dataset "mnist" | "user" (with datasetId), split "train"|"test", classes (digits 0..9), limit 1..60000, imageSize 28|16, binarizeThreshold [0,1] or null.</summary>
     public DataSpec? Data { get; init; }
+
+    /// <summary>"rbm" (default): an RBM on <see cref="Data"/>; "rbm-patches": a Gaussian RBM on image patches (<see cref="Patches"/>, homework 2).</summary>
+    public string? Kind { get; init; }
+
+    /// <summary>Image patches to train on; required when kind is "rbm-patches".</summary>
+    public PatchesSpec? Patches { get; init; }
+
+    /// <summary>Evaluations to run after training (the job stays Running with progress.stage "evaluating").</summary>
+    public EvaluationSpec? Evaluation { get; init; }
+}
+
+/// <summary>Homework 2: random patches of one image train the RBM, a second image is reconstructed patch by patch.</summary>
+public sealed record PatchesSpec
+{
+    /// <summary>Training image: "builtin:&lt;name&gt;" or the id of an uploaded image.</summary>
+    public string TrainImage { get; init; } = "builtin:chelsea";
+
+    /// <summary>Image reconstructed after training (sliding window, overlaps averaged): "builtin:&lt;name&gt;" or an uploaded image id.</summary>
+    public string TestImage { get; init; } = "builtin:coffee";
+
+    /// <summary>Side of the square patches, 2..32.</summary>
+    public int PatchSize { get; init; } = 10;
+
+    /// <summary>Random training patches, 1..200000.</summary>
+    public int PatchCount { get; init; } = 10_000;
+
+    /// <summary>PerPatch (each patch to zero mean, unit variance) or PerPixel (each pixel position over all patches).</summary>
+    public StandardizationMode Standardization { get; init; } = StandardizationMode.PerPatch;
+
+    /// <summary>ZCA whitening after standardization.</summary>
+    public bool Zca { get; init; }
+
+    /// <summary>Step of the sliding window over the test image, 1..patchSize.</summary>
+    public int Stride { get; init; } = 2;
+}
+
+/// <summary>What to evaluate after training.</summary>
+public sealed record EvaluationSpec
+{
+    /// <summary>Annealed importance sampling estimate of log Z and the average test log-probability (Bernoulli visible units only); null = skip.</summary>
+    public AisSpec? Ais { get; init; }
+
+    /// <summary>Homework 1: reconstruct test digits of every class 0–9 and tabulate the errors per class (MNIST only).</summary>
+    public bool PerClass { get; init; }
+
+    /// <summary>Test digits per class for <see cref="PerClass"/>, 1..1000.</summary>
+    public int PerClassLimit { get; init; } = 100;
+}
+
+/// <summary>Annealed importance sampling (Salakhutdinov &amp; Murray 2008).</summary>
+public sealed record AisSpec
+{
+    /// <summary>Independent AIS runs, 1..1000.</summary>
+    public int Runs { get; init; } = 100;
+
+    /// <summary>Intermediate inverse temperatures β, 100..100000.</summary>
+    public int Betas { get; init; } = 10_000;
+
+    /// <summary>Test digits whose average log-probability is reported, 1..10000.</summary>
+    public int TestLimit { get; init; } = 10_000;
 }
 
 /// <summary>A training job.</summary>
 /// <param name="Id">Job id.</param>
 /// <param name="Name">Display name.</param>
-/// <param name="Kind">Model kind; "rbm".</param>
+/// <param name="Kind">"rbm" or "rbm-patches".</param>
 /// <param name="Status">Queued, Running, Succeeded, Failed or Canceled.</param>
 /// <param name="CreatedAt">When the job was submitted (UTC).</param>
 /// <param name="StartedAt">When it first started running (UTC).</param>
@@ -32,6 +93,9 @@ public sealed record CreateJobRequest
 /// <param name="History">One entry per completed epoch.</param>
 /// <param name="ModelId">The trained model, once the job succeeded.</param>
 /// <param name="ResumedFromEpoch">Epochs already completed when the job last resumed from a checkpoint after a restart.</param>
+/// <param name="Patches">The patches spec of an "rbm-patches" job.</param>
+/// <param name="Evaluation">The evaluation spec as submitted.</param>
+/// <param name="Evaluations">Finished evaluations.</param>
 public sealed record JobDto(
     Guid Id,
     string Name,
@@ -46,7 +110,10 @@ public sealed record JobDto(
     ProgressDto? Progress,
     IReadOnlyList<EpochMetricDto> History,
     Guid? ModelId,
-    int? ResumedFromEpoch);
+    int? ResumedFromEpoch,
+    PatchesSpec? Patches = null,
+    EvaluationSpec? Evaluation = null,
+    IReadOnlyList<EvaluationDto>? Evaluations = null);
 
 /// <summary>Training progress of a job.</summary>
 /// <param name="Epoch">Current epoch, 1-based.</param>
@@ -57,6 +124,7 @@ public sealed record JobDto(
 /// <param name="ReconstructionError">Mean squared reconstruction error per sample over the last minibatch.</param>
 /// <param name="SamplesPerSecond">Training speed.</param>
 /// <param name="EtaSeconds">Estimated seconds left.</param>
+/// <param name="Stage">"training", or "evaluating" once training finished and evaluations run.</param>
 public sealed record ProgressDto(
     int Epoch,
     int Epochs,
@@ -65,19 +133,99 @@ public sealed record ProgressDto(
     double Fraction,
     float ReconstructionError,
     double SamplesPerSecond,
-    double EtaSeconds);
+    double EtaSeconds,
+    string Stage = JobStages.Training);
+
+/// <summary>Values of <see cref="ProgressDto.Stage"/>.</summary>
+public static class JobStages
+{
+    public const string Training = "training";
+    public const string Evaluating = "evaluating";
+}
 
 /// <summary>Metrics of one completed epoch.</summary>
 /// <param name="Epoch">Epoch, 1-based.</param>
 /// <param name="ReconstructionError">Mean squared reconstruction error per sample over the epoch.</param>
 /// <param name="SamplesPerSecond">Training speed over the epoch.</param>
 /// <param name="Seconds">Duration of the epoch.</param>
-public sealed record EpochMetricDto(int Epoch, float ReconstructionError, double SamplesPerSecond, double Seconds);
+/// <param name="Report">Monitoring at the end of the epoch (reconstruction errors, pseudo-log-likelihood, free energies, hidden-unit health, histograms); null in the job list.</param>
+public sealed record EpochMetricDto(int Epoch, float ReconstructionError, double SamplesPerSecond, double Seconds, EpochReportDto? Report = null);
+
+/// <summary>
+/// The monitoring report of one epoch (the Models library's RbmEpochReport, measured on at most 1000 training and
+/// 1000 held-out samples); values that are not defined (cross-entropy and pseudo-log-likelihood of Gaussian units) are null.
+/// </summary>
+/// <param name="Epoch">Epoch, 1-based.</param>
+/// <param name="SquaredError">Mean squared reconstruction error per sample (mean-field reconstruction).</param>
+/// <param name="CrossEntropy">Mean reconstruction cross-entropy per sample (Bernoulli units).</param>
+/// <param name="PseudoLogLikelihood">Mean pseudo-log-likelihood as scikit-learn's BernoulliRBM.score_samples (Bernoulli units).</param>
+/// <param name="FreeEnergyTrain">Mean free energy of the training sample.</param>
+/// <param name="FreeEnergyHeldOut">Mean free energy of the held-out sample; a growing gap to the training value means overfitting.</param>
+/// <param name="HiddenMeanActivation">Mean Q(h_j=1|x) per hidden unit over the training sample.</param>
+/// <param name="DeadUnits">Hidden units with mean activation below 0.01.</param>
+/// <param name="SaturatedUnits">Hidden units with mean activation above 0.99.</param>
+/// <param name="Weights">Histogram of W.</param>
+/// <param name="VisibleBias">Histogram of b.</param>
+/// <param name="HiddenBias">Histogram of c.</param>
+public sealed record EpochReportDto(
+    int Epoch,
+    double? SquaredError,
+    double? CrossEntropy,
+    double? PseudoLogLikelihood,
+    double? FreeEnergyTrain,
+    double? FreeEnergyHeldOut,
+    float[] HiddenMeanActivation,
+    int DeadUnits,
+    int SaturatedUnits,
+    HistogramDto Weights,
+    HistogramDto VisibleBias,
+    HistogramDto HiddenBias)
+{
+    public static EpochReportDto From(RbmEpochReport report) => new(
+        report.Epoch,
+        Finite(report.SquaredError),
+        Finite(report.CrossEntropy),
+        report.PseudoLogLikelihood is { } pll ? Finite(pll) : null,
+        Finite(report.FreeEnergyTrain),
+        Finite(report.FreeEnergyHeldOut),
+        report.HiddenMeanActivation,
+        report.DeadUnits,
+        report.SaturatedUnits,
+        HistogramDto.From(report.Weights),
+        HistogramDto.From(report.VisibleBias),
+        HistogramDto.From(report.HiddenBias));
+
+    /// <summary>JSON has no NaN or infinity.</summary>
+    public static double? Finite(double value) => double.IsFinite(value) ? value : null;
+}
+
+/// <summary>Equal-width bins between <see cref="Min"/> and <see cref="Max"/> (null when the values are not finite).</summary>
+public sealed record HistogramDto(double? Min, double? Max, int[] Counts)
+{
+    public static HistogramDto From(Histogram histogram) =>
+        new(EpochReportDto.Finite(histogram.Min), EpochReportDto.Finite(histogram.Max), histogram.Counts);
+}
+
+/// <summary>One finished evaluation of a job.</summary>
+/// <param name="Kind">"ais", "perClass" or "patchReconstruction".</param>
+/// <param name="CreatedAt">When it finished (UTC).</param>
+/// <param name="Result">
+/// ais: {logZ, logZLow, logZHigh, avgTestLogProbability, testCount, runs, betas, seconds};
+/// perClass: {classes: [{digit, trainedOn, count, squaredError, crossEntropy}]};
+/// patchReconstruction: {width, height, binaryError, probabilityError}.
+/// </param>
+/// <param name="ImageUrl">Its image (kinds per-class, patch-reconstruction), or null.</param>
+public sealed record EvaluationDto(string Kind, DateTime CreatedAt, JsonElement Result, string? ImageUrl);
+
+/// <summary>Patches spec of a patch model with the fitted standardizer, needed to use the model on new patches.</summary>
+/// <param name="Spec">The patches spec it was trained with.</param>
+/// <param name="Standardizer">Standardizer parameters (mode, zca, mean, std, zca matrices).</param>
+public sealed record ModelPatchesDto(PatchesSpec Spec, JsonElement Standardizer);
 
 /// <summary>A trained model.</summary>
 /// <param name="Id">Model id.</param>
 /// <param name="Name">Name (the job's name).</param>
-/// <param name="Kind">Model kind; "rbm".</param>
+/// <param name="Kind">"rbm" or "rbm-patches".</param>
 /// <param name="JobId">The job that trained it.</param>
 /// <param name="CreatedAt">When it was stored (UTC).</param>
 /// <param name="VisibleUnits">Visible units (imageWidth·imageHeight).</param>
@@ -89,6 +237,9 @@ public sealed record EpochMetricDto(int Epoch, float ReconstructionError, double
 /// <param name="ReconstructionError">Reconstruction error of the last epoch.</param>
 /// <param name="SizeBytes">Size of the safetensors file.</param>
 /// <param name="FileUrl">Where to download the safetensors file.</param>
+/// <param name="Patches">Patches spec and standardizer of a patch model.</param>
+/// <param name="Report">Monitoring report of the last epoch.</param>
+/// <param name="Evaluations">Evaluations run after training.</param>
 public sealed record ModelDto(
     Guid Id,
     string Name,
@@ -103,4 +254,7 @@ public sealed record ModelDto(
     DataSpec Data,
     float? ReconstructionError,
     long SizeBytes,
-    string FileUrl);
+    string FileUrl,
+    ModelPatchesDto? Patches = null,
+    EpochReportDto? Report = null,
+    IReadOnlyList<EvaluationDto>? Evaluations = null);

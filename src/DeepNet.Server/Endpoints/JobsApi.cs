@@ -16,7 +16,7 @@ public static class JobsApi
         api.MapPost("/", CreateJob)
             .WithName("CreateJob")
             .WithSummary("Queue a training job")
-            .WithDescription("Queues an RBM training job. Every field is optional. Returns 202 with the job and its Location.")
+            .WithDescription("Queues an RBM training job: kind 'rbm' (MNIST or an uploaded data set) or 'rbm-patches' (a Gaussian RBM on patches of an image, with 'patches'); optional 'evaluation' (ais, perClass) runs after training. Every field is optional except 'patches' for rbm-patches. Returns 202 with the job and its Location.")
             .Accepts<CreateJobRequest>("application/json")
             .Produces<JobDto>(StatusCodes.Status202Accepted)
             .ProducesValidationProblem()
@@ -43,7 +43,7 @@ public static class JobsApi
         api.MapGet("/{id:guid}/images/{kind}", GetImage)
             .WithName("GetJobImage")
             .WithSummary("Latest rendered image of a job")
-            .WithDescription("kind is 'filters' (one tile per hidden unit) or 'reconstructions' (held-out digits above their reconstructions).")
+            .WithDescription("kind is 'filters' (one tile per hidden unit), 'reconstructions' (held-out samples above their reconstructions), 'per-class' (perClass evaluation: per digit a row of test digits above their reconstructions) or 'patch-reconstruction' (patch jobs: original | from binary features | from probabilities).")
             .Produces(StatusCodes.Status200OK, contentType: "image/png")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
@@ -56,17 +56,17 @@ public static class JobsApi
         CreateJobRequest? request,
         JobStore store,
         JobQueue queue,
+        DeepNetDbContext db,
         CancellationToken cancellationToken)
     {
-        var options = request?.Rbm ?? new RbmOptions();
-        var data = request?.Data ?? new DataSpec();
-        var errors = JobRequestValidator.Validate(request?.Name, options, data);
+        var submission = JobSubmission.From(request);
+        var errors = await JobRequestValidator.ValidateAsync(submission, db, cancellationToken);
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors, detail: "The job request has invalid fields.");
         }
 
-        var job = await store.CreateAsync(JobRequestValidator.NameOrDefault(request?.Name), options, data, cancellationToken);
+        var job = await store.CreateAsync(submission, cancellationToken);
         queue.Notify(job.Id);
         var dto = JobMapper.ToDto(job, []);
         return TypedResults.Accepted($"/api/jobs/{job.Id}", dto);
@@ -122,9 +122,9 @@ public static class JobsApi
         return TypedResults.Accepted($"/api/jobs/{id}", job);
     }
 
-    /// <summary>The latest PNG of a job: filters or reconstructions.</summary>
+    /// <summary>The latest PNG of a job: filters, reconstructions, per-class or patch-reconstruction.</summary>
     /// <param name="id">Job id.</param>
-    /// <param name="kind">filters or reconstructions.</param>
+    /// <param name="kind">filters, reconstructions, per-class or patch-reconstruction.</param>
     public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetImage(
         Guid id,
         string kind,
@@ -140,12 +140,19 @@ public static class JobsApi
                 detail: $"Image kind '{kind}' does not exist; valid kinds are {string.Join(", ", JobImageKinds.All)}.");
         }
 
-        if (feed.GetImage(id, kind) is { } live)
+        if (JobImageKinds.EvaluationOf(kind) is { } evaluation)
+        {
+            if (await store.GetEvaluationImageAsync(id, evaluation, cancellationToken) is { } png)
+            {
+                return TypedResults.File(png, "image/png");
+            }
+        }
+        else if (feed.GetImage(id, kind) is { } live)
         {
             return TypedResults.File(Convert.FromBase64String(live.PngBase64), "image/png");
         }
 
-        if (await store.GetImageAsync(id, kind, cancellationToken) is { } stored)
+        else if (await store.GetImageAsync(id, kind, cancellationToken) is { } stored)
         {
             return TypedResults.File(stored.Png, "image/png");
         }
@@ -155,7 +162,9 @@ public static class JobsApi
             : TypedResults.Problem(
                 statusCode: StatusCodes.Status404NotFound,
                 title: "Image not rendered yet",
-                detail: $"Job {id} has no {kind} image yet; it appears once training starts.");
+                detail: JobImageKinds.EvaluationOf(kind) is null
+                    ? $"Job {id} has no {kind} image yet; it appears once training starts."
+                    : $"Job {id} has no {kind} image; it appears when the job's {JobImageKinds.EvaluationOf(kind)} evaluation finishes.");
     }
 
     private static ProblemHttpResult JobNotFound(Guid id) => TypedResults.Problem(

@@ -25,7 +25,7 @@ public static class ModelsApi
         api.MapGet("/{id:guid}/file", DownloadModel)
             .WithName("DownloadModel")
             .WithSummary("Download a model as a safetensors file")
-            .WithDescription("Tensors 'weights' [hidden, visible], 'visible_bias' [visible], 'hidden_bias' [hidden]; hyperparameters, data spec and metrics in the header's __metadata__.")
+            .WithDescription("Tensors 'weights' [hidden, visible], 'visible_bias' [visible], 'hidden_bias' [hidden]; hyperparameters, data spec, metrics (with the last epoch's monitoring report), patches spec with standardizer (patch models) and evaluations in the header's __metadata__.")
             .Produces(StatusCodes.Status200OK, contentType: "application/octet-stream")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
@@ -76,6 +76,8 @@ public static class ModelsApi
             MetricsJson = m.MetricsJson,
             ReconstructionError = m.ReconstructionError,
             SizeBytes = m.SizeBytes,
+            PatchesJson = m.PatchesJson,
+            EvaluationsJson = m.EvaluationsJson,
         });
 
     private static string SafeFileName(string name)

@@ -19,4 +19,7 @@ public interface ITrainingClient
 
     /// <summary>A newly rendered image, about 2 per second at most.</summary>
     Task Image(ImageMessage image);
+
+    /// <summary>An evaluation finished after training (AIS, per-class reconstruction, patch reconstruction).</summary>
+    Task EvaluationCompleted(EvaluationCompletedMessage evaluation);
 }

@@ -1,8 +1,12 @@
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.Metadata;
 
 namespace DeepNet.Server.Infrastructure;
 
-/// <summary>Caps request bodies under /api: job submissions are small JSON documents.</summary>
+/// <summary>
+/// Caps request bodies under /api: job submissions are small JSON documents. Upload endpoints raise their own cap
+/// with request size limit metadata (e.g. <c>.WithMetadata(new RequestSizeLimitAttribute(bytes))</c>).
+/// </summary>
 public static class RequestBodyLimit
 {
     public const long MaxApiBodyBytes = 64 * 1024;
@@ -11,16 +15,17 @@ public static class RequestBodyLimit
     {
         if (context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase))
         {
-            if (context.Request.ContentLength > MaxApiBodyBytes)
+            long maxBytes = context.GetEndpoint()?.Metadata.GetMetadata<IRequestSizeLimitMetadata>()?.MaxRequestBodySize ?? MaxApiBodyBytes;
+            if (context.Request.ContentLength > maxBytes)
             {
                 throw new BadHttpRequestException(
-                    $"The request body is {context.Request.ContentLength} bytes; at most {MaxApiBodyBytes} bytes are accepted.",
+                    $"The request body is {context.Request.ContentLength} bytes; at most {maxBytes} bytes are accepted.",
                     StatusCodes.Status413PayloadTooLarge);
             }
 
             if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
             {
-                limit.MaxRequestBodySize = MaxApiBodyBytes;
+                limit.MaxRequestBodySize = maxBytes;
             }
         }
 

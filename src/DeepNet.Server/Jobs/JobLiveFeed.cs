@@ -74,7 +74,17 @@ public sealed class JobLiveFeed(IHubContext<TrainingHub, ITrainingClient> hub, I
         {
             Live(jobId).Epochs[metric.Epoch] = metric;
             Observe(hub.Clients.Group(JobGroup(jobId)).EpochCompleted(
-                new EpochCompletedMessage(jobId, metric.Epoch, metric.ReconstructionError, metric.SamplesPerSecond, metric.Seconds)));
+                new EpochCompletedMessage(jobId, metric.Epoch, metric.ReconstructionError, metric.SamplesPerSecond, metric.Seconds, metric.Report)));
+        }
+    }
+
+    /// <summary>An evaluation finished; call after it is stored.</summary>
+    public void PublishEvaluation(Guid jobId, EvaluationDto evaluation)
+    {
+        lock (_sync)
+        {
+            Live(jobId).Evaluations[evaluation.Kind] = evaluation;
+            Observe(hub.Clients.Group(JobGroup(jobId)).EvaluationCompleted(new EvaluationCompletedMessage(jobId, evaluation)));
         }
     }
 
@@ -123,10 +133,17 @@ public sealed class JobLiveFeed(IHubContext<TrainingHub, ITrainingClient> hub, I
             var images = storedImages.ToDictionary(i => i.Kind, StringComparer.Ordinal);
             if (_jobs.TryGetValue(job.Id, out var live))
             {
+                var evaluations = (job.Evaluations ?? []).ToDictionary(e => e.Kind, StringComparer.Ordinal);
+                foreach (var (kind, evaluation) in live.Evaluations)
+                {
+                    evaluations[kind] = evaluation;
+                }
+
                 job = job with
                 {
                     Progress = live.Progress ?? job.Progress,
                     History = Merge(job.History, [.. live.Epochs.Values]),
+                    Evaluations = evaluations.Values.OrderBy(e => e.CreatedAt).ToList(),
                 };
                 foreach (var (kind, image) in live.Images)
                 {
@@ -149,7 +166,8 @@ public sealed class JobLiveFeed(IHubContext<TrainingHub, ITrainingClient> hub, I
         var history = a.ToDictionary(m => m.Epoch);
         foreach (var metric in b)
         {
-            history[metric.Epoch] = metric;
+            // A status message's history may come from the job list, which carries no reports.
+            history[metric.Epoch] = metric.Report is null && history.TryGetValue(metric.Epoch, out var known) ? known : metric;
         }
 
         return history.Values.OrderBy(m => m.Epoch).ToList();
@@ -187,5 +205,7 @@ public sealed class JobLiveFeed(IHubContext<TrainingHub, ITrainingClient> hub, I
         public SortedDictionary<int, EpochMetricDto> Epochs { get; } = [];
 
         public Dictionary<string, ImageMessage> Images { get; } = new(StringComparer.Ordinal);
+
+        public Dictionary<string, EvaluationDto> Evaluations { get; } = new(StringComparer.Ordinal);
     }
 }

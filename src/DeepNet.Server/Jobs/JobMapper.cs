@@ -10,7 +10,7 @@ namespace DeepNet.Server.Jobs;
 /// <summary>Entity ↔ contract conversions.</summary>
 public static class JobMapper
 {
-    public const string RbmKind = "rbm";
+    public const string RbmKind = JobKinds.Rbm;
 
     public static string ToJson<T>(T value) => JsonSerializer.Serialize(value, JsonDefaults.Options);
 
@@ -20,7 +20,24 @@ public static class JobMapper
     public static DataSpec ReadDataSpec(string json) =>
         JsonSerializer.Deserialize<DataSpec>(json, JsonDefaults.Options) ?? new DataSpec();
 
-    public static JobDto ToDto(Job job, IEnumerable<JobEpochMetric> history, ProgressDto? liveProgress = null) => new(
+    public static PatchesSpec? ReadPatches(string? json) =>
+        json is null ? null : JsonSerializer.Deserialize<PatchesSpec>(json, JsonDefaults.Options);
+
+    public static EvaluationSpec? ReadEvaluation(string? json) =>
+        json is null ? null : JsonSerializer.Deserialize<EvaluationSpec>(json, JsonDefaults.Options);
+
+    public static EpochReportDto? ReadReport(string? json) =>
+        json is null ? null : JsonSerializer.Deserialize<EpochReportDto>(json, JsonDefaults.Options);
+
+    public static JsonElement ToElement<T>(T value) => JsonSerializer.SerializeToElement(value, JsonDefaults.Options);
+
+    /// <param name="reports">Stored monitoring reports by epoch; null leaves the history items without reports (the job list).</param>
+    public static JobDto ToDto(
+        Job job,
+        IEnumerable<JobEpochMetric> history,
+        ProgressDto? liveProgress = null,
+        IReadOnlyDictionary<int, string>? reports = null,
+        IEnumerable<JobEvaluation>? evaluations = null) => new(
         job.Id,
         job.Name,
         job.Kind,
@@ -32,12 +49,26 @@ public static class JobMapper
         ReadOptions(job.OptionsJson),
         ReadDataSpec(job.DataSpecJson),
         liveProgress ?? StoredProgress(job),
-        history.OrderBy(m => m.Epoch).Select(ToDto).ToList(),
+        history.OrderBy(m => m.Epoch).Select(m => ToDto(m, reports?.GetValueOrDefault(m.Epoch))).ToList(),
         job.ModelId,
-        job.ResumedFromEpoch);
+        job.ResumedFromEpoch,
+        ReadPatches(job.PatchesJson),
+        ReadEvaluation(job.EvaluationJson),
+        (evaluations ?? []).OrderBy(e => e.CreatedAt).Select(ToDto).ToList());
 
-    public static EpochMetricDto ToDto(JobEpochMetric metric) =>
-        new(metric.Epoch, metric.ReconstructionError, metric.SamplesPerSecond, metric.Seconds);
+    public static EpochMetricDto ToDto(JobEpochMetric metric, string? reportJson = null) =>
+        new(metric.Epoch, metric.ReconstructionError, metric.SamplesPerSecond, metric.Seconds, ReadReport(reportJson));
+
+    public static EvaluationDto ToDto(JobEvaluation evaluation)
+    {
+        using var result = JsonDocument.Parse(evaluation.Json);
+        string? imageKind = JobImageKinds.ImageOf(evaluation.Kind);
+        return new EvaluationDto(
+            evaluation.Kind,
+            evaluation.CreatedAt,
+            result.RootElement.Clone(),
+            imageKind is null ? null : $"/api/jobs/{evaluation.JobId}/images/{imageKind}");
+    }
 
     public static ProgressDto Progress(int epoch, int epochs, int batch, int batchesPerEpoch, float reconstructionError, double samplesPerSecond, double samplesPerBatch)
     {
@@ -49,7 +80,7 @@ public static class JobMapper
     }
 
     public static ProgressMessage ToMessage(Guid jobId, ProgressDto p) =>
-        new(jobId, p.Epoch, p.Epochs, p.Batch, p.BatchesPerEpoch, p.Fraction, p.ReconstructionError, p.SamplesPerSecond, p.EtaSeconds);
+        new(jobId, p.Epoch, p.Epochs, p.Batch, p.BatchesPerEpoch, p.Fraction, p.ReconstructionError, p.SamplesPerSecond, p.EtaSeconds, p.Stage);
 
     public static ImageMessage ToMessage(JobImage image) =>
         new(image.JobId, image.Kind, Convert.ToBase64String(image.Png), image.Version);
@@ -68,7 +99,21 @@ public static class JobMapper
         ReadDataSpec(model.DataSpecJson),
         model.ReconstructionError,
         model.SizeBytes,
-        $"/api/models/{model.Id}/file");
+        $"/api/models/{model.Id}/file",
+        model.PatchesJson is null ? null : JsonSerializer.Deserialize<ModelPatchesDto>(model.PatchesJson, JsonDefaults.Options),
+        ReadFinalReport(model.MetricsJson),
+        model.EvaluationsJson is null ? [] : JsonSerializer.Deserialize<List<EvaluationDto>>(model.EvaluationsJson, JsonDefaults.Options));
+
+    /// <summary>The "report" of a model's metrics JSON (the last epoch's monitoring report).</summary>
+    private static EpochReportDto? ReadFinalReport(string metricsJson)
+    {
+        using var metrics = JsonDocument.Parse(metricsJson);
+        return metrics.RootElement.ValueKind == JsonValueKind.Object
+            && metrics.RootElement.TryGetProperty("report", out var report)
+            && report.ValueKind == JsonValueKind.Object
+            ? report.Deserialize<EpochReportDto>(JsonDefaults.Options)
+            : null;
+    }
 
     private static ProgressDto? StoredProgress(Job job)
     {
@@ -88,6 +133,7 @@ public static class JobMapper
             total > 0 ? Math.Clamp((double)done / total, 0, 1) : 0,
             job.ProgressReconstructionError ?? 0,
             job.ProgressSamplesPerSecond ?? 0,
-            JobStateMachine.IsFinished(job.Status) ? 0 : job.ProgressEtaSeconds ?? 0);
+            JobStateMachine.IsFinished(job.Status) ? 0 : job.ProgressEtaSeconds ?? 0,
+            job.Stage ?? JobStages.Training);
     }
 }

@@ -1,20 +1,26 @@
 using System.Globalization;
+using System.Text.Json;
 using DeepNet.Data;
 using DeepNet.Models;
+using DeepNet.Numerics;
+using DeepNet.Server.Contracts;
 using DeepNet.Server.Persistence;
+using Microsoft.EntityFrameworkCore;
 
 namespace DeepNet.Server.Jobs;
 
 /// <summary>
 /// Runs one job to its end on the calling (dedicated) thread: load data, train or resume from the checkpoint,
-/// store the model. A cancel request ends it Canceled; application shutdown leaves it Running with its
+/// run the evaluations, store the model. A cancel request ends it Canceled; application shutdown leaves it Running with its
 /// checkpoint so the next start resumes it.
 /// </summary>
-public sealed class JobRunner(JobStore store, JobLiveFeed feed, TimeProvider clock, ILogger<JobRunner> logger)
+public sealed class JobRunner(
+    JobStore store,
+    JobLiveFeed feed,
+    IDbContextFactory<DeepNetDbContext> contexts,
+    TimeProvider clock,
+    ILogger<JobRunner> logger)
 {
-    /// <summary>How many held-out test digits the reconstruction image shows.</summary>
-    public const int HeldOutDigits = 10;
-
     public void Run(Guid jobId, CancellationToken cancel, CancellationToken stopping)
     {
         var job = Wait(store.FindAsync(jobId));
@@ -59,16 +65,24 @@ public sealed class JobRunner(JobStore store, JobLiveFeed feed, TimeProvider clo
     {
         var options = JobMapper.ReadOptions(job.OptionsJson);
         var spec = JobMapper.ReadDataSpec(job.DataSpecJson);
-        var data = DatasetLoader.Load(spec);
-        var heldOut = DatasetLoader.Load(spec with { Split = "test", Limit = HeldOutDigits });
+        var patches = JobMapper.ReadPatches(job.PatchesJson);
+        var evaluation = JobMapper.ReadEvaluation(job.EvaluationJson);
+        var data = Wait(JobData.LoadAsync(job.Kind, options, spec, patches, contexts, cancellationToken));
         cancellationToken.ThrowIfCancellationRequested();
 
-        var trainer = CreateTrainer(job.Id, options, data);
+        var trainer = CreateTrainer(job.Id, options, data.Train);
+        Wait(store.SetStageAsync(job.Id, JobStages.Training));
         var versions = Wait(store.GetImagesAsync(job.Id)).ToDictionary(i => i.Kind, i => i.Version);
-        var observer = new JobTrainingObserver(job.Id, store, feed, data.Count, options.BatchSize, heldOut, versions);
+        var monitor = new RbmMonitor(data.Train, data.HeldOut, options.Seed);
+        var observer = new JobTrainingObserver(
+            job.Id, store, feed, data.Train.Rows, options.BatchSize, data.Preview, data.TileWidth, data.TileHeight, monitor, versions);
         var rbm = trainer.Train(observer, cancellationToken);
 
         var history = trainer.CaptureState().History;
+        // A job resumed after its last epoch (it was evaluating) has no fresh report from the observer.
+        var finalReport = observer.LastReport ?? EpochReportDto.From(monitor.Report(history.Count, rbm));
+        var evaluations = Evaluate(job, rbm, data, options, spec, patches, evaluation, cancellationToken);
+
         var createdAt = clock.GetUtcNow().UtcDateTime;
         var modelId = Guid.NewGuid();
         string optionsJson = JobMapper.ToJson(options);
@@ -79,11 +93,17 @@ public sealed class JobRunner(JobStore store, JobLiveFeed feed, TimeProvider clo
             reconstructionError = finalError,
             epochs = history.Count,
             history = history.Select(m => new { m.Epoch, m.ReconstructionError, m.SamplesPerSecond, m.Seconds }),
+            report = finalReport,
         });
+        string? patchesJson = patches is null || data.Standardizer is null
+            ? null
+            : JobMapper.ToJson(new ModelPatchesDto(patches, JsonDocument.Parse(data.Standardizer.ToJson()).RootElement.Clone()));
+        string? evaluationsJson = evaluations.Count == 0 ? null : JobMapper.ToJson(evaluations);
         var metadata = new Dictionary<string, string>
         {
             ["format_version"] = "1",
             ["model_type"] = JobMapper.RbmKind,
+            ["job_kind"] = job.Kind,
             ["hyperparameters"] = optionsJson,
             ["data_spec"] = specJson,
             ["metrics"] = metricsJson,
@@ -91,27 +111,39 @@ public sealed class JobRunner(JobStore store, JobLiveFeed feed, TimeProvider clo
             ["job_id"] = job.Id.ToString("D"),
             ["model_id"] = modelId.ToString("D"),
             ["name"] = job.Name,
-            ["image_width"] = data.Width.ToString(CultureInfo.InvariantCulture),
-            ["image_height"] = data.Height.ToString(CultureInfo.InvariantCulture),
+            ["image_width"] = data.TileWidth.ToString(CultureInfo.InvariantCulture),
+            ["image_height"] = data.TileHeight.ToString(CultureInfo.InvariantCulture),
         };
+        if (patchesJson is not null)
+        {
+            metadata["patches"] = patchesJson;
+        }
+
+        if (evaluationsJson is not null)
+        {
+            metadata["evaluations"] = evaluationsJson;
+        }
+
         byte[] file = RbmModelFile.Save(rbm, metadata);
         var model = new TrainedModel
         {
             Id = modelId,
             Name = job.Name,
-            Kind = JobMapper.RbmKind,
+            Kind = job.Kind,
             JobId = job.Id,
             CreatedAt = createdAt,
             VisibleUnits = rbm.VisibleUnits,
             HiddenUnits = rbm.HiddenUnits,
-            ImageWidth = data.Width,
-            ImageHeight = data.Height,
+            ImageWidth = data.TileWidth,
+            ImageHeight = data.TileHeight,
             OptionsJson = optionsJson,
             DataSpecJson = specJson,
             MetricsJson = metricsJson,
             ReconstructionError = finalError,
             SizeBytes = file.LongLength,
             File = file,
+            PatchesJson = patchesJson,
+            EvaluationsJson = evaluationsJson,
         };
         if (!Wait(store.CompleteAsync(job.Id, model)))
         {
@@ -119,7 +151,82 @@ public sealed class JobRunner(JobStore store, JobLiveFeed feed, TimeProvider clo
         }
     }
 
-    private RbmTrainer CreateTrainer(Guid jobId, RbmOptions options, Dataset data)
+    /// <summary>
+    /// Runs the evaluations the job asked for (and the patch reconstruction of every patch job) that are not stored yet —
+    /// after a restart only the missing ones run again. The job stays Running with stage "evaluating".
+    /// </summary>
+    private List<EvaluationDto> Evaluate(
+        Job job, Rbm rbm, JobData data, RbmOptions options, DataSpec spec, PatchesSpec? patches, EvaluationSpec? evaluation, CancellationToken cancellationToken)
+    {
+        var plan = new List<(string Kind, Func<(object Result, byte[]? Png)> Run)>();
+        if (evaluation?.Ais is { } ais)
+        {
+            plan.Add((JobKinds.AisEvaluation, () =>
+            {
+                var test = job.Kind == JobKinds.Rbm && spec.Dataset == DataSpecValidator.MnistDataset
+                    ? DatasetLoader.Load(spec with { Split = DataSpecValidator.TestSplit, Limit = ais.TestLimit }).Features
+                    : JobData.FirstRows(data.HeldOut, ais.TestLimit);
+                return (JobEvaluator.Ais(rbm, data.Train, test, ais, options.Seed, cancellationToken), null);
+            }));
+        }
+
+        if (evaluation?.PerClass == true)
+        {
+            plan.Add((JobKinds.PerClassEvaluation, () => JobEvaluator.PerClass(rbm, spec, evaluation.PerClassLimit, cancellationToken)));
+        }
+
+        if (job.Kind == JobKinds.RbmPatches && patches is not null && data.Standardizer is { } standardizer)
+        {
+            plan.Add((JobKinds.PatchReconstructionEvaluation, () =>
+            {
+                var image = Wait(ImageReferences.LoadAsync(patches.TestImage, contexts, cancellationToken));
+                return JobEvaluator.PatchReconstruction(rbm, standardizer, image, patches, options.Seed, cancellationToken);
+            }));
+        }
+
+        var stored = Wait(store.GetEvaluationsAsync(job.Id)).ToDictionary(e => e.Kind, StringComparer.Ordinal);
+        if (plan.Any(p => !stored.ContainsKey(p.Kind)))
+        {
+            Wait(store.SetStageAsync(job.Id, JobStages.Evaluating));
+            if (feed.GetProgress(job.Id) is { } progress)
+            {
+                feed.PublishProgress(job.Id, progress with { Stage = JobStages.Evaluating, EtaSeconds = 0 });
+            }
+
+            PublishStatus(job.Id);
+        }
+
+        var results = new List<EvaluationDto>(plan.Count);
+        foreach (var (kind, run) in plan)
+        {
+            if (stored.TryGetValue(kind, out var existing))
+            {
+                results.Add(JobMapper.ToDto(existing));
+                continue;
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+            var (result, png) = run();
+            var entity = new JobEvaluation
+            {
+                Id = Guid.NewGuid(),
+                JobId = job.Id,
+                Kind = kind,
+                Json = JobMapper.ToJson(result),
+                Png = png,
+                CreatedAt = clock.GetUtcNow().UtcDateTime,
+            };
+            Wait(store.SaveEvaluationAsync(entity));
+            var dto = JobMapper.ToDto(entity);
+            feed.PublishEvaluation(job.Id, dto);
+            results.Add(dto);
+            logger.LogInformation("Job {JobId}: evaluation {Kind} done.", job.Id, kind);
+        }
+
+        return results;
+    }
+
+    private RbmTrainer CreateTrainer(Guid jobId, RbmOptions options, Matrix data)
     {
         var checkpoint = Wait(store.GetCheckpointAsync(jobId));
         if (checkpoint is not null)
@@ -127,7 +234,7 @@ public sealed class JobRunner(JobStore store, JobLiveFeed feed, TimeProvider clo
             try
             {
                 var state = RbmTrainingState.FromBytes(checkpoint.State);
-                var trainer = RbmTrainer.Resume(state, data.Features);
+                var trainer = RbmTrainer.Resume(state, data);
                 Wait(store.MarkResumedAsync(jobId, state.CompletedEpochs));
                 logger.LogInformation("Job {JobId} resumes after epoch {Epoch}.", jobId, state.CompletedEpochs);
                 return trainer;
@@ -139,7 +246,7 @@ public sealed class JobRunner(JobStore store, JobLiveFeed feed, TimeProvider clo
         }
 
         Wait(store.ResetTrainingStateAsync(jobId));
-        return new RbmTrainer(options, data.Features);
+        return new RbmTrainer(options, data);
     }
 
     private void PublishStatus(Guid jobId)

@@ -1,6 +1,7 @@
 using DeepNet.Data;
 using DeepNet.Models;
 using DeepNet.Server.Contracts;
+using DeepNet.Server.Endpoints;
 using DeepNet.Server.Persistence;
 using Microsoft.EntityFrameworkCore;
 
@@ -14,7 +15,8 @@ public sealed record EpochRecord(
     byte[] Checkpoint,
     ProgressDto? Progress,
     IReadOnlyList<ImageMessage> Images,
-    IReadOnlyDictionary<string, byte[]> ImagePngs);
+    IReadOnlyDictionary<string, byte[]> ImagePngs,
+    EpochReportDto? Report = null);
 
 /// <summary>
 /// Reads and writes jobs. Every status change goes through <see cref="TryTransitionAsync"/>, a conditional
@@ -25,17 +27,19 @@ public sealed class JobStore(IDbContextFactory<DeepNetDbContext> contexts, JobLi
 {
     private const int MaxErrorLength = 4000;
 
-    public async Task<Job> CreateAsync(string name, RbmOptions options, DataSpec data, CancellationToken cancellationToken = default)
+    public async Task<Job> CreateAsync(JobSubmission submission, CancellationToken cancellationToken = default)
     {
         var job = new Job
         {
             Id = Guid.NewGuid(),
-            Name = name,
-            Kind = JobMapper.RbmKind,
+            Name = JobRequestValidator.NameOrDefault(submission.Name),
+            Kind = submission.Kind,
             Status = JobStatus.Queued,
             CreatedAt = clock.GetUtcNow().UtcDateTime,
-            OptionsJson = JobMapper.ToJson(options),
-            DataSpecJson = JobMapper.ToJson(data),
+            OptionsJson = JobMapper.ToJson(submission.Rbm),
+            DataSpecJson = JobMapper.ToJson(submission.Data),
+            PatchesJson = submission.Patches is null ? null : JobMapper.ToJson(submission.Patches),
+            EvaluationJson = submission.Evaluation is null ? null : JobMapper.ToJson(submission.Evaluation),
         };
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         db.Jobs.Add(job);
@@ -53,7 +57,44 @@ public sealed class JobStore(IDbContextFactory<DeepNetDbContext> contexts, JobLi
         }
 
         var history = await db.JobEpochMetrics.AsNoTracking().Where(m => m.JobId == id).ToListAsync(cancellationToken);
-        return JobMapper.ToDto(job, history, LiveProgress(job));
+        var reports = await db.JobEpochReports.AsNoTracking().Where(r => r.JobId == id).ToDictionaryAsync(r => r.Epoch, r => r.ReportJson, cancellationToken);
+        var evaluations = await WithoutImage(db.JobEvaluations.Where(e => e.JobId == id)).ToListAsync(cancellationToken);
+        return JobMapper.ToDto(job, history, LiveProgress(job), reports, evaluations);
+    }
+
+    /// <summary>The job's finished evaluations (without their images).</summary>
+    public async Task<IReadOnlyList<JobEvaluation>> GetEvaluationsAsync(Guid id, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await WithoutImage(db.JobEvaluations.Where(e => e.JobId == id)).OrderBy(e => e.CreatedAt).ToListAsync(cancellationToken);
+    }
+
+    /// <summary>The PNG an evaluation rendered, or null.</summary>
+    public async Task<byte[]?> GetEvaluationImageAsync(Guid id, string evaluationKind, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.JobEvaluations.AsNoTracking()
+            .Where(e => e.JobId == id && e.Kind == evaluationKind)
+            .Select(e => e.Png)
+            .SingleOrDefaultAsync(cancellationToken);
+    }
+
+    /// <summary>Stores an evaluation (replacing one of the same kind).</summary>
+    public async Task SaveEvaluationAsync(JobEvaluation evaluation, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await db.JobEvaluations.Where(e => e.JobId == evaluation.JobId && e.Kind == evaluation.Kind).ExecuteDeleteAsync(cancellationToken);
+        db.JobEvaluations.Add(evaluation);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>Records what a running job does now: "training" or "evaluating".</summary>
+    public async Task SetStageAsync(Guid id, string stage, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await db.Jobs.Where(j => j.Id == id).ExecuteUpdateAsync(s => s.SetProperty(j => j.Stage, stage), cancellationToken);
     }
 
     /// <summary>All jobs, newest first.</summary>
@@ -62,7 +103,9 @@ public sealed class JobStore(IDbContextFactory<DeepNetDbContext> contexts, JobLi
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         var jobs = await db.Jobs.AsNoTracking().OrderByDescending(j => j.CreatedAt).ToListAsync(cancellationToken);
         var history = (await db.JobEpochMetrics.AsNoTracking().ToListAsync(cancellationToken)).ToLookup(m => m.JobId);
-        return jobs.Select(j => JobMapper.ToDto(j, history[j.Id], LiveProgress(j))).ToList();
+        // Reports (up to thousands of numbers per epoch) are left to GET /api/jobs/{id}; evaluations are small.
+        var evaluations = (await WithoutImage(db.JobEvaluations).ToListAsync(cancellationToken)).ToLookup(e => e.JobId);
+        return jobs.Select(j => JobMapper.ToDto(j, history[j.Id], LiveProgress(j), evaluations: evaluations[j.Id])).ToList();
     }
 
     public async Task<JobStatus?> GetStatusAsync(Guid id, CancellationToken cancellationToken = default)
@@ -133,8 +176,12 @@ public sealed class JobStore(IDbContextFactory<DeepNetDbContext> contexts, JobLi
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await db.JobEpochMetrics.Where(m => m.JobId == id).ExecuteDeleteAsync(cancellationToken);
+        await db.JobEpochReports.Where(r => r.JobId == id).ExecuteDeleteAsync(cancellationToken);
+        await db.JobEvaluations.Where(e => e.JobId == id).ExecuteDeleteAsync(cancellationToken);
         await db.JobCheckpoints.Where(c => c.JobId == id).ExecuteDeleteAsync(cancellationToken);
-        await db.Jobs.Where(j => j.Id == id).ExecuteUpdateAsync(s => s.SetProperty(j => j.ResumedFromEpoch, (int?)null), cancellationToken);
+        await db.Jobs.Where(j => j.Id == id).ExecuteUpdateAsync(
+            s => s.SetProperty(j => j.ResumedFromEpoch, (int?)null).SetProperty(j => j.Stage, JobStages.Training),
+            cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 
@@ -145,6 +192,7 @@ public sealed class JobStore(IDbContextFactory<DeepNetDbContext> contexts, JobLi
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         // Metrics and checkpoint are written together, so this only matters if that invariant was ever broken.
         await db.JobEpochMetrics.Where(m => m.JobId == id && m.Epoch > completedEpochs).ExecuteDeleteAsync(cancellationToken);
+        await db.JobEpochReports.Where(r => r.JobId == id && r.Epoch > completedEpochs).ExecuteDeleteAsync(cancellationToken);
         await db.Jobs.Where(j => j.Id == id).ExecuteUpdateAsync(s => s.SetProperty(j => j.ResumedFromEpoch, completedEpochs), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
@@ -176,6 +224,18 @@ public sealed class JobStore(IDbContextFactory<DeepNetDbContext> contexts, JobLi
         metric.ReconstructionError = record.Metric.ReconstructionError;
         metric.SamplesPerSecond = record.Metric.SamplesPerSecond;
         metric.Seconds = record.Metric.Seconds;
+
+        if (record.Report is { } report)
+        {
+            var stored = await db.JobEpochReports.FindAsync([record.JobId, record.Metric.Epoch], cancellationToken);
+            if (stored is null)
+            {
+                stored = new JobEpochReport { JobId = record.JobId, Epoch = record.Metric.Epoch };
+                db.JobEpochReports.Add(stored);
+            }
+
+            stored.ReportJson = JobMapper.ToJson(report);
+        }
 
         var checkpoint = await db.JobCheckpoints.FindAsync([record.JobId], cancellationToken);
         if (checkpoint is null)
@@ -256,6 +316,9 @@ public sealed class JobStore(IDbContextFactory<DeepNetDbContext> contexts, JobLi
                 },
                 cancellationToken);
     }
+
+    private static IQueryable<JobEvaluation> WithoutImage(IQueryable<JobEvaluation> evaluations) =>
+        evaluations.AsNoTracking().Select(e => new JobEvaluation { Id = e.Id, JobId = e.JobId, Kind = e.Kind, Json = e.Json, CreatedAt = e.CreatedAt });
 
     private ProgressDto? LiveProgress(Job job) =>
         job.Status == JobStatus.Running ? feed.GetProgress(job.Id) : null;

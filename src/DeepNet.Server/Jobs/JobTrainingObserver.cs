@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using DeepNet.Data;
 using DeepNet.Models;
+using DeepNet.Numerics;
 using DeepNet.Server.Contracts;
 
 namespace DeepNet.Server.Jobs;
@@ -8,7 +9,7 @@ namespace DeepNet.Server.Jobs;
 /// <summary>
 /// Adapts trainer callbacks (on the training thread) to the live feed and the store: progress at most every
 /// 100 ms (and always the last batch of an epoch), images at most every 500 ms, and per epoch one transaction
-/// with the metric, the checkpoint and any images rendered since the last one.
+/// with the metric, the monitoring report, the checkpoint and any images rendered since the last one.
 /// </summary>
 public sealed class JobTrainingObserver : IRbmTrainingObserver
 {
@@ -18,7 +19,8 @@ public sealed class JobTrainingObserver : IRbmTrainingObserver
     private readonly Guid _jobId;
     private readonly JobStore _store;
     private readonly JobLiveFeed _feed;
-    private readonly Dataset _heldOut;
+    private readonly Matrix? _preview;
+    private readonly RbmMonitor _monitor;
     private readonly float[] _reconstruction;
     private readonly int _imageWidth;
     private readonly int _imageHeight;
@@ -31,20 +33,37 @@ public sealed class JobTrainingObserver : IRbmTrainingObserver
     private ProgressDto? _progress;
 
     /// <param name="trainingSamples">Rows of the training data, for the ETA.</param>
-    /// <param name="heldOut">The fixed digits whose reconstructions are shown (width·height features per row).</param>
+    /// <param name="preview">The fixed held-out samples whose reconstructions are shown (rows of tileWidth·tileHeight values in [0, 1]), or null for none.</param>
+    /// <param name="tileWidth">Width of one sample (and filter) as an image.</param>
+    /// <param name="tileHeight">Height of one sample (and filter) as an image.</param>
+    /// <param name="monitor">Measures the model at the end of every epoch.</param>
     /// <param name="imageVersions">Last stored version per image kind, so versions keep growing after a resume.</param>
-    public JobTrainingObserver(Guid jobId, JobStore store, JobLiveFeed feed, int trainingSamples, int batchSize, Dataset heldOut, IReadOnlyDictionary<string, int> imageVersions)
+    public JobTrainingObserver(
+        Guid jobId,
+        JobStore store,
+        JobLiveFeed feed,
+        int trainingSamples,
+        int batchSize,
+        Matrix? preview,
+        int tileWidth,
+        int tileHeight,
+        RbmMonitor monitor,
+        IReadOnlyDictionary<string, int> imageVersions)
     {
         _jobId = jobId;
         _store = store;
         _feed = feed;
-        _heldOut = heldOut;
-        _imageWidth = heldOut.Width;
-        _imageHeight = heldOut.Height;
-        _reconstruction = new float[heldOut.Count * heldOut.Width * heldOut.Height];
+        _preview = preview;
+        _monitor = monitor;
+        _imageWidth = tileWidth;
+        _imageHeight = tileHeight;
+        _reconstruction = preview is null ? [] : new float[preview.Length];
         _samplesPerBatch = Math.Max(1, Math.Min(batchSize, trainingSamples));
-        _versions = JobImageKinds.All.ToDictionary(k => k, k => imageVersions.GetValueOrDefault(k), StringComparer.Ordinal);
+        _versions = JobImageKinds.Training.ToDictionary(k => k, k => imageVersions.GetValueOrDefault(k), StringComparer.Ordinal);
     }
+
+    /// <summary>The report of the last completed epoch, or null before the first.</summary>
+    public EpochReportDto? LastReport { get; private set; }
 
     public void OnBatchCompleted(TrainingProgress progress, Rbm model)
     {
@@ -78,7 +97,9 @@ public sealed class JobTrainingObserver : IRbmTrainingObserver
             RenderImages(model);
         }
 
-        var metric = new EpochMetricDto(metrics.Epoch, metrics.ReconstructionError, metrics.SamplesPerSecond, metrics.Seconds);
+        var report = EpochReportDto.From(_monitor.Report(metrics.Epoch, model));
+        LastReport = report;
+        var metric = new EpochMetricDto(metrics.Epoch, metrics.ReconstructionError, metrics.SamplesPerSecond, metrics.Seconds, report);
         var record = new EpochRecord(
             _jobId,
             metric,
@@ -86,7 +107,8 @@ public sealed class JobTrainingObserver : IRbmTrainingObserver
             checkpoint.ToBytes(),
             _progress,
             _unsaved.Values.Select(u => u.Message).ToList(),
-            _unsaved.ToDictionary(u => u.Key, u => u.Value.Png, StringComparer.Ordinal));
+            _unsaved.ToDictionary(u => u.Key, u => u.Value.Png, StringComparer.Ordinal),
+            report);
 
         // Blocking here keeps the checkpoint consistent with the epoch the trainer just finished; it is one short
         // transaction per epoch on the job's own thread.
@@ -102,10 +124,10 @@ public sealed class JobTrainingObserver : IRbmTrainingObserver
         byte[] filters = TileImage.RenderFilters(model.Weights.AsSpan(), model.HiddenUnits, _imageWidth, _imageHeight);
         Publish(JobImageKinds.Filters, filters);
 
-        if (_heldOut.Count > 0)
+        if (_preview is { Rows: > 0 })
         {
-            model.Reconstruct(_heldOut.Features.AsSpan(), _heldOut.Count, _reconstruction);
-            byte[] reconstructions = TileImage.RenderRows(_heldOut.Features.AsSpan(), _reconstruction, _heldOut.Count, _imageWidth, _imageHeight);
+            model.Reconstruct(_preview.AsSpan(), _preview.Rows, _reconstruction);
+            byte[] reconstructions = TileImage.RenderRows(_preview.AsSpan(), _reconstruction, _preview.Rows, _imageWidth, _imageHeight);
             Publish(JobImageKinds.Reconstructions, reconstructions);
         }
     }

@@ -21,6 +21,14 @@ public sealed class DeepNetDbContext(DbContextOptions<DeepNetDbContext> options)
 
     public DbSet<TrainedModel> TrainedModels => Set<TrainedModel>();
 
+    public DbSet<JobEpochReport> JobEpochReports => Set<JobEpochReport>();
+
+    public DbSet<JobEvaluation> JobEvaluations => Set<JobEvaluation>();
+
+    public DbSet<UserDataset> UserDatasets => Set<UserDataset>();
+
+    public DbSet<UserImage> UserImages => Set<UserImage>();
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         // Values are written as UTC; SQLite hands them back unspecified, so mark them UTC on the way out.
@@ -40,6 +48,7 @@ public sealed class DeepNetDbContext(DbContextOptions<DeepNetDbContext> options)
             job.Property(j => j.Error).HasMaxLength(4000);
             job.Property(j => j.OptionsJson).IsRequired();
             job.Property(j => j.DataSpecJson).IsRequired();
+            job.Property(j => j.Stage).HasMaxLength(16);
             job.HasIndex(j => new { j.Status, j.CreatedAt });
             job.HasIndex(j => j.CreatedAt);
         });
@@ -80,6 +89,43 @@ public sealed class DeepNetDbContext(DbContextOptions<DeepNetDbContext> options)
             model.Property(m => m.File).IsRequired();
             model.HasIndex(m => m.CreatedAt);
             model.HasIndex(m => m.JobId);
+        });
+
+        modelBuilder.Entity<JobEpochReport>(report =>
+        {
+            report.ToTable("JobEpochReports");
+            report.HasKey(r => new { r.JobId, r.Epoch });
+            report.Property(r => r.ReportJson).IsRequired();
+            report.HasOne<Job>().WithMany().HasForeignKey(r => r.JobId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<JobEvaluation>(evaluation =>
+        {
+            evaluation.ToTable("JobEvaluations");
+            evaluation.HasKey(e => e.Id);
+            evaluation.Property(e => e.Kind).HasMaxLength(32).IsRequired();
+            evaluation.Property(e => e.Json).IsRequired();
+            evaluation.HasIndex(e => new { e.JobId, e.Kind }).IsUnique();
+            evaluation.HasOne<Job>().WithMany().HasForeignKey(e => e.JobId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<UserDataset>(dataset =>
+        {
+            dataset.ToTable("UserDatasets");
+            dataset.HasKey(d => d.Id);
+            dataset.Property(d => d.Name).HasMaxLength(NameMaxLength).IsRequired();
+            dataset.Property(d => d.Kind).HasMaxLength(16).IsRequired();
+            dataset.Property(d => d.Blob).IsRequired();
+            dataset.HasIndex(d => d.CreatedAt);
+        });
+
+        modelBuilder.Entity<UserImage>(image =>
+        {
+            image.ToTable("UserImages");
+            image.HasKey(i => i.Id);
+            image.Property(i => i.Name).HasMaxLength(NameMaxLength).IsRequired();
+            image.Property(i => i.Png).IsRequired();
+            image.HasIndex(i => i.CreatedAt);
         });
     }
 

@@ -40,6 +40,15 @@ public sealed class Job
     public Guid? ModelId { get; set; }
 
     public int? ResumedFromEpoch { get; set; }
+
+    /// <summary>The patches spec of an "rbm-patches" job; null for other kinds.</summary>
+    public string? PatchesJson { get; set; }
+
+    /// <summary>The evaluation spec as submitted; null when none was asked for.</summary>
+    public string? EvaluationJson { get; set; }
+
+    /// <summary>"training" or "evaluating" while the job runs; null before it starts.</summary>
+    public string? Stage { get; set; }
 }
 
 /// <summary>One completed epoch of a job; (JobId, Epoch) is the key so an epoch is never stored twice.</summary>
@@ -114,4 +123,84 @@ public sealed class TrainedModel
     public long SizeBytes { get; set; }
 
     public byte[] File { get; set; } = [];
+
+    /// <summary>Patches spec and standardizer parameters of a patch model; null for other kinds.</summary>
+    public string? PatchesJson { get; set; }
+
+    /// <summary>The job's evaluation results (a JSON array); null when it ran none.</summary>
+    public string? EvaluationsJson { get; set; }
+}
+
+/// <summary>The monitoring report of one completed epoch; (JobId, Epoch) is the key like <see cref="JobEpochMetric"/>.</summary>
+public sealed class JobEpochReport
+{
+    public Guid JobId { get; set; }
+
+    public int Epoch { get; set; }
+
+    public string ReportJson { get; set; } = "{}";
+}
+
+/// <summary>One evaluation run after training (AIS, per-class reconstruction, patch reconstruction); one per kind and job.</summary>
+public sealed class JobEvaluation
+{
+    public Guid Id { get; set; }
+
+    public Guid JobId { get; set; }
+
+    public string Kind { get; set; } = "";
+
+    public string Json { get; set; } = "{}";
+
+    public byte[]? Png { get; set; }
+
+    public DateTime CreatedAt { get; set; }
+}
+
+/// <summary>An uploaded data set, stored as a DatasetFile blob.</summary>
+public sealed class UserDataset
+{
+    public Guid Id { get; set; }
+
+    public string Name { get; set; } = "";
+
+    /// <summary>"idx", "csv" or "images".</summary>
+    public string Kind { get; set; } = "";
+
+    public int Count { get; set; }
+
+    public int Features { get; set; }
+
+    public int Width { get; set; }
+
+    public int Height { get; set; }
+
+    public bool HasLabels { get; set; }
+
+    /// <summary>The distinct labels as a JSON int array; null without labels.</summary>
+    public string? ClassesJson { get; set; }
+
+    public long SizeBytes { get; set; }
+
+    public DateTime CreatedAt { get; set; }
+
+    public byte[] Blob { get; set; } = [];
+}
+
+/// <summary>An uploaded image, stored as a grayscale PNG.</summary>
+public sealed class UserImage
+{
+    public Guid Id { get; set; }
+
+    public string Name { get; set; } = "";
+
+    public int Width { get; set; }
+
+    public int Height { get; set; }
+
+    public byte[] Png { get; set; } = [];
+
+    public long SizeBytes { get; set; }
+
+    public DateTime CreatedAt { get; set; }
 }

@@ -34,6 +34,9 @@ namespace DeepNet.Server.Persistence.Migrations
                         .HasMaxLength(4000)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("EvaluationJson")
+                        .HasColumnType("TEXT");
+
                     b.Property<DateTime?>("FinishedAt")
                         .HasColumnType("TEXT");
 
@@ -52,6 +55,9 @@ namespace DeepNet.Server.Persistence.Migrations
 
                     b.Property<string>("OptionsJson")
                         .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PatchesJson")
                         .HasColumnType("TEXT");
 
                     b.Property<int?>("ProgressBatch")
@@ -77,6 +83,10 @@ namespace DeepNet.Server.Persistence.Migrations
 
                     b.Property<int?>("ResumedFromEpoch")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("Stage")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
 
                     b.Property<DateTime?>("StartedAt")
                         .HasColumnType("TEXT");
@@ -137,6 +147,55 @@ namespace DeepNet.Server.Persistence.Migrations
                     b.ToTable("JobEpochMetrics", (string)null);
                 });
 
+            modelBuilder.Entity("DeepNet.Server.Persistence.JobEpochReport", b =>
+                {
+                    b.Property<Guid>("JobId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Epoch")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ReportJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("JobId", "Epoch");
+
+                    b.ToTable("JobEpochReports", (string)null);
+                });
+
+            modelBuilder.Entity("DeepNet.Server.Persistence.JobEvaluation", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("JobId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Json")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("Png")
+                        .HasColumnType("BLOB");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("JobId", "Kind")
+                        .IsUnique();
+
+                    b.ToTable("JobEvaluations", (string)null);
+                });
+
             modelBuilder.Entity("DeepNet.Server.Persistence.JobImage", b =>
                 {
                     b.Property<Guid>("JobId")
@@ -174,6 +233,9 @@ namespace DeepNet.Server.Persistence.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("EvaluationsJson")
+                        .HasColumnType("TEXT");
+
                     b.Property<byte[]>("File")
                         .IsRequired()
                         .HasColumnType("BLOB");
@@ -208,6 +270,9 @@ namespace DeepNet.Server.Persistence.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("PatchesJson")
+                        .HasColumnType("TEXT");
+
                     b.Property<float?>("ReconstructionError")
                         .HasColumnType("REAL");
 
@@ -226,6 +291,91 @@ namespace DeepNet.Server.Persistence.Migrations
                     b.ToTable("TrainedModels", (string)null);
                 });
 
+            modelBuilder.Entity("DeepNet.Server.Persistence.UserDataset", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("Blob")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<string>("ClassesJson")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Features")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("HasLabels")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Height")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("SizeBytes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Width")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CreatedAt");
+
+                    b.ToTable("UserDatasets", (string)null);
+                });
+
+            modelBuilder.Entity("DeepNet.Server.Persistence.UserImage", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Height")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("Png")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<long>("SizeBytes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Width")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CreatedAt");
+
+                    b.ToTable("UserImages", (string)null);
+                });
+
             modelBuilder.Entity("DeepNet.Server.Persistence.JobCheckpoint", b =>
                 {
                     b.HasOne("DeepNet.Server.Persistence.Job", null)
@@ -236,6 +386,24 @@ namespace DeepNet.Server.Persistence.Migrations
                 });
 
             modelBuilder.Entity("DeepNet.Server.Persistence.JobEpochMetric", b =>
+                {
+                    b.HasOne("DeepNet.Server.Persistence.Job", null)
+                        .WithMany()
+                        .HasForeignKey("JobId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("DeepNet.Server.Persistence.JobEpochReport", b =>
+                {
+                    b.HasOne("DeepNet.Server.Persistence.Job", null)
+                        .WithMany()
+                        .HasForeignKey("JobId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("DeepNet.Server.Persistence.JobEvaluation", b =>
                 {
                     b.HasOne("DeepNet.Server.Persistence.Job", null)
                         .WithMany()

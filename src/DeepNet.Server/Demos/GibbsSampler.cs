@@ -1,0 +1,188 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using DeepNet.Data;
+using DeepNet.Models;
+using DeepNet.Numerics;
+using DeepNet.Server.Contracts;
+using DeepNet.Server.Jobs;
+using DeepNet.Server.Persistence;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.EntityFrameworkCore;
+
+namespace DeepNet.Server.Demos;
+
+/// <summary>
+/// Streams Gibbs sampling from a trained RBM as frames: the CPU work of each run of <c>every</c> steps happens on the
+/// thread pool, never on the hub's thread; frames are throttled to about 10 per second; a bounded number of streams
+/// run at once so demos cannot starve training.
+/// </summary>
+public sealed class GibbsSampler(DemoModels models, IDbContextFactory<DeepNetDbContext> contexts)
+{
+    public const string NoiseStart = "noise";
+    public const string DigitStart = "digit";
+    public const int MaxChains = 64;
+    public const int MaxSteps = 5000;
+    public const int DefaultChains = 16;
+    public const int DefaultSteps = 500;
+    public const int DefaultEvery = 10;
+
+    /// <summary>Minimum time between two frames of one stream (at most ~10 frames per second).</summary>
+    public static readonly TimeSpan FrameInterval = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>Streams that may sample at the same time; more are refused.</summary>
+    public static readonly int MaxConcurrentStreams = Math.Max(2, Environment.ProcessorCount);
+
+    private readonly SemaphoreSlim _running = new(MaxConcurrentStreams);
+
+    /// <summary>Streams sampling right now.</summary>
+    public int RunningStreams => MaxConcurrentStreams - _running.CurrentCount;
+
+    /// <summary>
+    /// Validates the request, then yields the starting state (step 0) and a frame every <c>every</c> steps until
+    /// <c>steps</c> are done or <paramref name="cancellationToken"/> fires. Invalid requests throw <see cref="HubException"/>.
+    /// </summary>
+    public async IAsyncEnumerable<GibbsFrame> StreamAsync(GibbsRequest? request, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var (model, side, start, chains, steps, every, seed) = await PrepareAsync(request ?? new GibbsRequest(), cancellationToken);
+        if (!await _running.WaitAsync(TimeSpan.Zero, cancellationToken))
+        {
+            throw new HubException("Too many Gibbs sampling streams are running; try again in a moment.");
+        }
+
+        try
+        {
+            var rng = new Xoshiro256StarStar(seed);
+            var state = await Task.Run(() => new GibbsChains(model.Rbm, chains, start ?? GibbsChains.Noise(model.Rbm, chains, rng), rng), cancellationToken);
+            var clock = Stopwatch.StartNew();
+            string frame = await Task.Run(() => Convert.ToBase64String(state.Render(side, side)), cancellationToken);
+            yield return new GibbsFrame(0, frame);
+            var lastFrame = clock.Elapsed;
+            while (state.Step < steps)
+            {
+                int batch = Math.Min(every, steps - state.Step);
+                frame = await Task.Run(
+                    () =>
+                    {
+                        state.Advance(batch, cancellationToken);
+                        return Convert.ToBase64String(state.Render(side, side));
+                    },
+                    cancellationToken);
+                var wait = FrameInterval - (clock.Elapsed - lastFrame);
+                if (wait > TimeSpan.Zero)
+                {
+                    await Task.Delay(wait, cancellationToken);
+                }
+
+                lastFrame = clock.Elapsed;
+                yield return new GibbsFrame(state.Step, frame);
+            }
+        }
+        finally
+        {
+            _running.Release();
+        }
+    }
+
+    private async Task<(DemoModel Model, int Side, float[]? Start, int Chains, int Steps, int Every, ulong Seed)> PrepareAsync(
+        GibbsRequest request, CancellationToken cancellationToken)
+    {
+        int chains = request.Chains ?? DefaultChains;
+        int steps = request.Steps ?? DefaultSteps;
+        int every = request.Every ?? DefaultEvery;
+        string start = (request.Start ?? NoiseStart).Trim().ToLowerInvariant();
+        if (chains is < 1 or > MaxChains)
+        {
+            throw new HubException($"chains must be between 1 and {MaxChains}.");
+        }
+
+        if (steps is < 1 or > MaxSteps)
+        {
+            throw new HubException($"steps must be between 1 and {MaxSteps}.");
+        }
+
+        if (every < 1 || every > steps)
+        {
+            throw new HubException($"every must be between 1 and steps ({steps}).");
+        }
+
+        if (start is not (NoiseStart or DigitStart))
+        {
+            throw new HubException($"start must be '{NoiseStart}' or '{DigitStart}', not '{request.Start}'.");
+        }
+
+        if (request.ModelId is not { } modelId)
+        {
+            throw new HubException("modelId is required.");
+        }
+
+        var model = await models.LoadAsync(modelId, cancellationToken) ?? throw new HubException($"Model {modelId} not found.");
+        int side = DemoModels.FilterSide(model)
+            ?? throw new HubException($"Model {modelId} has {model.Rbm.VisibleUnits} visible units, which do not form a square image.");
+        float[]? startStates = start == DigitStart ? await DigitsAsync(model, chains, cancellationToken) : null;
+        return (model, side, startStates, chains, steps, every, request.Seed ?? 1);
+    }
+
+    /// <summary>The first test examples of the model's data, presented as it was trained on them (size, binarization).</summary>
+    private async Task<float[]> DigitsAsync(DemoModel model, int chains, CancellationToken cancellationToken)
+    {
+        Matrix features;
+        if (model.Kind == JobKinds.RbmPatches)
+        {
+            throw new HubException("start 'digit' needs a model trained on digits or a data set; this model was trained on image patches — start from noise.");
+        }
+
+        if (model.Data.Dataset == JobKinds.UserDataset)
+        {
+            features = await UserExamplesAsync(model.Data, cancellationToken);
+        }
+        else
+        {
+            var spec = model.Data with { Split = "test", Limit = chains, Classes = null };
+            features = (await Task.Run(() => DatasetLoader.Load(spec), cancellationToken)).Features;
+        }
+
+        if (features.Cols != model.Rbm.VisibleUnits)
+        {
+            throw new HubException($"The model's data has {features.Cols} values per example but the model has {model.Rbm.VisibleUnits} visible units.");
+        }
+
+        // Fewer examples than chains: start the remaining chains from the examples again, in order.
+        var start = new float[chains * features.Cols];
+        for (int c = 0; c < chains; c++)
+        {
+            features.Row(c % features.Rows).CopyTo(start.AsSpan(c * features.Cols, features.Cols));
+        }
+
+        return start;
+    }
+
+    private async Task<Matrix> UserExamplesAsync(DataSpec spec, CancellationToken cancellationToken)
+    {
+        if (spec.DatasetId is not { } datasetId)
+        {
+            throw new HubException("The model's data spec names no uploaded data set.");
+        }
+
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        byte[] blob = await db.UserDatasets.AsNoTracking().Where(d => d.Id == datasetId).Select(d => d.Blob).SingleOrDefaultAsync(cancellationToken)
+            ?? throw new HubException($"The model's data set {datasetId} no longer exists; start from noise.");
+        var dataset = DatasetFile.Load(blob);
+        if (dataset.Count == 0)
+        {
+            throw new HubException($"The model's data set {datasetId} is empty; start from noise.");
+        }
+
+        var features = dataset.Features;
+        if (spec.BinarizeThreshold is { } threshold)
+        {
+            features = features.Clone();
+            Span<float> values = features.AsSpan();
+            for (int i = 0; i < values.Length; i++)
+            {
+                values[i] = values[i] > threshold ? 1f : 0f;
+            }
+        }
+
+        return features;
+    }
+}
