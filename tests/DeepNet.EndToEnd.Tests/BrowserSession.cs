@@ -5,9 +5,9 @@ namespace DeepNet.EndToEnd.Tests;
 
 /// <summary>
 /// One page for one test: records console errors and uncaught exceptions, writes screenshots to the temp
-/// directory (e2e-*.png), and on failure adds a screenshot and the server's recent log to the exception.
+/// directory (&lt;prefix&gt;-*.png, e2e-*.png by default), and on failure adds a screenshot and the server's recent log to the exception.
 /// </summary>
-public sealed class BrowserSession(EndToEndFixture fixture, ITestOutputHelper output, string name)
+public sealed class BrowserSession(EndToEndFixture fixture, ITestOutputHelper output, string name, string prefix = "e2e")
 {
     private readonly List<string> _consoleErrors = [];
 
@@ -22,7 +22,7 @@ public sealed class BrowserSession(EndToEndFixture fixture, ITestOutputHelper ou
         }
     }
 
-    public static string ScreenshotPath(string name) => Path.Combine(Path.GetTempPath(), $"e2e-{name}.png");
+    public static string ScreenshotPath(string name, string prefix = "e2e") => Path.Combine(Path.GetTempPath(), $"{prefix}-{name}.png");
 
     public async Task RunAsync(Func<IPage, Task> test)
     {
@@ -53,7 +53,7 @@ public sealed class BrowserSession(EndToEndFixture fixture, ITestOutputHelper ou
         }
         catch (Exception failure)
         {
-            string screenshot = ScreenshotPath($"{name}-failure");
+            string screenshot = ScreenshotPath($"{name}-failure", prefix);
             try
             {
                 await page.ScreenshotAsync(new PageScreenshotOptions { Path = screenshot, FullPage = true });
@@ -78,7 +78,7 @@ public sealed class BrowserSession(EndToEndFixture fixture, ITestOutputHelper ou
 
     public async Task ScreenshotAsync(IPage page, string shot)
     {
-        string path = ScreenshotPath($"{name}-{shot}");
+        string path = ScreenshotPath($"{name}-{shot}", prefix);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = true });
         output.WriteLine($"Screenshot: {path}");
     }

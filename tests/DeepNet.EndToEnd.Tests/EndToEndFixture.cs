@@ -1,3 +1,5 @@
+using System.Net.Http.Json;
+using System.Text.Json;
 using Microsoft.Playwright;
 
 namespace DeepNet.EndToEnd.Tests;
@@ -21,6 +23,8 @@ public sealed class EndToEndFixture : IAsyncLifetime
         "--disable-sync",
     ];
 
+    private readonly SemaphoreSlim _smallModelLock = new(1, 1);
+    private Guid? _smallModelId;
     private ServerProcess? _server;
     private IPlaywright? _playwright;
     private IBrowser? _browser;
@@ -64,6 +68,61 @@ public sealed class EndToEndFixture : IAsyncLifetime
         });
         context.SetDefaultTimeout(30_000);
         return await context.NewPageAsync();
+    }
+
+    /// <summary>
+    /// A tiny trained model (16 hidden units on 500 binarized 16×16 digits, one epoch), trained once over HTTP and
+    /// shared by the demo tests: its 16×16 filters are square, as the feature-map demo needs.
+    /// </summary>
+    public async Task<Guid> SmallDigitModelAsync(TimeSpan timeout)
+    {
+        await _smallModelLock.WaitAsync();
+        try
+        {
+            if (_smallModelId is { } known)
+            {
+                return known;
+            }
+
+            using var http = new HttpClient { BaseAddress = Server.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+            using var created = await http.PostAsJsonAsync("api/jobs", new
+            {
+                name = "E2E demo model",
+                rbm = new { hiddenUnits = 16, epochs = 1, batchSize = 20, learningRate = 0.1, seed = 3 },
+                data = new { dataset = "mnist", split = "train", limit = 500, imageSize = 16, binarizeThreshold = 0.5 },
+            });
+            string body = await created.Content.ReadAsStringAsync();
+            if (!created.IsSuccessStatusCode)
+            {
+                throw new InvalidOperationException($"Creating the demo model's job failed with {(int)created.StatusCode}: {body}");
+            }
+
+            string jobId = JsonDocument.Parse(body).RootElement.GetProperty("id").GetString()!;
+            var deadline = DateTime.UtcNow + timeout;
+            while (DateTime.UtcNow < deadline)
+            {
+                using var job = JsonDocument.Parse(await http.GetStringAsync($"api/jobs/{jobId}"));
+                string status = job.RootElement.GetProperty("status").GetString()!;
+                if (status == "Succeeded")
+                {
+                    _smallModelId = job.RootElement.GetProperty("modelId").GetGuid();
+                    return _smallModelId.Value;
+                }
+
+                if (status is "Failed" or "Canceled")
+                {
+                    throw new InvalidOperationException($"The demo model's job ended {status}: {job.RootElement.GetRawText()}");
+                }
+
+                await Task.Delay(250);
+            }
+
+            throw new TimeoutException($"The demo model's job {jobId} did not finish within {timeout.TotalSeconds:0} s.");
+        }
+        finally
+        {
+            _smallModelLock.Release();
+        }
     }
 
     public async Task DisposeAsync()

@@ -12,29 +12,43 @@ export class ApiError extends Error {
   }
 }
 
-async function request(method, url, body) {
-  const init = { method, headers: { Accept: 'application/json, application/problem+json' } };
-  if (body !== undefined) {
+async function send(method, url, body, accept = 'application/json, application/problem+json') {
+  const init = { method, headers: { Accept: accept } };
+  if (body instanceof FormData) {
+    init.body = body; // the browser sets multipart/form-data with its boundary
+  } else if (body !== undefined) {
     init.headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(body);
   }
-  let response;
   try {
-    response = await fetch(url, init);
+    return await fetch(url, init);
   } catch (cause) {
     throw new ApiError(0, { title: 'The server cannot be reached. Is DeepNet.Server running?', detail: String(cause?.message ?? cause) });
   }
+}
+
+async function problemOf(response) {
   const text = await response.text();
-  let data = null;
-  if (text) {
-    try {
-      data = JSON.parse(text);
-    } catch {
-      data = { title: text.slice(0, 300) };
-    }
+  if (!text) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return { title: text.slice(0, 300) };
   }
+}
+
+async function request(method, url, body) {
+  const response = await send(method, url, body);
+  const data = await problemOf(response);
   if (!response.ok) throw new ApiError(response.status, data);
   return data;
+}
+
+/** For endpoints that answer with an image: the Blob on success, ApiError (ProblemDetails) otherwise. */
+async function requestBlob(method, url, body) {
+  const response = await send(method, url, body, 'image/png, application/problem+json');
+  if (!response.ok) throw new ApiError(response.status, await problemOf(response));
+  return response.blob();
 }
 
 const id = (value) => encodeURIComponent(value);
@@ -47,4 +61,13 @@ export const api = {
   listModels: () => request('GET', 'api/models'),
   imageUrl: (jobId, kind) => `api/jobs/${id(jobId)}/images/${id(kind)}`,
   modelFileUrl: (modelId) => `api/models/${id(modelId)}/file`,
+  listImages: () => request('GET', 'api/images'),
+  uploadImage: (formData) => request('POST', 'api/images', formData),
+  deleteImage: (imageId) => request('DELETE', `api/images/${id(imageId)}`),
+  listDatasets: () => request('GET', 'api/datasets'),
+  uploadDataset: (formData) => request('POST', 'api/datasets', formData),
+  deleteDataset: (datasetId) => request('DELETE', `api/datasets/${id(datasetId)}`),
+  featureMaps: (body) => requestBlob('POST', 'api/demos/feature-maps', body),
+  /** Server URLs may be absolute ("/api/...") — make them relative so a path base still works. */
+  relative: (url) => (typeof url === 'string' ? url.replace(/^\/(?!\/)/, '') : url),
 };

@@ -3,8 +3,12 @@
 //   #/jobs        same page, focused on the job list
 //   #/models      same page, focused on the models list
 //   #/jobs/{id}   one job, live
+//   #/data        images and data sets (upload, list, delete)
+//   #/demos       feature maps and Gibbs sampling
 
-import { HOMEWORK1_PRESET, JobForm } from './jobForm.js';
+import { DataPage } from './dataPage.js';
+import { DemosPage } from './demos.js';
+import { HOMEWORK1_PRESET, HOMEWORK2_PRESET, JobForm, LECTURE_PRESET } from './jobForm.js';
 import { JobList } from './jobList.js';
 import { JobView } from './jobView.js';
 import { live } from './live.js';
@@ -25,7 +29,14 @@ const jobForm = new JobForm(document.getElementById('job-form'), {
   },
 });
 
+const dataView = document.getElementById('data-view');
+const demosView = document.getElementById('demos-view');
+const dataPage = new DataPage(dataView, { onChanged: () => jobForm.refreshSources() });
+const demosPage = new DemosPage(demosView);
+
 document.getElementById('preset-homework1').addEventListener('click', () => jobForm.applyPreset(HOMEWORK1_PRESET));
+document.getElementById('preset-homework2').addEventListener('click', () => jobForm.applyPreset(HOMEWORK2_PRESET));
+document.getElementById('preset-lecture').addEventListener('click', () => jobForm.applyPreset(LECTURE_PRESET));
 document.getElementById('refresh-jobs').addEventListener('click', () => jobList.load());
 document.getElementById('refresh-models').addEventListener('click', () => modelList.load());
 
@@ -74,7 +85,20 @@ let firstRoute = true;
 function route() {
   const hash = location.hash || '#/';
   const jobMatch = /^#\/jobs\/([^/?#]+)/.exec(hash);
-  if (jobMatch) {
+  const page = hash.startsWith('#/data') ? 'data' : hash.startsWith('#/demos') ? 'demos' : null;
+  if (page !== 'demos') demosPage.leave();
+  dataView.hidden = page !== 'data';
+  demosView.hidden = page !== 'demos';
+  if (page) {
+    jobView.hide();
+    homeView.hidden = true;
+    setCurrentNav(page);
+    document.title = page === 'data' ? 'Images & data sets · DeepNetService' : 'Demos · DeepNetService';
+    if (page === 'data') dataPage.load();
+    else demosPage.load();
+    if (!firstRoute) document.getElementById(`${page}-heading`).focus({ preventScroll: true });
+    window.scrollTo(0, 0);
+  } else if (jobMatch) {
     homeView.hidden = true;
     setCurrentNav('jobs');
     jobView.show(decodeURIComponent(jobMatch[1]));
@@ -83,6 +107,7 @@ function route() {
   } else {
     jobView.hide();
     homeView.hidden = false;
+    jobForm.refreshSources();
     document.title = 'DeepNetService — train RBMs on MNIST';
     const section = hash.startsWith('#/models') ? 'models' : hash.startsWith('#/jobs') ? 'jobs' : 'home';
     setCurrentNav(section);

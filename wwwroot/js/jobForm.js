@@ -1,14 +1,42 @@
 // The "Train an RBM" form: builds the POST /api/jobs body, fills presets, and shows the
-// server's 400 ValidationProblem errors next to the fields they name ("rbm.hiddenUnits", "data.classes", ...).
+// server's 400 ValidationProblem errors next to the fields they name ("rbm.hiddenUnits", "patches.patchSize", ...).
+// Which groups are visible follows the choices: kind (digits vs image patches), data source (MNIST vs an
+// uploaded data set), visible unit type (σ), CD-k vs PCD (chains) and the evaluations picked.
 
 import { api, ApiError } from './api.js';
 import { h } from './dom.js';
 
-/** The lecture's homework 1: an RBM with 49 hidden units on 16×16 binarized digits 1–5. */
+/** The lecture's homework 1: an RBM with 49 hidden units on 16×16 binarized digits 1–5, evaluated on every digit. */
 export const HOMEWORK1_PRESET = Object.freeze({
   name: 'Homework 1 — digits 1–5',
+  kind: 'rbm',
   rbm: { hiddenUnits: 49, k: 1, learningRate: 0.1, batchSize: 20, epochs: 5, seed: 1, sampleReconstruction: true },
-  data: { split: 'train', classes: [1, 2, 3, 4, 5], limit: 10000, imageSize: 16, binarizeThreshold: 0.5 },
+  data: { dataset: 'mnist', split: 'train', classes: [1, 2, 3, 4, 5], limit: 10000, imageSize: 16, binarizeThreshold: 0.5 },
+  evaluation: { perClass: true, perClassLimit: 100, ais: null },
+});
+
+/**
+ * The lecture's homework 2: a Gaussian RBM with 49 hidden units on 10×10 standardized patches of the cat,
+ * then the sliding-window reconstruction of another (unseen) photo.
+ */
+export const HOMEWORK2_PRESET = Object.freeze({
+  name: 'Homework 2 — cat patches',
+  kind: 'rbm-patches',
+  rbm: {
+    hiddenUnits: 49, k: 1, learningRate: 0.01, batchSize: 20, epochs: 10, seed: 1, sampleReconstruction: false,
+    visibleType: 'Gaussian', sigma: 1, initialMomentum: 0.5, finalMomentum: 0.9, momentumSwitchEpoch: 5, weightDecay: 0.0002,
+  },
+  patches: { trainImage: 'builtin:chelsea', testImage: 'builtin:coffee', patchSize: 10, patchCount: 10000, standardization: 'PerPatch', zca: false, stride: 2 },
+  evaluation: { perClass: false, ais: null },
+});
+
+/** The lecture's demo (c): 49 hidden units on every digit resized to 16×16 give its 7×7 grid of 16×16 filters. */
+export const LECTURE_PRESET = Object.freeze({
+  name: 'Lecture demo — 49 filters of 16×16 digits',
+  kind: 'rbm',
+  rbm: { hiddenUnits: 49, k: 1, learningRate: 0.1, batchSize: 20, epochs: 10, seed: 1, sampleReconstruction: true },
+  data: { dataset: 'mnist', split: 'train', classes: null, limit: 20000, imageSize: 16, binarizeThreshold: 0.5 },
+  evaluation: { perClass: false, ais: null },
 });
 
 const NUMBER_FIELDS = {
@@ -18,8 +46,33 @@ const NUMBER_FIELDS = {
   'rbm.batchSize': 'int',
   'rbm.epochs': 'int',
   'rbm.seed': 'int',
+  'rbm.sigma': 'float',
+  'rbm.persistentChains': 'int',
+  'rbm.initialMomentum': 'float',
+  'rbm.finalMomentum': 'float',
+  'rbm.momentumSwitchEpoch': 'int',
+  'rbm.weightDecay': 'float',
+  'rbm.sparsityTarget': 'float',
+  'rbm.sparsityCost': 'float',
+  'rbm.sparsityDecay': 'float',
+  'rbm.learningRateDecay': 'float',
+  'rbm.initialWeightStdDev': 'float',
   'data.limit': 'int',
   'data.binarizeThreshold': 'float',
+  'patches.patchSize': 'int',
+  'patches.patchCount': 'int',
+  'patches.stride': 'int',
+  'evaluation.perClassLimit': 'int',
+  'evaluation.ais.runs': 'int',
+  'evaluation.ais.betas': 'int',
+  'evaluation.ais.testLimit': 'int',
+};
+
+/** Server keys that name a field under another name. */
+const FIELD_ALIASES = {
+  'data.dataset': 'data.datasetId',
+  'rbm.persistent': 'rbm.persistent',
+  'evaluation.ais.enabled': 'evaluation.ais',
 };
 
 export class JobForm {
@@ -28,6 +81,7 @@ export class JobForm {
   #status;
   #submit;
   #onSubmitted;
+  #datasets = [];
 
   constructor(form, { onSubmitted }) {
     this.#form = form;
@@ -51,26 +105,113 @@ export class JobForm {
       const field = event.target.closest('[data-field]');
       if (field) this.#clearFieldError(field.dataset.field);
     });
+    form.addEventListener('change', (event) => {
+      // Patches are real-valued after standardization: switching the kind picks the matching unit type.
+      if (event.target.name === 'kind') {
+        form.elements['rbm.visibleType'].value = event.target.value === 'rbm-patches' ? 'Gaussian' : 'Bernoulli';
+      }
+      this.#updateVisibility();
+    });
+    this.#updateVisibility();
+  }
+
+  /** Fills the data-set and image pickers (GET /api/datasets, /api/images); keeps the current choices. */
+  async refreshSources() {
+    const [datasets, images] = await Promise.all([
+      api.listDatasets().catch(() => null),
+      api.listImages().catch(() => null),
+    ]);
+    if (datasets) {
+      this.#datasets = datasets;
+      const select = this.#form.elements['data.source'];
+      const current = select.value;
+      select.replaceChildren(
+        h('option', { value: 'mnist' }, 'MNIST (built in)'),
+        ...datasets.map((d) => h('option', { value: d.id }, `${d.name} — ${d.count} × ${d.features}${d.hasLabels ? ', labelled' : ''}`)));
+      select.value = [...select.options].some((o) => o.value === current) ? current : 'mnist';
+    }
+    if (images) {
+      for (const name of ['patches.trainImage', 'patches.testImage']) {
+        const select = this.#form.elements[name];
+        const current = select.value;
+        select.replaceChildren(...images.map((image) => h('option', { value: image.id },
+          `${image.name}${image.source === 'builtin' ? ' (built in)' : ''} — ${image.width}×${image.height}`)));
+        if ([...select.options].some((o) => o.value === current)) select.value = current;
+      }
+    }
+    this.#updateVisibility();
   }
 
   applyPreset(preset) {
+    this.#form.reset(); // every field back to its default, so a preset never inherits an earlier preset's extras
     const f = this.#form.elements;
     f['name'].value = preset.name;
-    for (const [key, value] of Object.entries(preset.rbm)) {
-      if (key === 'sampleReconstruction') {
-        for (const radio of f['rbm.sampleReconstruction']) radio.checked = radio.value === String(value);
-      } else {
-        f[`rbm.${key}`].value = String(value);
-      }
+    setRadio(f['kind'], preset.kind ?? 'rbm');
+    f['rbm.visibleType'].value = preset.kind === 'rbm-patches' ? 'Gaussian' : 'Bernoulli';
+    for (const [key, value] of Object.entries(preset.rbm ?? {})) {
+      const control = f[`rbm.${key}`];
+      if (!control) continue;
+      if (control instanceof RadioNodeList) setRadio(control, String(value));
+      else if (control.type === 'checkbox') control.checked = Boolean(value);
+      else control.value = value === null || value === undefined ? '' : String(value);
     }
-    f['data.split'].value = preset.data.split;
-    f['data.limit'].value = preset.data.limit ?? '';
-    f['data.imageSize'].value = String(preset.data.imageSize);
-    f['data.binarizeThreshold'].value = preset.data.binarizeThreshold ?? '';
-    const classes = new Set(preset.data.classes ?? []);
-    this.#digitInputs().forEach((input) => { input.checked = classes.has(Number(input.value)); });
+    if (preset.data) {
+      f['data.source'].value = preset.data.dataset === 'user' && preset.data.datasetId ? preset.data.datasetId : 'mnist';
+      f['data.split'].value = preset.data.split ?? 'train';
+      f['data.limit'].value = preset.data.limit ?? '';
+      f['data.imageSize'].value = String(preset.data.imageSize ?? 28);
+      f['data.binarizeThreshold'].value = preset.data.binarizeThreshold ?? '';
+      const classes = new Set(preset.data.classes ?? []);
+      this.#digitInputs().forEach((input) => { input.checked = classes.has(Number(input.value)); });
+    }
+    if (preset.patches) {
+      const p = preset.patches;
+      selectImage(f['patches.trainImage'], p.trainImage, null);
+      selectImage(f['patches.testImage'], p.testImage, f['patches.trainImage'].value);
+      f['patches.patchSize'].value = String(p.patchSize);
+      f['patches.patchCount'].value = String(p.patchCount);
+      f['patches.stride'].value = String(p.stride);
+      f['patches.standardization'].value = p.standardization;
+      f['patches.zca'].checked = Boolean(p.zca);
+    }
+    const evaluation = preset.evaluation ?? {};
+    f['evaluation.perClass'].checked = Boolean(evaluation.perClass);
+    if (evaluation.perClassLimit) f['evaluation.perClassLimit'].value = String(evaluation.perClassLimit);
+    f['evaluation.ais.enabled'].checked = Boolean(evaluation.ais);
+    if (evaluation.ais) {
+      f['evaluation.ais.runs'].value = String(evaluation.ais.runs);
+      f['evaluation.ais.betas'].value = String(evaluation.ais.betas);
+      f['evaluation.ais.testLimit'].value = String(evaluation.ais.testLimit);
+    }
+    // Presets with options beyond the basics show them, so nothing is changed behind the student's back.
+    const basic = new Set(['hiddenUnits', 'k', 'learningRate', 'batchSize', 'epochs', 'seed', 'sampleReconstruction']);
+    this.#form.querySelector('#advanced').open = Object.keys(preset.rbm ?? {}).some((key) => !basic.has(key));
+    this.#updateVisibility();
     this.#clearErrors();
     this.#status.textContent = `Preset “${preset.name}” filled in — adjust anything, then start training.`;
+  }
+
+  #updateVisibility() {
+    const f = this.#form.elements;
+    const kind = f['kind'].value || 'rbm';
+    const source = f['data.source'].value;
+    const show = (selector, visible) => this.#form.querySelectorAll(selector).forEach((el) => { el.hidden = !visible; });
+    this.#form.querySelectorAll('[data-kind-only]').forEach((el) => {
+      const evalOnly = el.dataset.evalOnly;
+      el.hidden = el.dataset.kindOnly !== kind || (evalOnly !== undefined && !this.#evaluationChecked(evalOnly));
+    });
+    this.#form.querySelectorAll('[data-eval-only]:not([data-kind-only])').forEach((el) => { el.hidden = !this.#evaluationChecked(el.dataset.evalOnly); });
+    show('[data-source-only="mnist"]', source === 'mnist');
+    show('[data-visible-only="Gaussian"]', f['rbm.visibleType'].value === 'Gaussian');
+    show('[data-persistent-only="true"]', f['rbm.persistent'].value === 'true');
+    const dataset = this.#datasets.find((d) => d.id === source);
+    this.#form.querySelector('#hint-source').textContent = dataset
+      ? `${dataset.count} samples of ${dataset.features} values${dataset.width ? ` (${dataset.width}×${dataset.height} images)` : ''}.`
+      : 'Or upload your own on the Images & data sets page.';
+  }
+
+  #evaluationChecked(name) {
+    return this.#form.elements[name === 'ais' ? 'evaluation.ais.enabled' : 'evaluation.perClass'].checked;
   }
 
   #renderDigitBoxes(container) {
@@ -92,6 +233,7 @@ export class JobForm {
     const numbers = {};
     for (const [name, kind] of Object.entries(NUMBER_FIELDS)) {
       const input = f[name];
+      if (input.closest('[hidden]')) continue; // not part of this kind of job
       const raw = input.value.trim();
       if (input.validity.badInput) {
         clientErrors[name] = ['Enter a number.'];
@@ -102,10 +244,13 @@ export class JobForm {
         else numbers[name] = value;
       }
     }
-    const classes = this.#digitInputs().filter((input) => input.checked).map((input) => Number(input.value));
+    const kind = f['kind'].value || 'rbm';
     const name = f['name'].value.trim();
+    const gaussian = f['rbm.visibleType'].value === 'Gaussian';
+    const persistent = f['rbm.persistent'].value === 'true';
     const body = {
       name: name === '' ? undefined : name,
+      kind,
       rbm: {
         hiddenUnits: numbers['rbm.hiddenUnits'],
         k: numbers['rbm.k'],
@@ -114,16 +259,53 @@ export class JobForm {
         epochs: numbers['rbm.epochs'],
         seed: numbers['rbm.seed'],
         sampleReconstruction: f['rbm.sampleReconstruction'].value !== 'false',
+        visibleType: f['rbm.visibleType'].value,
+        sigma: gaussian ? numbers['rbm.sigma'] : undefined,
+        persistent,
+        persistentChains: persistent ? numbers['rbm.persistentChains'] : undefined,
+        initialMomentum: numbers['rbm.initialMomentum'],
+        finalMomentum: numbers['rbm.finalMomentum'],
+        momentumSwitchEpoch: numbers['rbm.momentumSwitchEpoch'],
+        weightDecay: numbers['rbm.weightDecay'],
+        sparsityTarget: numbers['rbm.sparsityTarget'] ?? null,
+        sparsityCost: numbers['rbm.sparsityCost'],
+        sparsityDecay: numbers['rbm.sparsityDecay'],
+        learningRateDecay: numbers['rbm.learningRateDecay'],
+        initializeVisibleBiasFromData: f['rbm.initializeVisibleBiasFromData'].checked,
+        initialWeightStdDev: numbers['rbm.initialWeightStdDev'],
       },
-      data: {
-        dataset: 'mnist',
-        split: f['data.split'].value,
-        classes: classes.length > 0 ? classes : undefined,
-        limit: numbers['data.limit'],
-        imageSize: Number(f['data.imageSize'].value),
-        binarizeThreshold: numbers['data.binarizeThreshold'],
+      evaluation: {
+        ais: f['evaluation.ais.enabled'].checked
+          ? { runs: numbers['evaluation.ais.runs'], betas: numbers['evaluation.ais.betas'], testLimit: numbers['evaluation.ais.testLimit'] }
+          : null,
+        perClass: kind === 'rbm' && f['evaluation.perClass'].checked,
+        perClassLimit: kind === 'rbm' && f['evaluation.perClass'].checked ? numbers['evaluation.perClassLimit'] : undefined,
       },
     };
+    if (kind === 'rbm-patches') {
+      body.patches = {
+        trainImage: f['patches.trainImage'].value,
+        testImage: f['patches.testImage'].value,
+        patchSize: numbers['patches.patchSize'],
+        patchCount: numbers['patches.patchCount'],
+        standardization: f['patches.standardization'].value,
+        zca: f['patches.zca'].checked,
+        stride: numbers['patches.stride'],
+      };
+    } else {
+      const source = f['data.source'].value;
+      const classes = this.#digitInputs().filter((input) => input.checked).map((input) => Number(input.value));
+      body.data = source === 'mnist'
+        ? {
+          dataset: 'mnist',
+          split: f['data.split'].value,
+          classes: classes.length > 0 ? classes : undefined,
+          limit: numbers['data.limit'],
+          imageSize: Number(f['data.imageSize'].value),
+          binarizeThreshold: numbers['data.binarizeThreshold'],
+        }
+        : { dataset: 'user', datasetId: source, limit: numbers['data.limit'], binarizeThreshold: numbers['data.binarizeThreshold'] };
+    }
     return { body, clientErrors };
   }
 
@@ -153,10 +335,23 @@ export class JobForm {
     }
   }
 
-  /** Finds the field a server error key names: "rbm.hiddenUnits", "Rbm.HiddenUnits", "$.rbm.epochs", "data.classes[2]". */
+  /**
+   * Finds the field a server error key names: "rbm.hiddenUnits", "Rbm.HiddenUnits", "$.rbm.epochs", "data.classes[2]",
+   * "evaluation.ais.runs"; an unknown child key ("patches.trainImage.id") falls back to its nearest known parent.
+   */
   #fieldFor(key) {
-    const normalized = String(key).replace(/^\$\.?/, '').replace(/^(request|body|job)\./i, '').replace(/\[\d+\]/g, '').toLowerCase();
-    return [...this.#form.querySelectorAll('[data-field]')].find((field) => field.dataset.field.toLowerCase() === normalized) ?? null;
+    let normalized = String(key).replace(/^\$\.?/, '').replace(/^(request|body|job)\./i, '').replace(/\[\d+\]/g, '').toLowerCase();
+    const fields = [...this.#form.querySelectorAll('[data-field]')];
+    const alias = Object.entries(FIELD_ALIASES).find(([from]) => from.toLowerCase() === normalized);
+    if (alias) normalized = alias[1].toLowerCase();
+    while (normalized) {
+      const field = fields.find((candidate) => candidate.dataset.field.toLowerCase() === normalized);
+      if (field) return field;
+      const dot = normalized.lastIndexOf('.');
+      if (dot < 0) return null;
+      normalized = normalized.slice(0, dot);
+    }
+    return null;
   }
 
   #showErrors(errors, title) {
@@ -170,11 +365,15 @@ export class JobForm {
       }
       field.classList.add('field--invalid');
       const errorElement = field.querySelector('.field__error');
-      errorElement.textContent = list.join(' ');
+      errorElement.textContent = [errorElement.textContent, ...list].filter(Boolean).join(' ');
       for (const control of field.querySelectorAll('input, select')) control.setAttribute('aria-invalid', 'true');
+      const details = field.closest('details');
+      if (details) details.open = true;
+      // A field hidden by the current choices cannot show its message: repeat it in the summary.
+      if (field.closest('[hidden]')) unmatched.push(...list.map((message) => `${key}: ${message}`));
     }
     this.#showSummary(title, unmatched);
-    const firstInvalid = this.#form.querySelector('.field--invalid input, .field--invalid select');
+    const firstInvalid = [...this.#form.querySelectorAll('.field--invalid input, .field--invalid select')].find((c) => !c.closest('[hidden]'));
     (firstInvalid ?? this.#summary).focus();
   }
 
@@ -200,4 +399,15 @@ export class JobForm {
     this.#summary.hidden = true;
     this.#summary.replaceChildren();
   }
+}
+
+function setRadio(radios, value) {
+  for (const radio of radios) radio.checked = radio.value === value;
+}
+
+/** Picks the wanted image, else the first image that is not `avoid` (homework 2 reconstructs an unseen image). */
+function selectImage(select, wanted, avoid) {
+  const options = [...select.options];
+  const choice = options.find((o) => o.value === wanted) ?? options.find((o) => o.value !== avoid) ?? options[0];
+  if (choice) select.value = choice.value;
 }

@@ -73,6 +73,9 @@ function describe(job) {
   const rbm = job.rbm ?? {};
   const data = job.data ?? {};
   const size = data.imageSize ? `${data.imageSize}×${data.imageSize}` : '';
-  return [`${rbm.hiddenUnits ?? '?'} hidden`, `digits ${formatClasses(data.classes)}`, size, rbm.epochs ? `${rbm.epochs} epochs` : '']
+  const what = job.kind === 'rbm-patches'
+    ? [`${job.patches?.patchSize ?? '?'}×${job.patches?.patchSize ?? '?'} patches of ${job.patches?.trainImage ?? '?'}`]
+    : data.dataset === 'user' ? ['my data set'] : [`digits ${formatClasses(data.classes)}`, size];
+  return [`${rbm.hiddenUnits ?? '?'} hidden`, rbm.visibleType === 'Gaussian' ? 'Gaussian' : null, ...what, rbm.epochs ? `${rbm.epochs} epochs` : '']
     .filter(Boolean).join(' · ');
 }

@@ -1,11 +1,14 @@
 // The job page (#/jobs/{id}): WatchJob → Snapshot first, then StatusChanged, Progress,
-// EpochCompleted and Image messages keep it live. Without a hub connection it polls the HTTP API.
+// EpochCompleted (with its monitoring report), Image and EvaluationCompleted messages keep it live.
+// Without a hub connection it polls the HTTP API.
 
 import { api, ApiError } from './api.js';
 import { h } from './dom.js';
 import { formatClasses, formatDate, formatDuration, formatError, formatInteger, formatRate, formatTime, isTerminal, sameId } from './format.js';
+import { Evaluations } from './evaluations.js';
 import { LearningCurve } from './learningCurve.js';
 import { live } from './live.js';
+import { Monitoring } from './monitor.js';
 
 const POLL_INTERVAL_MS = 2500;
 const IMAGE_KINDS = ['filters', 'reconstructions'];
@@ -14,6 +17,8 @@ export class JobView {
   #root;
   #el;
   #curve;
+  #monitoring;
+  #evaluations;
   #jobId = null;
   #job = null;
   #imageVersions = {};
@@ -39,6 +44,7 @@ export class JobView {
       reconError: $('#stat-error'),
       speed: $('#stat-speed'),
       eta: $('#stat-eta'),
+      stage: $('#stat-stage'),
       cancel: $('#cancel-job'),
       modelLink: $('#model-link'),
       modelsLink: $('#models-link'),
@@ -50,6 +56,8 @@ export class JobView {
       },
     };
     this.#curve = new LearningCurve($('#learning-curve'));
+    this.#monitoring = new Monitoring(root);
+    this.#evaluations = new Evaluations(root);
 
     this.#el.cancel.addEventListener('click', () => this.#cancel());
     live.on('Snapshot', (snapshot) => this.#onSnapshot(snapshot));
@@ -57,6 +65,7 @@ export class JobView {
     live.on('Progress', (progress) => this.#onProgress(progress));
     live.on('EpochCompleted', (metrics) => this.#onEpochCompleted(metrics));
     live.on('Image', (image) => { if (this.#isCurrent(image?.jobId)) this.#applyImage(image); });
+    live.on('EvaluationCompleted', (message) => this.#onEvaluationCompleted(message));
     live.on('WatchError', ({ jobId, error }) => { if (this.#isCurrent(jobId)) this.#showWatchError(error); });
     live.onState((state) => this.#onConnectionState(state));
   }
@@ -104,7 +113,7 @@ export class JobView {
     el.error.hidden = true;
     el.notice.hidden = true;
     el.progress.value = 0;
-    for (const key of ['epoch', 'batch', 'reconError', 'speed', 'eta']) el[key].textContent = '–';
+    for (const key of ['epoch', 'batch', 'reconError', 'speed', 'eta', 'stage']) el[key].textContent = '–';
     el.cancel.hidden = true;
     el.modelLink.hidden = true;
     el.modelsLink.hidden = true;
@@ -120,6 +129,8 @@ export class JobView {
       image.version.textContent = '';
     }
     this.#curve.reset();
+    this.#monitoring.reset();
+    this.#evaluations.reset();
   }
 
   // ---------- hub messages ----------
@@ -147,8 +158,18 @@ export class JobView {
       history.sort((a, b) => a.epoch - b.epoch);
       this.#job = { ...this.#job, history };
       this.#renderHistory(history);
+      this.#monitoring.setHistory(history);
     }
     this.#curve.addEpoch(metrics.epoch, metrics.reconstructionError);
+  }
+
+  #onEvaluationCompleted(message) {
+    if (!this.#isCurrent(message?.jobId) || !message.evaluation) return;
+    if (this.#job) {
+      const evaluations = (this.#job.evaluations ?? []).filter((e) => e.kind !== message.evaluation.kind);
+      this.#job = { ...this.#job, evaluations: [...evaluations, message.evaluation] };
+    }
+    this.#evaluations.upsert(message.evaluation);
   }
 
   #showWatchError(error) {
@@ -206,8 +227,14 @@ export class JobView {
     }
 
     this.#renderSettings(job);
+    // Patch jobs have no digit reconstructions: their reconstruction is the test image under Evaluations.
+    this.#el.images.reconstructions.img.closest('section').hidden = job.kind === 'rbm-patches';
     this.#renderHistory(job.history ?? []);
     this.#curve.setHistory(job.history ?? []);
+    this.#monitoring.setHistory(job.history ?? []);
+    this.#evaluations.setAll(job.evaluations ?? []);
+    this.#evaluations.describeRequested(job);
+    if (isTerminal(job.status)) el.stage.textContent = job.status === 'Succeeded' ? 'done' : '–';
 
     if (job.modelId && !previous?.modelId) this.#onModelReady?.(job);
     if (isTerminal(job.status)) {
@@ -231,6 +258,11 @@ export class JobView {
     el.reconError.textContent = formatError(p.reconstructionError);
     el.speed.textContent = formatRate(p.samplesPerSecond);
     el.eta.textContent = this.#job && isTerminal(this.#job.status) ? (this.#job.status === 'Succeeded' ? 'done' : '–') : formatDuration(p.etaSeconds);
+    if (p.stage && !(this.#job && isTerminal(this.#job.status))) {
+      el.stage.textContent = p.stage;
+      el.stage.dataset.stage = p.stage;
+      if (p.stage === 'evaluating') el.eta.textContent = 'evaluating…';
+    }
   }
 
   #renderHistory(history) {
@@ -248,22 +280,54 @@ export class JobView {
   #renderSettings(job) {
     const rbm = job.rbm ?? {};
     const data = job.data ?? {};
+    const patches = job.patches;
+    const evaluation = job.evaluation ?? {};
+    const off = (value) => (value === null || value === undefined ? 'off' : value);
+    const gaussian = rbm.visibleType === 'Gaussian';
     const rows = [
-      ['section', 'RBM'],
+      ['section', job.kind === 'rbm-patches' ? 'RBM on image patches' : 'RBM'],
       ['Hidden units', rbm.hiddenUnits],
-      ['CD steps k', rbm.k],
+      ['Visible units', gaussian ? `Gaussian, σ = ${rbm.sigma ?? 1}` : (rbm.visibleType ?? 'Bernoulli')],
+      ['Negative phase', rbm.persistent ? `persistent CD-${rbm.k ?? 1}, ${rbm.persistentChains ?? 100} chains` : `CD-${rbm.k ?? 1}`],
       ['Learning rate ε', rbm.learningRate],
+      ['Learning-rate decay', rbm.learningRateDecay === undefined || rbm.learningRateDecay === 1 ? 'none' : `× ${rbm.learningRateDecay} per epoch`],
+      ['Momentum', rbm.initialMomentum === undefined ? '–'
+        : `${rbm.initialMomentum} up to epoch ${rbm.momentumSwitchEpoch}, then ${rbm.finalMomentum}`],
+      ['Weight decay λ', rbm.weightDecay],
+      ['Sparsity', rbm.sparsityTarget === null || rbm.sparsityTarget === undefined ? 'off'
+        : `target ${rbm.sparsityTarget}, cost ${rbm.sparsityCost}, decay ${rbm.sparsityDecay}`],
+      ['Initial weights', rbm.initialWeightStdDev === undefined ? '–' : `N(0, ${rbm.initialWeightStdDev}²)`],
+      ['Visible biases', rbm.initializeVisibleBiasFromData === false ? 'zero' : 'from the data'],
       ['Batch size', rbm.batchSize],
       ['Epochs', rbm.epochs],
       ['Seed', rbm.seed],
       ['Reconstruction x₂', rbm.sampleReconstruction === false ? 'mean-field' : 'sampled'],
-      ['section', 'Data'],
-      ['Dataset', `${data.dataset ?? 'mnist'} (${data.split ?? 'train'})`],
-      ['Digits', formatClasses(data.classes)],
-      ['Limit', data.limit ?? 'all'],
-      ['Image size', data.imageSize ? `${data.imageSize} × ${data.imageSize}` : '–'],
-      ['Binarize', data.binarizeThreshold === null || data.binarizeThreshold === undefined ? 'no (grayscale)' : `> ${data.binarizeThreshold}`],
     ];
+    if (patches) {
+      rows.push(
+        ['section', 'Patches'],
+        ['Train image', patches.trainImage],
+        ['Test image', patches.testImage],
+        ['Patch size', patches.patchSize ? `${patches.patchSize} × ${patches.patchSize}` : '–'],
+        ['Patch count', patches.patchCount],
+        ['Standardization', `${patches.standardization ?? '–'}${patches.zca ? ' + ZCA' : ''}`],
+        ['Stride', patches.stride],
+      );
+    } else {
+      const user = data.dataset === 'user';
+      rows.push(
+        ['section', 'Data'],
+        ['Dataset', user ? `my data set ${data.datasetId ?? ''}` : `${data.dataset ?? 'mnist'} (${data.split ?? 'train'})`],
+        ...(user ? [] : [['Digits', formatClasses(data.classes)], ['Image size', data.imageSize ? `${data.imageSize} × ${data.imageSize}` : '–']]),
+        ['Limit', data.limit ?? 'all'],
+        ['Binarize', data.binarizeThreshold === null || data.binarizeThreshold === undefined ? 'no (grayscale)' : `> ${data.binarizeThreshold}`],
+      );
+    }
+    rows.push(
+      ['section', 'Evaluation'],
+      ['AIS', evaluation.ais ? `${evaluation.ais.runs} runs, ${evaluation.ais.betas} β, ${evaluation.ais.testLimit} test digits` : 'off'],
+      ['Per class', evaluation.perClass ? `on, ${off(evaluation.perClassLimit)} digits per class` : 'off'],
+    );
     this.#el.settings.replaceChildren(...rows.flatMap(([label, value]) => (label === 'section'
       ? [h('dt', { class: 'settings__section' }, value)]
       : [h('dt', {}, label), h('dd', {}, value === undefined || value === null ? '–' : String(value))])));

@@ -34,7 +34,8 @@ export class ModelList {
           [
             `${model.visibleUnits ?? '?'} → ${model.hiddenUnits ?? '?'} units`,
             `${model.imageWidth ?? '?'}×${model.imageHeight ?? '?'} px`,
-            `digits ${formatClasses(model.data?.classes)}`,
+            model.patches ? `patches of ${model.patches.spec?.trainImage ?? 'an image'}`
+              : model.data?.dataset === 'user' ? 'my data set' : `digits ${formatClasses(model.data?.classes)}`,
             `error ${formatError(model.reconstructionError)}`,
           ].join(' · ')),
         h('div', { class: 'muted small' },
