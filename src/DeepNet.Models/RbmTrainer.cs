@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using System.Diagnostics;
 using DeepNet.Numerics;
 
@@ -209,6 +210,7 @@ public sealed class RbmTrainer
             }
 
             var metrics = new EpochMetrics(_epoch, (float)(_epochErrorSum / _data.Rows), Rate(samplesThisSession, clock), clock.Elapsed.TotalSeconds);
+            ThrowIfDiverged(metrics);
             _history.Add(metrics);
             _epoch++;
             _batch = 0;
@@ -222,6 +224,24 @@ public sealed class RbmTrainer
 
     private static ContrastiveDivergence CreateStep(RbmOptions options, Rbm rbm, int samples) =>
         new(rbm, Math.Min(options.BatchSize, samples), options);
+
+    /// <summary>
+    /// Stops a run whose parameters overflowed (typically a learning rate too large for Gaussian units) with a
+    /// message a student can act on, instead of training on and storing a model of NaNs.
+    /// </summary>
+    private void ThrowIfDiverged(EpochMetrics metrics)
+    {
+        bool finite = float.IsFinite(metrics.ReconstructionError)
+            && float.IsFinite(TensorPrimitives.Sum(_rbm.Weights.Data))
+            && float.IsFinite(TensorPrimitives.Sum(_rbm.VisibleBias))
+            && float.IsFinite(TensorPrimitives.Sum(_rbm.HiddenBias));
+        if (!finite)
+        {
+            throw new TrainingDivergedException(
+                $"Training diverged in epoch {metrics.Epoch}: the weights or the reconstruction error are no longer finite. "
+                + $"Lower the learning rate (now {LearningRateAt(_options, metrics.Epoch)}).");
+        }
+    }
 
     private static double Rate(int samples, Stopwatch clock) =>
         clock.Elapsed.TotalSeconds > 0 ? samples / clock.Elapsed.TotalSeconds : 0;

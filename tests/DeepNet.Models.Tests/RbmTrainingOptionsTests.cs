@@ -206,6 +206,18 @@ public class RbmTrainingOptionsTests
     }
 
     /// <summary>Samples of a few random N(0,1) patterns plus noise, standardized per feature (mean 0, variance 1).</summary>
+    [Fact]
+    public void ADivergingRunStopsWithAMessageSayingToLowerTheLearningRate()
+    {
+        Matrix data = GaussianPatterns(patterns: 4, dimension: 16, samples: 200, noise: 0.3f, seed: 9);
+        var trainer = new RbmTrainer(
+            new RbmOptions { VisibleType = VisibleUnitType.Gaussian, HiddenUnits = 16, LearningRate = 10f, BatchSize = 20, Epochs = 50, Seed = 2 }, data);
+
+        var error = Assert.Throws<TrainingDivergedException>(() => trainer.Train(new RecordingObserver(), CancellationToken.None));
+        Assert.Contains("Lower the learning rate", error.Message);
+        Assert.True(trainer.History.Count < 50);
+    }
+
     internal static Matrix GaussianPatterns(int patterns, int dimension, int samples, float noise, ulong seed)
     {
         var rng = new Xoshiro256StarStar(seed);
