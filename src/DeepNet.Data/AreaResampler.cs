@@ -10,8 +10,8 @@ internal sealed class AreaResampler
     private readonly int _sourceHeight;
     private readonly int _targetWidth;
     private readonly int _targetHeight;
-    private readonly Tap[][] _horizontal;
-    private readonly Tap[][] _vertical;
+    private readonly ImageResizer.Tap[][] _horizontal;
+    private readonly ImageResizer.Tap[][] _vertical;
     private readonly float[] _rows;
 
     public AreaResampler(int sourceWidth, int sourceHeight, int targetWidth, int targetHeight)
@@ -24,8 +24,9 @@ internal sealed class AreaResampler
         _sourceHeight = sourceHeight;
         _targetWidth = targetWidth;
         _targetHeight = targetHeight;
-        _horizontal = Taps(sourceWidth, targetWidth);
-        _vertical = Taps(sourceHeight, targetHeight);
+        // The same taps as GrayImage.Resize: area averaging when shrinking.
+        _horizontal = ImageResizer.Taps(sourceWidth, targetWidth);
+        _vertical = ImageResizer.Taps(sourceHeight, targetHeight);
         _rows = new float[sourceHeight * targetWidth];
     }
 
@@ -49,7 +50,7 @@ internal sealed class AreaResampler
             for (int x = 0; x < _targetWidth; x++)
             {
                 float sum = 0f;
-                foreach (Tap tap in _horizontal[x])
+                foreach (ImageResizer.Tap tap in _horizontal[x])
                 {
                     sum += tap.Weight * line[tap.Index];
                 }
@@ -63,7 +64,7 @@ internal sealed class AreaResampler
             for (int x = 0; x < _targetWidth; x++)
             {
                 float sum = 0f;
-                foreach (Tap tap in _vertical[y])
+                foreach (ImageResizer.Tap tap in _vertical[y])
                 {
                     sum += tap.Weight * _rows[tap.Index * _targetWidth + x];
                 }
@@ -73,30 +74,4 @@ internal sealed class AreaResampler
             }
         }
     }
-
-    private static Tap[][] Taps(int sourceLength, int targetLength)
-    {
-        double scale = (double)sourceLength / targetLength;
-        var taps = new Tap[targetLength][];
-        for (int t = 0; t < targetLength; t++)
-        {
-            double start = t * scale;
-            double end = (t + 1) * scale;
-            var list = new List<Tap>();
-            for (int s = (int)Math.Floor(start); s < Math.Min(sourceLength, (int)Math.Ceiling(end)); s++)
-            {
-                double overlap = Math.Min(end, s + 1) - Math.Max(start, s);
-                if (overlap > 1e-12)
-                {
-                    list.Add(new Tap(s, (float)(overlap / scale)));
-                }
-            }
-
-            taps[t] = list.ToArray();
-        }
-
-        return taps;
-    }
-
-    private readonly record struct Tap(int Index, float Weight);
 }

@@ -88,6 +88,10 @@ public sealed class ImageLibrary(IDbContextFactory<DeepNetDbContext> contexts, T
         return await GetPngAsync(id, cancellationToken) is { } png ? ImageDecoder.Decode(png) : null;
     }
 
+    /// <summary>The pixels of an image a job refers to; throws InvalidOperationException when it no longer exists.</summary>
+    public async Task<GrayImage> LoadExistingAsync(string id, CancellationToken cancellationToken) =>
+        await LoadAsync(id, cancellationToken) ?? throw new InvalidOperationException($"Image '{id}' no longer exists.");
+
     /// <summary>Stores a decoded image as a grayscale PNG.</summary>
     public async Task<ImageDto> AddAsync(string name, GrayImage image, CancellationToken cancellationToken)
     {

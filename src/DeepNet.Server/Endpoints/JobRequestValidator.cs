@@ -1,6 +1,7 @@
 using DeepNet.Data;
 using DeepNet.Models;
 using DeepNet.Server.Contracts;
+using DeepNet.Server.Demos;
 using DeepNet.Server.Jobs;
 using DeepNet.Server.Persistence;
 using Microsoft.EntityFrameworkCore;
@@ -44,7 +45,7 @@ public static class JobRequestValidator
     public const int MaxAisTestLimit = 10_000;
     public const int MaxPerClassLimit = 1000;
 
-    public static async Task<Dictionary<string, string[]>> ValidateAsync(JobSubmission job, DeepNetDbContext db, CancellationToken cancellationToken)
+    public static async Task<Dictionary<string, string[]>> ValidateAsync(JobSubmission job, DeepNetDbContext db, ImageLibrary images, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         if (job.Name is not null && string.IsNullOrWhiteSpace(job.Name))
@@ -75,7 +76,7 @@ public static class JobRequestValidator
             }
             else
             {
-                await ValidatePatchesAsync(job.Patches, db, errors, cancellationToken);
+                await ValidatePatchesAsync(job.Patches, images, errors, cancellationToken);
                 if (job.Patches.PatchSize is >= MinPatchSize and <= MaxPatchSize)
                 {
                     visibleUnits = job.Patches.PatchSize * job.Patches.PatchSize;
@@ -131,7 +132,7 @@ public static class JobRequestValidator
         return dataErrors.ContainsKey("data.imageSize") ? null : data.ImageSize * data.ImageSize;
     }
 
-    private static async Task ValidatePatchesAsync(PatchesSpec patches, DeepNetDbContext db, Dictionary<string, string[]> errors, CancellationToken cancellationToken)
+    private static async Task ValidatePatchesAsync(PatchesSpec patches, ImageLibrary images, Dictionary<string, string[]> errors, CancellationToken cancellationToken)
     {
         if (patches.PatchSize is < MinPatchSize or > MaxPatchSize)
         {
@@ -155,7 +156,7 @@ public static class JobRequestValidator
 
         foreach (var (field, reference) in new[] { ("trainImage", patches.TrainImage), ("testImage", patches.TestImage) })
         {
-            if (await ImageReferences.FindAsync(reference, db, cancellationToken) is not { } size)
+            if (reference is null || await images.FindAsync(reference, cancellationToken) is not { } size)
             {
                 errors[$"patches.{field}"] = [$"image '{reference}' does not exist; use 'builtin:<name>' ({string.Join(", ", BuiltInImages.All.Select(i => i.Name))}) or the id of an uploaded image"];
             }

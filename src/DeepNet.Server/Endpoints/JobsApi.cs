@@ -1,6 +1,7 @@
 using DeepNet.Data;
 using DeepNet.Models;
 using DeepNet.Server.Contracts;
+using DeepNet.Server.Demos;
 using DeepNet.Server.Jobs;
 using DeepNet.Server.Persistence;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -57,10 +58,11 @@ public static class JobsApi
         JobStore store,
         JobQueue queue,
         DeepNetDbContext db,
+        ImageLibrary images,
         CancellationToken cancellationToken)
     {
         var submission = JobSubmission.From(request);
-        var errors = await JobRequestValidator.ValidateAsync(submission, db, cancellationToken);
+        var errors = await JobRequestValidator.ValidateAsync(submission, db, images, cancellationToken);
         if (errors.Count > 0)
         {
             return TypedResults.ValidationProblem(errors, detail: "The job request has invalid fields.");

@@ -2,6 +2,7 @@ using DeepNet.Data;
 using DeepNet.Models;
 using DeepNet.Numerics;
 using DeepNet.Server.Contracts;
+using DeepNet.Server.Demos;
 using DeepNet.Server.Persistence;
 using Microsoft.EntityFrameworkCore;
 
@@ -34,11 +35,12 @@ public sealed record JobData(Matrix Train, Matrix HeldOut, Matrix? Preview, int 
         DataSpec spec,
         PatchesSpec? patches,
         IDbContextFactory<DeepNetDbContext> contexts,
+        ImageLibrary images,
         CancellationToken cancellationToken)
     {
         if (kind == JobKinds.RbmPatches)
         {
-            return await LoadPatchesAsync(options, patches ?? new PatchesSpec(), contexts, cancellationToken);
+            return await LoadPatchesAsync(options, patches ?? new PatchesSpec(), images, cancellationToken);
         }
 
         if (spec.Dataset == JobKinds.UserDataset)
@@ -124,9 +126,9 @@ public sealed record JobData(Matrix Train, Matrix HeldOut, Matrix? Preview, int 
     /// Random patches of the training image (positions from the job's seed), standardized by a standardizer fitted on
     /// them; held-out patches are further random patches of the same image.
     /// </summary>
-    private static async Task<JobData> LoadPatchesAsync(RbmOptions options, PatchesSpec patches, IDbContextFactory<DeepNetDbContext> contexts, CancellationToken cancellationToken)
+    private static async Task<JobData> LoadPatchesAsync(RbmOptions options, PatchesSpec patches, ImageLibrary images, CancellationToken cancellationToken)
     {
-        var image = await ImageReferences.LoadAsync(patches.TrainImage, contexts, cancellationToken);
+        var image = await images.LoadExistingAsync(patches.TrainImage, cancellationToken);
         var rng = new Xoshiro256StarStar(unchecked(options.Seed + PatchSeedOffset));
         var train = Patches.Sample(image, patches.PatchSize, patches.PatchCount, rng);
         var heldOut = Patches.Sample(image, patches.PatchSize, HeldOutCount(patches.PatchCount), rng);

@@ -4,6 +4,7 @@ using DeepNet.Data;
 using DeepNet.Models;
 using DeepNet.Numerics;
 using DeepNet.Server.Contracts;
+using DeepNet.Server.Demos;
 using DeepNet.Server.Persistence;
 using Microsoft.EntityFrameworkCore;
 
@@ -18,6 +19,7 @@ public sealed class JobRunner(
     JobStore store,
     JobLiveFeed feed,
     IDbContextFactory<DeepNetDbContext> contexts,
+    ImageLibrary images,
     TimeProvider clock,
     ILogger<JobRunner> logger)
 {
@@ -67,7 +69,7 @@ public sealed class JobRunner(
         var spec = JobMapper.ReadDataSpec(job.DataSpecJson);
         var patches = JobMapper.ReadPatches(job.PatchesJson);
         var evaluation = JobMapper.ReadEvaluation(job.EvaluationJson);
-        var data = Wait(JobData.LoadAsync(job.Kind, options, spec, patches, contexts, cancellationToken));
+        var data = Wait(JobData.LoadAsync(job.Kind, options, spec, patches, contexts, images, cancellationToken));
         cancellationToken.ThrowIfCancellationRequested();
 
         var trainer = CreateTrainer(job.Id, options, data.Train);
@@ -179,7 +181,7 @@ public sealed class JobRunner(
         {
             plan.Add((JobKinds.PatchReconstructionEvaluation, () =>
             {
-                var image = Wait(ImageReferences.LoadAsync(patches.TestImage, contexts, cancellationToken));
+                var image = Wait(images.LoadExistingAsync(patches.TestImage, cancellationToken));
                 return JobEvaluator.PatchReconstruction(rbm, standardizer, image, patches, options.Seed, cancellationToken);
             }));
         }
