@@ -105,6 +105,28 @@ public sealed class JobLifecycleTests
     }
 
     [Fact]
+    public async Task CancelDuringTheEvaluationStageStopsTheJobWithoutAModel()
+    {
+        await using var app = new TestApp();
+        var submitted = await app.SubmitAsync(new
+        {
+            name = "evaluating",
+            rbm = new { hiddenUnits = 16, epochs = 1, batchSize = 20 },
+            data = new { classes = new[] { 1, 2 }, limit = 300, imageSize = 16, binarizeThreshold = 0.5 },
+            evaluation = new { ais = new { runs = 1000, betas = 100000, testLimit = 100 } },
+        });
+        await app.WaitForJobAsync(submitted.Id, j => j.Progress?.Stage == "evaluating", "entered the evaluation stage");
+
+        var clock = Stopwatch.StartNew();
+        var response = await app.CreateClient().PostAsync($"/api/jobs/{submitted.Id}/cancel", null);
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var job = await app.WaitForStatusAsync(submitted.Id, JobStatus.Canceled);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"cancel took {clock.Elapsed}");
+        Assert.Null(job.ModelId);
+        Assert.Empty(job.Evaluations ?? []);
+    }
+
+    [Fact]
     public async Task CancelOfQueuedJobCancelsItAtOnceAndTheNextJobRuns()
     {
         await using var app = new TestApp();

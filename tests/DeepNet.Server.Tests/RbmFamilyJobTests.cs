@@ -241,44 +241,29 @@ public sealed class RbmFamilyJobTests
     }
 
     [Fact]
-    public async Task JobTrainsOnAnUploadedDataSet()
+    public async Task JobTrainsOnADataSetUploadedThroughTheApi()
     {
         await using var app = new TestApp();
+        const int count = 300, side = 6;
         var rng = new Xoshiro256StarStar(9);
-        var features = new Matrix(300, 36);
-        var labels = new byte[300];
-        for (int r = 0; r < features.Rows; r++)
+        var labels = new byte[count];
+        var pixels = new byte[count * side * side];
+        for (int r = 0; r < count; r++)
         {
             labels[r] = (byte)(r % 3);
-            for (int c = 0; c < features.Cols; c++)
+            for (int c = 0; c < side * side; c++)
             {
                 // Three classes, each lighting one band of the 6×6 image.
-                features[r, c] = c / 12 == labels[r] && rng.NextFloat() < 0.9f ? 1f : 0f;
+                pixels[r * side * side + c] = c / 12 == labels[r] && rng.NextFloat() < 0.9f ? (byte)255 : (byte)0;
             }
         }
 
-        byte[] blob = DatasetFile.Save(new Dataset(features, labels, 6, 6));
-        var id = Guid.NewGuid();
-        await using (var scope = app.Services.CreateAsyncScope())
-        {
-            var db = scope.ServiceProvider.GetRequiredService<DeepNetDbContext>();
-            db.UserDatasets.Add(new UserDataset
-            {
-                Id = id,
-                Name = "bands",
-                Kind = "csv",
-                Count = 300,
-                Features = 36,
-                Width = 6,
-                Height = 6,
-                HasLabels = true,
-                ClassesJson = "[0,1,2]",
-                SizeBytes = blob.Length,
-                CreatedAt = DateTime.UtcNow,
-                Blob = blob,
-            });
-            await db.SaveChangesAsync();
-        }
+        using var upload = await app.CreateClient().PostAsync(
+            "/api/datasets", DatasetForms.Idx(Idx(pixels, count, side, side), Idx(labels, count), "bands"));
+        Assert.Equal(HttpStatusCode.Created, upload.StatusCode);
+        var dataset = await upload.Content.ReadFromJsonAsync<DatasetDto>(TestApp.Json);
+        Guid id = dataset!.Id;
+        Assert.Equal((count, side, side, true), (dataset.Count, dataset.Width, dataset.Height, dataset.HasLabels));
 
         var submitted = await app.SubmitAsync(new
         {
@@ -295,6 +280,21 @@ public sealed class RbmFamilyJobTests
         var model = await app.CreateClient().GetFromJsonAsync<ModelDto>($"/api/models/{job.ModelId}", TestApp.Json);
         Assert.Equal((36, 6, 6), (model!.VisibleUnits, model.ImageWidth, model.ImageHeight));
         Assert.Equal(id, model.Data.DatasetId);
+    }
+
+    /// <summary>An IDX file of unsigned bytes with the given dimensions (big-endian header).</summary>
+    private static byte[] Idx(byte[] data, params int[] dimensions)
+    {
+        var file = new byte[4 + 4 * dimensions.Length + data.Length];
+        file[2] = 0x08;
+        file[3] = (byte)dimensions.Length;
+        for (int d = 0; d < dimensions.Length; d++)
+        {
+            System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(file.AsSpan(4 + 4 * d), dimensions[d]);
+        }
+
+        data.CopyTo(file, 4 + 4 * dimensions.Length);
+        return file;
     }
 
     private static void AssertFinite(EpochReportDto? report, int epoch, int hiddenUnits)
