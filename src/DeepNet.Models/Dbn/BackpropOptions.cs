@@ -1,0 +1,30 @@
+namespace DeepNet.Models.Dbn;
+
+/// <summary>Hyperparameters of minibatch SGD with momentum and L2 weight decay on a <see cref="DenseSigmoidNetwork"/>.</summary>
+public sealed record BackpropOptions
+{
+    /// <summary>ε, applied to the minibatch mean gradient.</summary>
+    public float LearningRate { get; init; } = 0.1f;
+
+    /// <summary>α: Δθ ← α·Δθ − ε·(∂loss/∂θ + λ·θ); θ ← θ + Δθ.</summary>
+    public float Momentum { get; init; } = 0.9f;
+
+    /// <summary>L2 weight cost λ on the weights (not the biases).</summary>
+    public float WeightDecay { get; init; }
+
+    public int BatchSize { get; init; } = 100;
+
+    public int Epochs { get; init; } = 10;
+
+    /// <summary>Seed of the per-epoch shuffle.</summary>
+    public ulong Seed { get; init; } = 1;
+
+    /// <summary>
+    /// For the first N epochs only the softmax (top) layer is trained, as Hinton's backpropclassify does, so that the
+    /// random output weights do not wreck pre-trained features; afterwards all unfrozen layers are trained.
+    /// </summary>
+    public int TopLayerOnlyEpochs { get; init; }
+
+    /// <summary>The lowest N layers are frozen for the whole run: never updated, their gradients never computed.</summary>
+    public int FrozenLayers { get; init; }
+}

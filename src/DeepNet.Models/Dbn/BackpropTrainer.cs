@@ -1,0 +1,287 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+using System.Diagnostics;
+using System.Numerics.Tensors;
+using DeepNet.Numerics;
+
+namespace DeepNet.Models.Dbn;
+
+/// <summary>
+/// Trains a <see cref="DenseSigmoidNetwork"/> (sigmoid hidden layers, softmax output, cross-entropy loss) by minibatch
+/// SGD with momentum and L2 weight decay on shuffled minibatches. All buffers are allocated up front; a training step
+/// allocates nothing. Frozen layers (<see cref="BackpropOptions.FrozenLayers"/>) are never written. The run is fixed by
+/// the seed, and <see cref="CaptureState"/> / <see cref="Resume"/> continue it bit for bit, also mid-epoch.
+/// </summary>
+public sealed class BackpropTrainer
+{
+    private readonly BackpropOptions _options;
+    private readonly DenseSigmoidNetwork _network;
+    private readonly Matrix _data;
+    private readonly int[] _labels;
+    private readonly NetworkWorkspace _workspace;
+    private readonly Matrix[] _weightVelocity;
+    private readonly float[][] _biasVelocity;
+    private Xoshiro256StarStar _rng;
+    private readonly int[] _order;
+    private readonly float[] _batch;
+    private readonly int[] _batchLabels;
+    private readonly int[] _predicted;
+    private readonly List<BackpropEpochMetrics> _history = [];
+    private int _epoch = 1;
+    private int _batchIndex;
+    private bool _shuffled;
+    private double _epochLoss;
+    private int _epochWrong;
+
+    /// <param name="network">Trained in place.</param>
+    /// <param name="data">samples×Inputs.</param>
+    /// <param name="labels">Class per sample in [0, Outputs).</param>
+    public BackpropTrainer(BackpropOptions options, DenseSigmoidNetwork network, Matrix data, int[] labels)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(labels);
+        Validate(options, network, data, labels);
+        _options = options;
+        _network = network;
+        _data = data;
+        _labels = labels;
+        int batchSize = Math.Min(options.BatchSize, data.Rows);
+        _workspace = new NetworkWorkspace(network, batchSize);
+        _weightVelocity = new Matrix[network.LayerCount];
+        _biasVelocity = new float[network.LayerCount][];
+        for (int l = 0; l < network.LayerCount; l++)
+        {
+            _weightVelocity[l] = new Matrix(network.Weights(l).Rows, network.Weights(l).Cols);
+            _biasVelocity[l] = new float[network.Units(l)];
+        }
+
+        _rng = new Xoshiro256StarStar(options.Seed);
+        _order = new int[data.Rows];
+        _batch = new float[batchSize * data.Cols];
+        _batchLabels = new int[batchSize];
+        _predicted = new int[batchSize];
+    }
+
+    /// <summary>Continues a run from <paramref name="state"/> on the same data and labels it was taken on.</summary>
+    public static BackpropTrainer Resume(BackpropTrainingState state, Matrix data, int[] labels)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        if (data is null || data.Rows != state.SampleCount)
+        {
+            throw new ArgumentException($"The checkpoint was taken on {state.SampleCount} samples.", nameof(data));
+        }
+
+        var trainer = new BackpropTrainer(state.Options, state.Network.Clone(), data, labels);
+        for (int l = 0; l < trainer._network.LayerCount; l++)
+        {
+            state.WeightVelocity[l].Data.CopyTo(trainer._weightVelocity[l].Data, 0);
+            state.BiasVelocity[l].CopyTo(trainer._biasVelocity[l], 0);
+        }
+
+        trainer._rng = Xoshiro256StarStar.FromState(state.RngState);
+        trainer._epoch = state.NextEpoch;
+        trainer._batchIndex = state.NextBatch;
+        trainer._shuffled = state.Order is not null;
+        if (state.Order is not null)
+        {
+            state.Order.CopyTo(trainer._order, 0);
+        }
+
+        trainer._epochLoss = state.EpochLoss;
+        trainer._epochWrong = state.EpochWrong;
+        trainer._history.AddRange(state.History);
+        return trainer;
+    }
+
+    /// <summary>The full state of the run (weights, velocities, generator, position in the epoch); resuming from it continues the run bit for bit.</summary>
+    public BackpropTrainingState CaptureState() => new(
+        _options, _network.Clone(), [.. _weightVelocity.Select(v => v.Clone())], [.. _biasVelocity.Select(v => (float[])v.Clone())],
+        _rng.GetState(), _data.Rows, _epoch, _batchIndex, _shuffled ? (int[])_order.Clone() : null, _epochLoss, _epochWrong, [.. _history]);
+
+    public DenseSigmoidNetwork Network => _network;
+
+    public BackpropOptions Options => _options;
+
+    public IReadOnlyList<BackpropEpochMetrics> History => _history;
+
+    /// <summary>Lowest layer trained in a 1-based epoch: the top layer during TopLayerOnlyEpochs, else FrozenLayers.</summary>
+    public static int LowestTrainedLayer(BackpropOptions options, int layerCount, int epoch)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return epoch <= options.TopLayerOnlyEpochs ? layerCount - 1 : Math.Min(options.FrozenLayers, layerCount - 1);
+    }
+
+    /// <summary>Runs the remaining epochs; cancellation is checked before every minibatch.</summary>
+    public DenseSigmoidNetwork Train(IBackpropObserver observer, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(observer);
+        int batchSize = _workspace.MaxBatch;
+        int cols = _data.Cols;
+        var clock = new Stopwatch();
+        int batches = (_data.Rows + batchSize - 1) / batchSize;
+        while (_epoch <= _options.Epochs)
+        {
+            clock.Restart();
+            int samplesThisSession = 0;
+
+            // The order is part of the state from the moment it is drawn, as in RbmTrainer.
+            if (!_shuffled)
+            {
+                for (int i = 0; i < _order.Length; i++)
+                {
+                    _order[i] = i;
+                }
+
+                _rng.Shuffle(_order);
+                _shuffled = true;
+                _epochLoss = 0;
+                _epochWrong = 0;
+            }
+
+            int lowest = LowestTrainedLayer(_options, _network.LayerCount, _epoch);
+            while (_batchIndex < batches)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                int start = _batchIndex * batchSize;
+                int count = Math.Min(batchSize, _data.Rows - start);
+                for (int r = 0; r < count; r++)
+                {
+                    int sample = _order[start + r];
+                    _data.Row(sample).CopyTo(_batch.AsSpan(r * cols, cols));
+                    _batchLabels[r] = _labels[sample];
+                }
+
+                double loss = Step(_batch.AsSpan(0, count * cols), _batchLabels.AsSpan(0, count), count, lowest);
+                _epochLoss += loss;
+                _epochWrong += CountWrong(count);
+                samplesThisSession += count;
+                _batchIndex++;
+                observer.OnBatchCompleted(new BackpropProgress(_epoch, _options.Epochs, _batchIndex, batches, (float)(loss / count)), _network);
+            }
+
+            double seconds = clock.Elapsed.TotalSeconds;
+            var metrics = new BackpropEpochMetrics(
+                _epoch, _epochLoss / _data.Rows, (double)_epochWrong / _data.Rows, lowest, seconds > 0 ? samplesThisSession / seconds : 0, seconds);
+            if (!double.IsFinite(metrics.Loss))
+            {
+                throw new TrainingDivergedException(
+                    $"Backprop diverged in epoch {_epoch}: the loss is no longer finite. Lower the learning rate (now {_options.LearningRate}).");
+            }
+
+            _history.Add(metrics);
+            _epoch++;
+            _batchIndex = 0;
+            _shuffled = false;
+            _epochLoss = 0;
+            _epochWrong = 0;
+            observer.OnEpochCompleted(metrics, _network, CaptureState());
+        }
+
+        return _network;
+    }
+
+    /// <summary>
+    /// One SGD update on a minibatch (count×Inputs rows, count labels) of layers ≥ <paramref name="lowestLayer"/>.
+    /// Returns the summed cross-entropy of the batch before the update.
+    /// </summary>
+    public double Step(ReadOnlySpan<float> batch, ReadOnlySpan<int> labels, int count, int lowestLayer)
+    {
+        lowestLayer = Math.Max(lowestLayer, Math.Min(_options.FrozenLayers, _network.LayerCount - 1));
+        double loss = _network.ComputeGradients(batch, labels, count, _workspace, lowestLayer);
+        float lr = _options.LearningRate;
+        float momentum = _options.Momentum;
+        for (int l = lowestLayer; l < _network.LayerCount; l++)
+        {
+            MomentumUpdate(_network.Weights(l).AsSpan(), _weightVelocity[l].AsSpan(), _workspace.WeightGradient(l).AsSpan(), lr, momentum, _options.WeightDecay);
+            MomentumUpdate(_network.Bias(l), _biasVelocity[l], _workspace.BiasGradient(l), lr, momentum, 0f);
+        }
+
+        return loss;
+    }
+
+    /// <summary>
+    /// One pass over θ, v and g (all the same length): v ← α·v − ε·(g + λ·θ); θ ← θ + v. Fused so that the
+    /// memory-bound update reads each array once.
+    /// </summary>
+    private static void MomentumUpdate(Span<float> theta, Span<float> velocity, ReadOnlySpan<float> gradient, float lr, float momentum, float decay)
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated && theta.Length >= Vector<float>.Count)
+        {
+            var alpha = new Vector<float>(momentum);
+            var minusLr = new Vector<float>(-lr);
+            var lambda = new Vector<float>(decay);
+            Span<Vector<float>> t = MemoryMarshal.Cast<float, Vector<float>>(theta);
+            Span<Vector<float>> v = MemoryMarshal.Cast<float, Vector<float>>(velocity);
+            ReadOnlySpan<Vector<float>> g = MemoryMarshal.Cast<float, Vector<float>>(gradient);
+            for (int k = 0; k < t.Length; k++)
+            {
+                Vector<float> next = alpha * v[k] + minusLr * (g[k] + lambda * t[k]);
+                v[k] = next;
+                t[k] += next;
+            }
+
+            i = t.Length * Vector<float>.Count;
+        }
+
+        for (; i < theta.Length; i++)
+        {
+            float next = momentum * velocity[i] - lr * (gradient[i] + decay * theta[i]);
+            velocity[i] = next;
+            theta[i] += next;
+        }
+    }
+
+    private int CountWrong(int count)
+    {
+        // The output activations still hold the pre-update forward pass of this batch.
+        ReadOnlySpan<float> p = _workspace.Activations(_network.LayerCount - 1, count);
+        int classes = _network.Outputs;
+        int wrong = 0;
+        for (int r = 0; r < count; r++)
+        {
+            _predicted[r] = TensorPrimitives.IndexOfMax(p.Slice(r * classes, classes));
+            wrong += _predicted[r] != _batchLabels[r] ? 1 : 0;
+        }
+
+        return wrong;
+    }
+
+    private static void Validate(BackpropOptions options, DenseSigmoidNetwork network, Matrix data, int[] labels)
+    {
+        if (data.Rows < 1 || data.Cols != network.Inputs || labels.Length != data.Rows)
+        {
+            throw new ArgumentException(
+                $"Expected samples×{network.Inputs} data with one label per sample; got {data.Rows}×{data.Cols} and {labels.Length} labels.", nameof(data));
+        }
+
+        if (labels.Any(l => (uint)l >= (uint)network.Outputs))
+        {
+            throw new ArgumentException($"Labels must lie in [0, {network.Outputs}).", nameof(labels));
+        }
+
+        if (!(options.LearningRate > 0) || !float.IsFinite(options.LearningRate))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.LearningRate, "LearningRate must be positive and finite.");
+        }
+
+        if (!(options.Momentum >= 0 && options.Momentum < 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.Momentum, "Momentum must lie in [0, 1).");
+        }
+
+        if (!(options.WeightDecay >= 0) || !float.IsFinite(options.WeightDecay))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.WeightDecay, "WeightDecay must be non-negative and finite.");
+        }
+
+        if (options.BatchSize < 1 || options.Epochs < 0 || options.TopLayerOnlyEpochs < 0 || options.FrozenLayers < 0
+            || options.FrozenLayers >= network.LayerCount)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options),
+                "BatchSize must be positive, Epochs and TopLayerOnlyEpochs non-negative, FrozenLayers in [0, LayerCount).");
+        }
+    }
+}

@@ -1,0 +1,156 @@
+using System.Globalization;
+using System.Text.Json;
+using DeepNet.Numerics;
+
+namespace DeepNet.Models.Dbn;
+
+/// <summary>
+/// The full state of a <see cref="BackpropTrainer"/> run: options, network, momentum velocities, generator state and
+/// the position in the current epoch. <see cref="BackpropTrainer.Resume"/> continues the run bit for bit; the bytes
+/// are a safetensors file (layer l's tensors are <c>layer{l}.weight</c>, <c>layer{l}.bias</c> and their velocities).
+/// </summary>
+public sealed class BackpropTrainingState
+{
+    private const string Format = "deepnet.backprop-state";
+    private const string Version = "1";
+
+    internal BackpropTrainingState(
+        BackpropOptions options, DenseSigmoidNetwork network, Matrix[] weightVelocity, float[][] biasVelocity, ulong[] rngState,
+        int sampleCount, int nextEpoch, int nextBatch, int[]? order, double epochLoss, int epochWrong, BackpropEpochMetrics[] history)
+    {
+        Options = options;
+        Network = network;
+        WeightVelocity = weightVelocity;
+        BiasVelocity = biasVelocity;
+        RngState = rngState;
+        SampleCount = sampleCount;
+        NextEpoch = nextEpoch;
+        NextBatch = nextBatch;
+        Order = order;
+        EpochLoss = epochLoss;
+        EpochWrong = epochWrong;
+        History = history;
+    }
+
+    public BackpropOptions Options { get; }
+
+    /// <summary>A copy of the network at the time of capture.</summary>
+    public DenseSigmoidNetwork Network { get; }
+
+    public int SampleCount { get; }
+
+    /// <summary>The 1-based epoch the run continues with.</summary>
+    public int NextEpoch { get; }
+
+    /// <summary>The 0-based minibatch of <see cref="NextEpoch"/> the run continues with.</summary>
+    public int NextBatch { get; }
+
+    public IReadOnlyList<BackpropEpochMetrics> History { get; }
+
+    internal Matrix[] WeightVelocity { get; }
+
+    internal float[][] BiasVelocity { get; }
+
+    internal ulong[] RngState { get; }
+
+    internal int[]? Order { get; }
+
+    internal double EpochLoss { get; }
+
+    internal int EpochWrong { get; }
+
+    public byte[] ToBytes()
+    {
+        var metadata = new Dictionary<string, string>
+        {
+            ["format"] = Format,
+            ["version"] = Version,
+            ["options"] = JsonSerializer.Serialize(Options),
+            ["layers"] = Network.LayerCount.ToString(CultureInfo.InvariantCulture),
+            ["rng"] = JsonSerializer.Serialize(RngState),
+            ["sample_count"] = SampleCount.ToString(CultureInfo.InvariantCulture),
+            ["next_epoch"] = NextEpoch.ToString(CultureInfo.InvariantCulture),
+            ["next_batch"] = NextBatch.ToString(CultureInfo.InvariantCulture),
+            ["order"] = Order is null ? "" : JsonSerializer.Serialize(Order),
+            ["epoch_loss"] = EpochLoss.ToString("R", CultureInfo.InvariantCulture),
+            ["epoch_wrong"] = EpochWrong.ToString(CultureInfo.InvariantCulture),
+            ["history"] = JsonSerializer.Serialize(History),
+        };
+        var tensors = new List<Tensor>();
+        for (int l = 0; l < Network.LayerCount; l++)
+        {
+            Matrix w = Network.Weights(l);
+            tensors.Add(new Tensor($"layer{l}.weight", [w.Rows, w.Cols], w.Data));
+            tensors.Add(new Tensor($"layer{l}.bias", [w.Rows], Network.Bias(l)));
+            tensors.Add(new Tensor($"layer{l}.weight_velocity", [w.Rows, w.Cols], WeightVelocity[l].Data));
+            tensors.Add(new Tensor($"layer{l}.bias_velocity", [w.Rows], BiasVelocity[l]));
+        }
+
+        return SafeTensors.Write(tensors, metadata);
+    }
+
+    /// <summary>Restores a state written by <see cref="ToBytes"/>; throws <see cref="InvalidDataException"/> on anything inconsistent.</summary>
+    public static BackpropTrainingState FromBytes(byte[] bytes)
+    {
+        ArgumentNullException.ThrowIfNull(bytes);
+        (IReadOnlyDictionary<string, Tensor> tensors, IReadOnlyDictionary<string, string> metadata) = SafeTensors.Read(bytes);
+        if (metadata.GetValueOrDefault("format") != Format || metadata.GetValueOrDefault("version") != Version)
+        {
+            throw new InvalidDataException($"Not a {Format} file of version {Version}.");
+        }
+
+        try
+        {
+            BackpropOptions options = JsonSerializer.Deserialize<BackpropOptions>(metadata["options"])
+                ?? throw new InvalidDataException("Checkpoint options are missing.");
+            int layers = int.Parse(metadata["layers"], CultureInfo.InvariantCulture);
+            var weights = new Matrix[layers];
+            var biases = new float[layers][];
+            var weightVelocity = new Matrix[layers];
+            var biasVelocity = new float[layers][];
+            for (int l = 0; l < layers; l++)
+            {
+                weights[l] = ToMatrix(tensors[$"layer{l}.weight"]);
+                biases[l] = tensors[$"layer{l}.bias"].Data;
+                weightVelocity[l] = ToMatrix(tensors[$"layer{l}.weight_velocity"]);
+                biasVelocity[l] = tensors[$"layer{l}.bias_velocity"].Data;
+                if (weightVelocity[l].Rows != weights[l].Rows || weightVelocity[l].Cols != weights[l].Cols || biasVelocity[l].Length != biases[l].Length)
+                {
+                    throw new InvalidDataException($"Layer {l}'s velocities do not match its weights.");
+                }
+            }
+
+            var network = new DenseSigmoidNetwork(weights, biases);
+            ulong[] rng = JsonSerializer.Deserialize<ulong[]>(metadata["rng"]) ?? throw new InvalidDataException("Generator state is missing.");
+            int sampleCount = int.Parse(metadata["sample_count"], CultureInfo.InvariantCulture);
+            int[]? order = metadata["order"].Length == 0 ? null : JsonSerializer.Deserialize<int[]>(metadata["order"]);
+            if (rng.Length != 4 || (order is not null && order.Length != sampleCount))
+            {
+                throw new InvalidDataException("The generator state or the sample order is inconsistent.");
+            }
+
+            return new BackpropTrainingState(
+                options, network, weightVelocity, biasVelocity, rng, sampleCount,
+                int.Parse(metadata["next_epoch"], CultureInfo.InvariantCulture),
+                int.Parse(metadata["next_batch"], CultureInfo.InvariantCulture),
+                order,
+                double.Parse(metadata["epoch_loss"], CultureInfo.InvariantCulture),
+                int.Parse(metadata["epoch_wrong"], CultureInfo.InvariantCulture),
+                JsonSerializer.Deserialize<BackpropEpochMetrics[]>(metadata["history"]) ?? []);
+        }
+        catch (Exception e) when (e is KeyNotFoundException or FormatException or OverflowException or JsonException or ArgumentException)
+        {
+            throw new InvalidDataException($"Corrupt {Format} file: {e.Message}", e);
+        }
+    }
+
+    private static Matrix ToMatrix(Tensor tensor)
+    {
+        if (tensor.Shape.Length != 2)
+        {
+            throw new InvalidDataException($"Tensor {tensor.Name} must be 2-D.");
+        }
+
+        return new Matrix(tensor.Shape[0], tensor.Shape[1], tensor.Data);
+    }
+}

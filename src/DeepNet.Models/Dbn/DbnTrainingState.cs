@@ -1,0 +1,149 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace DeepNet.Models.Dbn;
+
+/// <summary>
+/// The full state of a <see cref="DbnTrainer"/> run: options, stage, the finished RBMs, the state of the layer in
+/// pre-training (mid-layer) and of the fine-tuning. The bytes are one safetensors file: finished RBM l's tensors
+/// carry the prefix <c>rbm{l}.</c>, the layer trainer's state <c>layer_state.</c> and the fine-tuning state
+/// <c>backprop_state.</c> (their metadata keys carry the same prefixes).
+/// </summary>
+public sealed class DbnTrainingState
+{
+    private const string Format = "deepnet.dbn-state";
+    private const string Version = "1";
+    private const string LayerPrefix = "layer_state.";
+    private const string BackpropPrefix = "backprop_state.";
+
+    internal DbnTrainingState(
+        DbnOptions options, int classes, int sampleCount, DbnStage stage, Rbm[] completedLayers,
+        RbmTrainingState? layerState, BackpropTrainingState? backpropState)
+    {
+        Options = options;
+        Classes = classes;
+        SampleCount = sampleCount;
+        Stage = stage;
+        CompletedLayers = completedLayers;
+        LayerState = layerState;
+        BackpropState = backpropState;
+    }
+
+    public DbnOptions Options { get; }
+
+    public int Classes { get; }
+
+    public int SampleCount { get; }
+
+    public DbnStage Stage { get; }
+
+    /// <summary>The RBMs whose pre-training has finished, bottom first.</summary>
+    public IReadOnlyList<Rbm> CompletedLayers { get; }
+
+    /// <summary>The state of the RBM in pre-training (layer <c>CompletedLayers.Count</c>); null between layers and after pre-training.</summary>
+    public RbmTrainingState? LayerState { get; }
+
+    /// <summary>The fine-tuning's state; null before fine-tuning and for <see cref="DbnFineTuning.None"/>.</summary>
+    public BackpropTrainingState? BackpropState { get; }
+
+    public byte[] ToBytes()
+    {
+        var metadata = new Dictionary<string, string>
+        {
+            ["format"] = Format,
+            ["version"] = Version,
+            ["options"] = JsonSerializer.Serialize(Options),
+            ["classes"] = Classes.ToString(CultureInfo.InvariantCulture),
+            ["sample_count"] = SampleCount.ToString(CultureInfo.InvariantCulture),
+            ["stage"] = Stage.ToString(),
+            ["completed_layers"] = CompletedLayers.Count.ToString(CultureInfo.InvariantCulture),
+        };
+        var tensors = new List<Tensor>();
+        for (int l = 0; l < CompletedLayers.Count; l++)
+        {
+            tensors.AddRange(RbmModelFile.ToTensors(CompletedLayers[l]).Select(t => t with { Name = $"rbm{l}.{t.Name}" }));
+        }
+
+        if (LayerState is not null)
+        {
+            Embed(LayerPrefix, LayerState.ToBytes(), tensors, metadata);
+        }
+
+        if (BackpropState is not null)
+        {
+            Embed(BackpropPrefix, BackpropState.ToBytes(), tensors, metadata);
+        }
+
+        return SafeTensors.Write(tensors, metadata);
+    }
+
+    /// <summary>Restores a state written by <see cref="ToBytes"/>; throws <see cref="InvalidDataException"/> on anything inconsistent.</summary>
+    public static DbnTrainingState FromBytes(byte[] bytes)
+    {
+        ArgumentNullException.ThrowIfNull(bytes);
+        (IReadOnlyDictionary<string, Tensor> tensors, IReadOnlyDictionary<string, string> metadata) = SafeTensors.Read(bytes);
+        if (metadata.GetValueOrDefault("format") != Format || metadata.GetValueOrDefault("version") != Version)
+        {
+            throw new InvalidDataException($"Not a {Format} file of version {Version}.");
+        }
+
+        try
+        {
+            DbnOptions options = JsonSerializer.Deserialize<DbnOptions>(metadata["options"])
+                ?? throw new InvalidDataException("Checkpoint options are missing.");
+            int completed = int.Parse(metadata["completed_layers"], CultureInfo.InvariantCulture);
+            if (completed < 0 || completed > options.Layers.Count)
+            {
+                throw new InvalidDataException($"{completed} finished layers do not fit a stack of {options.Layers.Count}.");
+            }
+
+            var layers = new Rbm[completed];
+            for (int l = 0; l < completed; l++)
+            {
+                string prefix = $"rbm{l}.";
+                var own = tensors.Where(t => t.Key.StartsWith(prefix, StringComparison.Ordinal))
+                    .ToDictionary(t => t.Key[prefix.Length..], t => t.Value with { Name = t.Key[prefix.Length..] });
+                layers[l] = RbmModelFile.FromTensors(own, options.Layers[l].VisibleType, options.Layers[l].Sigma);
+            }
+
+            byte[]? layerBytes = Extract(LayerPrefix, tensors, metadata);
+            byte[]? backpropBytes = Extract(BackpropPrefix, tensors, metadata);
+            return new DbnTrainingState(
+                options,
+                int.Parse(metadata["classes"], CultureInfo.InvariantCulture),
+                int.Parse(metadata["sample_count"], CultureInfo.InvariantCulture),
+                Enum.Parse<DbnStage>(metadata["stage"]),
+                layers,
+                layerBytes is null ? null : RbmTrainingState.FromBytes(layerBytes),
+                backpropBytes is null ? null : BackpropTrainingState.FromBytes(backpropBytes));
+        }
+        catch (Exception e) when (e is KeyNotFoundException or FormatException or OverflowException or JsonException or ArgumentException)
+        {
+            throw new InvalidDataException($"Corrupt {Format} file: {e.Message}", e);
+        }
+    }
+
+    private static void Embed(string prefix, byte[] nested, List<Tensor> tensors, Dictionary<string, string> metadata)
+    {
+        (IReadOnlyDictionary<string, Tensor> inner, IReadOnlyDictionary<string, string> innerMetadata) = SafeTensors.Read(nested);
+        tensors.AddRange(inner.Values.Select(t => t with { Name = prefix + t.Name }));
+        foreach ((string key, string value) in innerMetadata)
+        {
+            metadata[prefix + key] = value;
+        }
+    }
+
+    private static byte[]? Extract(string prefix, IReadOnlyDictionary<string, Tensor> tensors, IReadOnlyDictionary<string, string> metadata)
+    {
+        var innerMetadata = metadata.Where(m => m.Key.StartsWith(prefix, StringComparison.Ordinal))
+            .ToDictionary(m => m.Key[prefix.Length..], m => m.Value);
+        if (innerMetadata.Count == 0)
+        {
+            return null;
+        }
+
+        var inner = tensors.Where(t => t.Key.StartsWith(prefix, StringComparison.Ordinal))
+            .Select(t => t.Value with { Name = t.Key[prefix.Length..] }).ToList();
+        return SafeTensors.Write(inner, innerMetadata);
+    }
+}
