@@ -1,0 +1,108 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace DeepNet.Models.Cnn;
+
+/// <summary>
+/// Saves a <see cref="CnnTrainingState"/> as safetensors: parameters as "param.{i}.{name}" with their shapes (loadable
+/// from Python), optimizer buffers as "optimizer.{i}", everything else as JSON in the metadata.
+/// </summary>
+public static class CnnCheckpointFile
+{
+    private const string Format = "deepnet-cnn-checkpoint";
+    private const string Version = "1";
+
+    public static byte[] ToBytes(CnnTrainingState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var network = Network.Restore(state.InputShape, state.Layers, 1, state.RngState, state.Parameters);
+        var tensors = new List<Tensor>();
+        for (int i = 0; i < state.Parameters.Count; i++)
+        {
+            Parameter p = network.Parameters[i];
+            tensors.Add(new Tensor($"param.{i}.{p.Name}", p.Shape, state.Parameters[i]));
+        }
+
+        for (int i = 0; i < state.OptimizerState.Count; i++)
+        {
+            tensors.Add(new Tensor($"optimizer.{i}", [state.OptimizerState[i].Length], state.OptimizerState[i]));
+        }
+
+        var metadata = new Dictionary<string, string>
+        {
+            ["format"] = Format,
+            ["version"] = Version,
+            ["options"] = JsonSerializer.Serialize(state.Options),
+            ["input"] = JsonSerializer.Serialize(state.InputShape),
+            ["layers"] = JsonSerializer.Serialize(state.Layers),
+            ["optimizer_steps"] = state.OptimizerSteps.ToString(CultureInfo.InvariantCulture),
+            ["rng"] = string.Join(",", state.RngState.Select(s => s.ToString(CultureInfo.InvariantCulture))),
+            ["sample_count"] = state.SampleCount.ToString(CultureInfo.InvariantCulture),
+            ["next_epoch"] = state.NextEpoch.ToString(CultureInfo.InvariantCulture),
+            ["next_batch"] = state.NextBatch.ToString(CultureInfo.InvariantCulture),
+            ["order"] = state.Order is null ? "" : JsonSerializer.Serialize(state.Order),
+            ["epoch_loss_sum"] = state.EpochLossSum.ToString("R", CultureInfo.InvariantCulture),
+            ["epoch_correct"] = state.EpochCorrect.ToString(CultureInfo.InvariantCulture),
+            ["history"] = JsonSerializer.Serialize(state.History),
+        };
+        return SafeTensors.Write(tensors, metadata);
+    }
+
+    /// <summary>Restores a state written by <see cref="ToBytes"/>; throws <see cref="InvalidDataException"/> on anything inconsistent.</summary>
+    public static CnnTrainingState FromBytes(byte[] bytes)
+    {
+        ArgumentNullException.ThrowIfNull(bytes);
+        (IReadOnlyDictionary<string, Tensor> tensors, IReadOnlyDictionary<string, string> metadata) = SafeTensors.Read(bytes);
+        if (metadata.GetValueOrDefault("format") != Format || metadata.GetValueOrDefault("version") != Version)
+        {
+            throw new InvalidDataException($"Not a {Format} file of version {Version}.");
+        }
+
+        try
+        {
+            CnnOptions options = JsonSerializer.Deserialize<CnnOptions>(metadata["options"]) ?? throw new InvalidDataException("The options are missing.");
+            options.Validate();
+            TensorShape input = JsonSerializer.Deserialize<TensorShape>(metadata["input"]);
+            List<LayerSpec> layers = JsonSerializer.Deserialize<List<LayerSpec>>(metadata["layers"]) ?? throw new InvalidDataException("The layers are missing.");
+            ulong[] rng = [.. metadata["rng"].Split(',').Select(s => ulong.Parse(s, CultureInfo.InvariantCulture))];
+            var shapeOnly = new Network(input, layers, 1, seed: 1);
+            var parameters = new float[shapeOnly.Parameters.Count][];
+            for (int i = 0; i < parameters.Length; i++)
+            {
+                Parameter p = shapeOnly.Parameters[i];
+                Tensor t = tensors[$"param.{i}.{p.Name}"];
+                parameters[i] = t.Data.Length == p.Value.Length ? t.Data : throw new InvalidDataException($"Parameter {i} has {t.Data.Length} values, not {p.Value.Length}.");
+            }
+
+            int buffers = options.Optimizer == CnnOptimizerKind.Adam ? 2 * parameters.Length : parameters.Length;
+            var optimizer = new float[buffers][];
+            for (int i = 0; i < buffers; i++)
+            {
+                float[] data = tensors[$"optimizer.{i}"].Data;
+                optimizer[i] = data.Length == parameters[i % parameters.Length].Length ? data : throw new InvalidDataException($"Optimizer buffer {i} has the wrong length.");
+            }
+
+            int sampleCount = int.Parse(metadata["sample_count"], CultureInfo.InvariantCulture);
+            int nextEpoch = int.Parse(metadata["next_epoch"], CultureInfo.InvariantCulture);
+            int nextBatch = int.Parse(metadata["next_batch"], CultureInfo.InvariantCulture);
+            int[]? order = metadata["order"].Length == 0 ? null : JsonSerializer.Deserialize<int[]>(metadata["order"]);
+            if (rng.Length != 4 || sampleCount < 1 || nextEpoch < 1 || nextBatch < 0 || (nextBatch > 0 && order is null)
+                || (order is not null && (order.Length != sampleCount || order.Any(i => (uint)i >= (uint)sampleCount))))
+            {
+                throw new InvalidDataException("The checkpoint's fields are inconsistent.");
+            }
+
+            _ = Numerics.Xoshiro256StarStar.FromState(rng);
+            return new CnnTrainingState(
+                options, input, layers, parameters, optimizer,
+                long.Parse(metadata["optimizer_steps"], CultureInfo.InvariantCulture), rng, sampleCount, nextEpoch, nextBatch, order,
+                double.Parse(metadata["epoch_loss_sum"], CultureInfo.InvariantCulture),
+                int.Parse(metadata["epoch_correct"], CultureInfo.InvariantCulture),
+                JsonSerializer.Deserialize<List<CnnEpochMetrics>>(metadata["history"]) ?? []);
+        }
+        catch (Exception e) when (e is KeyNotFoundException or FormatException or OverflowException or JsonException or ArgumentException)
+        {
+            throw new InvalidDataException($"The checkpoint is corrupt: {e.Message}", e);
+        }
+    }
+}
