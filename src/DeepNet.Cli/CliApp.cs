@@ -21,6 +21,11 @@ public static class CliApp
                             --exact adds log Z by enumeration (a layer of at most 20 units).
           deepnet bench rbm  [--limit 60000] [--epochs 1] [--gemm auto|openblas|managed]
                              One CD-1 epoch on MNIST, 784→500, batch 100, ε = 0.1; prints samples/s.
+          deepnet bench lenet [--limit 60000] [--epochs 1] [--gemm auto|openblas|managed]
+                             LeNet-5 (ReLU, max-pool) on MNIST, SGD ε = 0.05, momentum 0.9, batch 64; prints samples/s and loss.
+          deepnet bench mlp  [--limit 60000] [--epochs 1] [--gemm auto|openblas|managed]
+                             784-500-500-2000-10 sigmoid net on MNIST, SGD ε = 0.1, momentum 0.9, batch 100;
+                             prints samples/s and train_error.
           deepnet bench gemm [--gemm auto|openblas|managed]
                              GFLOP/s of the RBM's three GEMM shapes.
         """;
@@ -38,6 +43,10 @@ public static class CliApp
                     return EvalCommand.RunAis(options, output, error);
                 case ["bench", "rbm"]:
                     return BenchCommand.RunRbm(options, output);
+                case ["bench", "lenet"]:
+                    return BenchCommand.RunLeNet(options, output);
+                case ["bench", "mlp"]:
+                    return BenchCommand.RunMlp(options, output);
                 case ["bench", "gemm"]:
                     return BenchCommand.RunGemm(options, output);
                 default:

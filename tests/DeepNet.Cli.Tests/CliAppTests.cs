@@ -42,11 +42,36 @@ public class CliAppTests
     }
 
     [Theory]
+    [InlineData("lenet", "loss")]
+    [InlineData("mlp", "train_error")]
+    public void BenchLeNetAndMlpPrintOneJsonLineWithThroughputAndAMetric(string workload, string metric)
+    {
+        (int code, string output, string error) = Run("bench", workload, "--limit", "300");
+
+        Assert.True(code == 0, error);
+        using JsonDocument line = JsonDocument.Parse(output.Trim());
+        JsonElement root = line.RootElement;
+        Assert.Equal(workload, root.GetProperty("workload").GetString());
+        Assert.True(root.GetProperty("samples_per_s").GetDouble() > 0);
+        Assert.True(root.GetProperty("seconds").GetDouble() > 0);
+        Assert.Contains(root.GetProperty("gemm").GetString(), new[] { "OpenBlas", "Managed" });
+        Assert.True(root.GetProperty("threads").GetInt32() >= 1);
+        Assert.True(double.IsFinite(root.GetProperty(metric).GetDouble()));
+    }
+
+    [Theory]
     [InlineData("train rbm --hidden 0 --out x.safetensors", "rbm.hiddenUnits")]
     [InlineData("train rbm --classes 3-12 --out x.safetensors", "data.classes")]
     [InlineData("train rbm --epochs many --out x.safetensors", "--epochs expects an integer")]
     [InlineData("train rbm --hidden 10", "--out")]
     [InlineData("bench rbm --gemm gpu", "--gemm must be")]
+    [InlineData("bench lenet --gemm gpu", "--gemm must be")]
+    [InlineData("bench mlp --gemm gpu", "--gemm must be")]
+    [InlineData("bench lenet --limit lots", "--limit expects an integer")]
+    [InlineData("bench mlp --epochs x", "--epochs expects an integer")]
+    [InlineData("bench lenet --epochs 0", "epochs")]
+    [InlineData("bench mlp --epochs 0", "--epochs must be at least 1")]
+    [InlineData("bench mlp --limit 0", "limit")]
     public void BadArgumentsFailWithAMessageNamingTheProblem(string commandLine, string expected)
     {
         (int code, _, string error) = Run(commandLine.Split(' '));
@@ -62,6 +87,8 @@ public class CliAppTests
 
         Assert.Equal(2, code);
         Assert.Contains("deepnet bench rbm", error);
+        Assert.Contains("deepnet bench lenet", error);
+        Assert.Contains("deepnet bench mlp", error);
     }
 
     private static (int Code, string Output, string Error) Run(params string[] args)
