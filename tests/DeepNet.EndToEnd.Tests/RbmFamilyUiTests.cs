@@ -16,9 +16,9 @@ public sealed partial class RbmFamilyUiTests(EndToEndFixture fixture, ITestOutpu
     private const string ScreenshotPrefix = "e2e3";
 
     // Jobs run one at a time; a test's job may queue behind another test's on a 2-core machine.
-    private const float LiveTimeout = 120_000;
+    private const float LiveTimeout = 180_000;
 
-    private static readonly TimeSpan DemoModelTimeout = TimeSpan.FromMinutes(2);
+    private static readonly TimeSpan DemoModelTimeout = TimeSpan.FromMinutes(3);
 
     private const string ImageLoaded = """
         (selector) => {

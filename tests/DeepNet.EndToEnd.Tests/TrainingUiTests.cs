@@ -13,7 +13,7 @@ namespace DeepNet.EndToEnd.Tests;
 public sealed partial class TrainingUiTests(EndToEndFixture fixture, ITestOutputHelper output)
 {
     // Training can queue behind another test's job on a 2-core machine; be generous.
-    private const float LiveTimeout = 90_000;
+    private const float LiveTimeout = 180_000;
 
     private const string FilterImageLoaded = """
         () => {
