@@ -34,6 +34,7 @@ public static class ApplicationServiceExtensions
         services.AddSingleton<JobLiveFeed>();
         services.AddSingleton<JobStore>();
         services.AddScoped<JobRunner>();
+        services.AddSingleton<JobKindRegistry>();
         services.AddHostedService<JobWorker>();
         services.AddSingleton<ImageLibrary>();
         services.AddSingleton<DemoModels>();

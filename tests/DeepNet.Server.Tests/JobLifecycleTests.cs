@@ -18,7 +18,7 @@ public sealed class JobLifecycleTests
         var submitted = await app.SubmitAsync(TestApp.SmallJob(epochs: 5, name: "Homework 1"));
         Assert.Equal(JobStatus.Queued, submitted.Status);
         Assert.Equal("rbm", submitted.Kind);
-        Assert.Equal(16, submitted.Rbm.HiddenUnits);
+        Assert.Equal(16, submitted.Rbm!.HiddenUnits);
         Assert.Equal([1, 2, 3], submitted.Data.Classes!);
 
         var job = await app.WaitForStatusAsync(submitted.Id, JobStatus.Succeeded);

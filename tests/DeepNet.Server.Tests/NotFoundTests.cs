@@ -56,7 +56,7 @@ public sealed class NotFoundTests : IClassFixture<SharedApp>
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         var job = JsonSerializer.Deserialize<Contracts.JobDto>(await response.Content.ReadAsStringAsync(), TestApp.Json)!;
         Assert.Equal("RBM job", job.Name);
-        Assert.Equal(49, job.Rbm.HiddenUnits);
+        Assert.Equal(49, job.Rbm!.HiddenUnits);
         Assert.Equal("mnist", job.Data.Dataset);
         Assert.Contains(job.Status, new[] { JobStatus.Queued, JobStatus.Running });
         await _app.Client.PostAsync($"/api/jobs/{job.Id}/cancel", null);

@@ -206,7 +206,7 @@ public sealed class RbmFamilyJobTests
             patches = new { trainImage = "builtin:chelsea", testImage = "builtin:coffee", patchSize = 8, patchCount = 2000, standardization = "PerPatch", stride = 4 },
         });
         Assert.Equal("rbm-patches", submitted.Kind);
-        Assert.Equal(VisibleUnitType.Gaussian, submitted.Rbm.VisibleType);
+        Assert.Equal(VisibleUnitType.Gaussian, submitted.Rbm!.VisibleType);
         Assert.Equal(new PatchesSpec { TrainImage = "builtin:chelsea", TestImage = "builtin:coffee", PatchSize = 8, PatchCount = 2000, Stride = 4 }, submitted.Patches);
 
         var job = await app.WaitForStatusAsync(submitted.Id, JobStatus.Succeeded);

@@ -73,7 +73,7 @@ public sealed class RestartTests
                 Assert.InRange(done.ResumedFromEpoch!.Value, 1, 39);
                 Assert.Equal(Enumerable.Range(1, 40), done.History.Select(m => m.Epoch));
                 Assert.All(done.History, m => Assert.NotNull(m.Report));
-                Assert.True(done.Rbm.Persistent);
+                Assert.True(done.Rbm!.Persistent);
                 Assert.Equal(20, done.Rbm.PersistentChains);
                 Assert.Equal(0.9f, done.Rbm.FinalMomentum);
             }

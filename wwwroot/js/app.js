@@ -5,14 +5,18 @@
 //   #/jobs/{id}   one job, live
 //   #/data        images and data sets (upload, list, delete)
 //   #/demos       feature maps and Gibbs sampling
+//   #/dbn, #/cnn, #/pooling, #/experiments[/{id}]   the pages of pages.js
+//   #/jobs/{id} of a DBN or CNN job goes to that kind's view (pages.js JOB_VIEWS)
 
 import { DataPage } from './dataPage.js';
 import { DemosPage } from './demos.js';
 import { HOMEWORK1_PRESET, HOMEWORK2_PRESET, JobForm, LECTURE_PRESET } from './jobForm.js';
 import { JobList } from './jobList.js';
 import { JobView } from './jobView.js';
+import { api } from './api.js';
 import { live } from './live.js';
 import { ModelList } from './modelList.js';
+import { JOB_VIEWS, PAGES } from './pages.js';
 
 const LIST_POLL_INTERVAL_MS = 5000;
 
@@ -82,9 +86,60 @@ function setCurrentNav(name) {
 
 let firstRoute = true;
 
-function route() {
+function hideKindViews(except) {
+  for (const page of PAGES) if (page !== except) page.view.hide();
+  for (const view of Object.values(JOB_VIEWS)) if (view !== except) view.hide();
+}
+
+/** The kind of a job, from the job list when it is there, else from the API (null when unknown or not found). */
+async function jobKind(jobId) {
+  const listed = jobList.find(jobId);
+  if (listed) return listed.kind;
+  try {
+    return (await api.getJob(jobId)).kind;
+  } catch {
+    return null;
+  }
+}
+
+let routeVersion = 0;
+
+async function route() {
+  const version = ++routeVersion;
   const hash = location.hash || '#/';
   const jobMatch = /^#\/jobs\/([^/?#]+)/.exec(hash);
+  const extra = PAGES.find((p) => hash === p.prefix || hash.startsWith(`${p.prefix}/`) || hash.startsWith(`${p.prefix}?`));
+  if (extra) {
+    demosPage.leave();
+    dataView.hidden = true;
+    demosView.hidden = true;
+    jobView.hide();
+    homeView.hidden = true;
+    hideKindViews(extra.view);
+    setCurrentNav(extra.name);
+    document.title = `${extra.title} · DeepNetService`;
+    extra.view.show(hash.slice(extra.prefix.length));
+    if (!firstRoute) extra.root.querySelector('h1, h2')?.focus({ preventScroll: true });
+    window.scrollTo(0, 0);
+    firstRoute = false;
+    return;
+  }
+  const kindView = jobMatch ? JOB_VIEWS[await jobKind(decodeURIComponent(jobMatch[1]))] : null;
+  if (version !== routeVersion) return; // a newer navigation won while the kind was looked up
+  if (kindView) {
+    demosPage.leave();
+    dataView.hidden = true;
+    demosView.hidden = true;
+    jobView.hide();
+    homeView.hidden = true;
+    hideKindViews(kindView);
+    setCurrentNav('jobs');
+    kindView.show(decodeURIComponent(jobMatch[1]));
+    window.scrollTo(0, 0);
+    firstRoute = false;
+    return;
+  }
+  hideKindViews(null);
   const page = hash.startsWith('#/data') ? 'data' : hash.startsWith('#/demos') ? 'demos' : null;
   if (page !== 'demos') demosPage.leave();
   dataView.hidden = page !== 'data';

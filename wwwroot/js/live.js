@@ -4,7 +4,7 @@
 
 const signalR = globalThis.signalR;
 
-const SERVER_MESSAGES = ['Snapshot', 'StatusChanged', 'Progress', 'EpochCompleted', 'Image', 'EvaluationCompleted'];
+const SERVER_MESSAGES = ['Snapshot', 'StatusChanged', 'Progress', 'EpochCompleted', 'StageEpochCompleted', 'Image', 'EvaluationCompleted'];
 const RETRY_DELAYS_MS = [0, 1000, 2000, 5000, 10000, 10000, 15000, 30000];
 
 class LiveConnection {

@@ -14,7 +14,9 @@ public sealed record ProgressMessage(
     float ReconstructionError,
     double SamplesPerSecond,
     double EtaSeconds,
-    string Stage = JobStages.Training);
+    string Stage = JobStages.Training,
+    string? Phase = null,
+    double? Loss = null);
 
 /// <summary>One completed epoch of a job.</summary>
 public sealed record EpochCompletedMessage(Guid JobId, int Epoch, float ReconstructionError, double SamplesPerSecond, double Seconds, EpochReportDto? Report = null);

@@ -17,7 +17,7 @@ public sealed record CreateJobRequest
     /// <summary>Which data to train on: dataset "mnist" | "user" (with datasetId), split "train"|"test", classes (digits 0..9), limit 1..60000, imageSize 28|16, binarizeThreshold [0,1] or null.</summary>
     public DataSpec? Data { get; init; }
 
-    /// <summary>"rbm" (default): an RBM on <see cref="Data"/>; "rbm-patches": a Gaussian RBM on image patches (<see cref="Patches"/>, homework 2).</summary>
+    /// <summary>"rbm" (default): an RBM on <see cref="Data"/>; "rbm-patches": a Gaussian RBM on image patches (<see cref="Patches"/>, homework 2); "dbn": a deep belief network (<see cref="Dbn"/>); "cnn": a convolutional network (<see cref="Cnn"/>).</summary>
     public string? Kind { get; init; }
 
     /// <summary>Image patches to train on; required when kind is "rbm-patches".</summary>
@@ -25,6 +25,12 @@ public sealed record CreateJobRequest
 
     /// <summary>Evaluations to run after training (the job stays Running with progress.stage "evaluating").</summary>
     public EvaluationSpec? Evaluation { get; init; }
+
+    /// <summary>The deep belief network of a "dbn" job.</summary>
+    public DbnJobSpec? Dbn { get; init; }
+
+    /// <summary>The convolutional network of a "cnn" job.</summary>
+    public CnnJobSpec? Cnn { get; init; }
 }
 
 /// <summary>Homework 2: random patches of one image train the RBM, a second image is reconstructed patch by patch.</summary>
@@ -81,13 +87,13 @@ public sealed record AisSpec
 /// <summary>A training job.</summary>
 /// <param name="Id">Job id.</param>
 /// <param name="Name">Display name.</param>
-/// <param name="Kind">"rbm" or "rbm-patches".</param>
+/// <param name="Kind">"rbm", "rbm-patches", "dbn" or "cnn".</param>
 /// <param name="Status">Queued, Running, Succeeded, Failed or Canceled.</param>
 /// <param name="CreatedAt">When the job was submitted (UTC).</param>
 /// <param name="StartedAt">When it first started running (UTC).</param>
 /// <param name="FinishedAt">When it reached a final state (UTC).</param>
 /// <param name="Error">Why it failed, when it failed.</param>
-/// <param name="Rbm">RBM hyperparameters.</param>
+/// <param name="Rbm">RBM hyperparameters (RBM jobs; null for "dbn" and "cnn").</param>
 /// <param name="Data">Data spec.</param>
 /// <param name="Progress">Latest progress; null before the first minibatch.</param>
 /// <param name="History">One entry per completed epoch.</param>
@@ -96,6 +102,9 @@ public sealed record AisSpec
 /// <param name="Patches">The patches spec of an "rbm-patches" job.</param>
 /// <param name="Evaluation">The evaluation spec as submitted.</param>
 /// <param name="Evaluations">Finished evaluations.</param>
+/// <param name="Dbn">The network of a "dbn" job.</param>
+/// <param name="Cnn">The network of a "cnn" job.</param>
+/// <param name="Stages">Completed stage epochs of a multi-stage job ("dbn", "cnn"), in order; empty for RBM jobs.</param>
 public sealed record JobDto(
     Guid Id,
     string Name,
@@ -105,7 +114,7 @@ public sealed record JobDto(
     DateTime? StartedAt,
     DateTime? FinishedAt,
     string? Error,
-    RbmOptions Rbm,
+    RbmOptions? Rbm,
     DataSpec Data,
     ProgressDto? Progress,
     IReadOnlyList<EpochMetricDto> History,
@@ -113,7 +122,10 @@ public sealed record JobDto(
     int? ResumedFromEpoch,
     PatchesSpec? Patches = null,
     EvaluationSpec? Evaluation = null,
-    IReadOnlyList<EvaluationDto>? Evaluations = null);
+    IReadOnlyList<EvaluationDto>? Evaluations = null,
+    DbnJobSpec? Dbn = null,
+    CnnJobSpec? Cnn = null,
+    IReadOnlyList<StageEpochDto>? Stages = null);
 
 /// <summary>Training progress of a job.</summary>
 /// <param name="Epoch">Current epoch, 1-based.</param>
@@ -125,6 +137,8 @@ public sealed record JobDto(
 /// <param name="SamplesPerSecond">Training speed.</param>
 /// <param name="EtaSeconds">Estimated seconds left.</param>
 /// <param name="Stage">"training", or "evaluating" once training finished and evaluations run.</param>
+/// <param name="Phase">The stage of a multi-stage job the epoch and batch count in, e.g. "pretrain-2" or "finetune"; null for RBM jobs.</param>
+/// <param name="Loss">Loss of the last minibatch of a classifier; null for RBM jobs.</param>
 public sealed record ProgressDto(
     int Epoch,
     int Epochs,
@@ -134,7 +148,9 @@ public sealed record ProgressDto(
     float ReconstructionError,
     double SamplesPerSecond,
     double EtaSeconds,
-    string Stage = JobStages.Training);
+    string Stage = JobStages.Training,
+    string? Phase = null,
+    double? Loss = null);
 
 /// <summary>Values of <see cref="ProgressDto.Stage"/>.</summary>
 public static class JobStages
@@ -225,14 +241,14 @@ public sealed record ModelPatchesDto(PatchesSpec Spec, JsonElement Standardizer)
 /// <summary>A trained model.</summary>
 /// <param name="Id">Model id.</param>
 /// <param name="Name">Name (the job's name).</param>
-/// <param name="Kind">"rbm" or "rbm-patches".</param>
+/// <param name="Kind">"rbm", "rbm-patches", "dbn" or "cnn".</param>
 /// <param name="JobId">The job that trained it.</param>
 /// <param name="CreatedAt">When it was stored (UTC).</param>
-/// <param name="VisibleUnits">Visible units (imageWidth·imageHeight).</param>
-/// <param name="HiddenUnits">Hidden units.</param>
+/// <param name="VisibleUnits">Visible units, or inputs of a network (imageWidth·imageHeight).</param>
+/// <param name="HiddenUnits">Hidden units of an RBM; for a DBN the top layer's units; for a CNN its output classes.</param>
 /// <param name="ImageWidth">Input image width in pixels.</param>
 /// <param name="ImageHeight">Input image height in pixels.</param>
-/// <param name="Rbm">RBM hyperparameters it was trained with.</param>
+/// <param name="Rbm">RBM hyperparameters it was trained with (null for "dbn" and "cnn").</param>
 /// <param name="Data">Data spec it was trained on.</param>
 /// <param name="ReconstructionError">Reconstruction error of the last epoch.</param>
 /// <param name="SizeBytes">Size of the safetensors file.</param>
@@ -240,6 +256,11 @@ public sealed record ModelPatchesDto(PatchesSpec Spec, JsonElement Standardizer)
 /// <param name="Patches">Patches spec and standardizer of a patch model.</param>
 /// <param name="Report">Monitoring report of the last epoch.</param>
 /// <param name="Evaluations">Evaluations run after training.</param>
+/// <param name="Dbn">The network spec of a DBN model.</param>
+/// <param name="Cnn">The network spec of a CNN model.</param>
+/// <param name="TestError">Test error in percent of a classifier.</param>
+/// <param name="Architecture">Short description of the layers, e.g. "784-500-500-2000-10".</param>
+/// <param name="Metrics">The model's stored metrics object (for classifiers: errors {train, valid, test} in percent, history, confusion matrix).</param>
 public sealed record ModelDto(
     Guid Id,
     string Name,
@@ -250,11 +271,16 @@ public sealed record ModelDto(
     int HiddenUnits,
     int ImageWidth,
     int ImageHeight,
-    RbmOptions Rbm,
+    RbmOptions? Rbm,
     DataSpec Data,
     float? ReconstructionError,
     long SizeBytes,
     string FileUrl,
     ModelPatchesDto? Patches = null,
     EpochReportDto? Report = null,
-    IReadOnlyList<EvaluationDto>? Evaluations = null);
+    IReadOnlyList<EvaluationDto>? Evaluations = null,
+    DbnJobSpec? Dbn = null,
+    CnnJobSpec? Cnn = null,
+    float? TestError = null,
+    string? Architecture = null,
+    JsonElement? Metrics = null);

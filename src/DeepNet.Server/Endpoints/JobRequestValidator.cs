@@ -85,7 +85,7 @@ public static class JobRequestValidator
         }
         else
         {
-            errors["kind"] = [$"must be {JobKinds.Rbm} or {JobKinds.RbmPatches}, got '{job.Kind}'"];
+            errors["kind"] = [$"must be {JobKinds.Rbm}, {JobKinds.RbmPatches}, {JobKinds.Dbn} or {JobKinds.Cnn}, got '{job.Kind}'"];
         }
 
         foreach (var (key, messages) in RbmOptionsValidator.Validate(job.Rbm, visibleUnits, "rbm"))

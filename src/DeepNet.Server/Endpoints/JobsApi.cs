@@ -59,8 +59,22 @@ public static class JobsApi
         JobQueue queue,
         DeepNetDbContext db,
         ImageLibrary images,
+        JobKindRegistry kinds,
         CancellationToken cancellationToken)
     {
+        if (kinds.Find(request?.Kind) is { } kind)
+        {
+            var validation = await kind.ValidateAsync(request!, db, cancellationToken);
+            if (validation.Draft is not { } draft)
+            {
+                return TypedResults.ValidationProblem(validation.Errors, detail: "The job request has invalid fields.");
+            }
+
+            var created = await store.CreateAsync(draft, cancellationToken);
+            queue.Notify(created.Id);
+            return TypedResults.Accepted($"/api/jobs/{created.Id}", JobMapper.ToDto(created, []));
+        }
+
         var submission = JobSubmission.From(request);
         var errors = await JobRequestValidator.ValidateAsync(submission, db, images, cancellationToken);
         if (errors.Count > 0)

@@ -20,6 +20,9 @@ public interface ITrainingClient
     /// <summary>A newly rendered image, about 2 per second at most.</summary>
     Task Image(ImageMessage image);
 
+    /// <summary>One completed epoch of one stage of a multi-stage job (DBN pre-training layers and fine-tuning, CNN training).</summary>
+    Task StageEpochCompleted(StageEpochMessage epoch);
+
     /// <summary>An evaluation finished after training (AIS, per-class reconstruction, patch reconstruction).</summary>
     Task EvaluationCompleted(EvaluationCompletedMessage evaluation);
 }

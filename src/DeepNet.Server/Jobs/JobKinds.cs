@@ -9,6 +9,12 @@ public static class JobKinds
     /// <summary>A Gaussian RBM on standardized patches of one image (homework 2).</summary>
     public const string RbmPatches = "rbm-patches";
 
+    /// <summary>A deep belief network: greedy layer-wise pre-training, then fine-tuning (issue 4).</summary>
+    public const string Dbn = "dbn";
+
+    /// <summary>A convolutional network (issue 5).</summary>
+    public const string Cnn = "cnn";
+
     /// <summary>DataSpec.Dataset of an uploaded data set (with DataSpec.DatasetId).</summary>
     public const string UserDataset = "user";
 

@@ -78,6 +78,16 @@ public sealed class JobLiveFeed(IHubContext<TrainingHub, ITrainingClient> hub, I
         }
     }
 
+    /// <summary>A stage epoch of a multi-stage job completed; call after it is stored.</summary>
+    public void PublishStageEpoch(Guid jobId, StageEpochDto epoch)
+    {
+        lock (_sync)
+        {
+            Live(jobId).Stages[(epoch.Stage, epoch.Epoch)] = epoch;
+            Observe(hub.Clients.Group(JobGroup(jobId)).StageEpochCompleted(new StageEpochMessage(jobId, epoch)));
+        }
+    }
+
     /// <summary>An evaluation finished; call after it is stored.</summary>
     public void PublishEvaluation(Guid jobId, EvaluationDto evaluation)
     {
@@ -139,9 +149,16 @@ public sealed class JobLiveFeed(IHubContext<TrainingHub, ITrainingClient> hub, I
                     evaluations[kind] = evaluation;
                 }
 
+                var stages = (job.Stages ?? []).ToDictionary(e => (e.Stage, e.Epoch));
+                foreach (var (key, epoch) in live.Stages)
+                {
+                    stages[key] = epoch;
+                }
+
                 job = job with
                 {
                     Progress = live.Progress ?? job.Progress,
+                    Stages = stages.Values.OrderBy(e => e.CreatedAt).ThenBy(e => e.Epoch).ToList(),
                     History = Merge(job.History, [.. live.Epochs.Values]),
                     Evaluations = evaluations.Values.OrderBy(e => e.CreatedAt).ToList(),
                 };
@@ -207,5 +224,7 @@ public sealed class JobLiveFeed(IHubContext<TrainingHub, ITrainingClient> hub, I
         public Dictionary<string, ImageMessage> Images { get; } = new(StringComparer.Ordinal);
 
         public Dictionary<string, EvaluationDto> Evaluations { get; } = new(StringComparer.Ordinal);
+
+        public Dictionary<(string Stage, int Epoch), StageEpochDto> Stages { get; } = [];
     }
 }

@@ -32,12 +32,14 @@ public static class JobMapper
     public static JsonElement ToElement<T>(T value) => JsonSerializer.SerializeToElement(value, JsonDefaults.Options);
 
     /// <param name="reports">Stored monitoring reports by epoch; null leaves the history items without reports (the job list).</param>
+    /// <param name="stages">Stored stage epochs of a multi-stage job; null in the job list.</param>
     public static JobDto ToDto(
         Job job,
         IEnumerable<JobEpochMetric> history,
         ProgressDto? liveProgress = null,
         IReadOnlyDictionary<int, string>? reports = null,
-        IEnumerable<JobEvaluation>? evaluations = null) => new(
+        IEnumerable<JobEvaluation>? evaluations = null,
+        IEnumerable<JobStageEpoch>? stages = null) => new(
         job.Id,
         job.Name,
         job.Kind,
@@ -46,7 +48,7 @@ public static class JobMapper
         job.StartedAt,
         job.FinishedAt,
         job.Error,
-        ReadOptions(job.OptionsJson),
+        IsRbmKind(job.Kind) ? ReadOptions(job.OptionsJson) : null,
         ReadDataSpec(job.DataSpecJson),
         liveProgress ?? StoredProgress(job),
         history.OrderBy(m => m.Epoch).Select(m => ToDto(m, reports?.GetValueOrDefault(m.Epoch))).ToList(),
@@ -54,7 +56,21 @@ public static class JobMapper
         job.ResumedFromEpoch,
         ReadPatches(job.PatchesJson),
         ReadEvaluation(job.EvaluationJson),
-        (evaluations ?? []).OrderBy(e => e.CreatedAt).Select(ToDto).ToList());
+        (evaluations ?? []).OrderBy(e => e.CreatedAt).Select(ToDto).ToList(),
+        job.Kind == JobKinds.Dbn ? Read<DbnJobSpec>(job.OptionsJson) : null,
+        job.Kind == JobKinds.Cnn ? Read<CnnJobSpec>(job.OptionsJson) : null,
+        (stages ?? []).OrderBy(e => e.CreatedAt).ThenBy(e => e.Epoch).Select(ToDto).ToList());
+
+    /// <summary>Kinds whose options are <see cref="RbmOptions"/>.</summary>
+    public static bool IsRbmKind(string kind) => kind is JobKinds.Rbm or JobKinds.RbmPatches;
+
+    public static T? Read<T>(string json) => JsonSerializer.Deserialize<T>(json, JsonDefaults.Options);
+
+    public static StageEpochDto ToDto(JobStageEpoch epoch)
+    {
+        using var metrics = JsonDocument.Parse(epoch.MetricsJson);
+        return new StageEpochDto(epoch.Stage, epoch.Epoch, epoch.CreatedAt, metrics.RootElement.Clone());
+    }
 
     public static EpochMetricDto ToDto(JobEpochMetric metric, string? reportJson = null) =>
         new(metric.Epoch, metric.ReconstructionError, metric.SamplesPerSecond, metric.Seconds, ReadReport(reportJson));
@@ -80,7 +96,7 @@ public static class JobMapper
     }
 
     public static ProgressMessage ToMessage(Guid jobId, ProgressDto p) =>
-        new(jobId, p.Epoch, p.Epochs, p.Batch, p.BatchesPerEpoch, p.Fraction, p.ReconstructionError, p.SamplesPerSecond, p.EtaSeconds, p.Stage);
+        new(jobId, p.Epoch, p.Epochs, p.Batch, p.BatchesPerEpoch, p.Fraction, p.ReconstructionError, p.SamplesPerSecond, p.EtaSeconds, p.Stage, p.Phase, p.Loss);
 
     public static ImageMessage ToMessage(JobImage image) =>
         new(image.JobId, image.Kind, Convert.ToBase64String(image.Png), image.Version);
@@ -95,14 +111,19 @@ public static class JobMapper
         model.HiddenUnits,
         model.ImageWidth,
         model.ImageHeight,
-        ReadOptions(model.OptionsJson),
+        IsRbmKind(model.Kind) ? ReadOptions(model.OptionsJson) : null,
         ReadDataSpec(model.DataSpecJson),
         model.ReconstructionError,
         model.SizeBytes,
         $"/api/models/{model.Id}/file",
         model.PatchesJson is null ? null : JsonSerializer.Deserialize<ModelPatchesDto>(model.PatchesJson, JsonDefaults.Options),
         ReadFinalReport(model.MetricsJson),
-        model.EvaluationsJson is null ? [] : JsonSerializer.Deserialize<List<EvaluationDto>>(model.EvaluationsJson, JsonDefaults.Options));
+        model.EvaluationsJson is null ? [] : JsonSerializer.Deserialize<List<EvaluationDto>>(model.EvaluationsJson, JsonDefaults.Options),
+        model.Kind == JobKinds.Dbn ? Read<DbnJobSpec>(model.OptionsJson) : null,
+        model.Kind == JobKinds.Cnn ? Read<CnnJobSpec>(model.OptionsJson) : null,
+        model.TestError,
+        model.Architecture,
+        IsRbmKind(model.Kind) ? null : JsonSerializer.Deserialize<JsonElement>(model.MetricsJson));
 
     /// <summary>The "report" of a model's metrics JSON (the last epoch's monitoring report).</summary>
     private static EpochReportDto? ReadFinalReport(string metricsJson)
@@ -134,6 +155,8 @@ public static class JobMapper
             job.ProgressReconstructionError ?? 0,
             job.ProgressSamplesPerSecond ?? 0,
             JobStateMachine.IsFinished(job.Status) ? 0 : job.ProgressEtaSeconds ?? 0,
-            job.Stage ?? JobStages.Training);
+            job.Stage ?? JobStages.Training,
+            job.ProgressPhase,
+            job.ProgressLoss);
     }
 }

@@ -20,6 +20,7 @@ public sealed class JobRunner(
     JobLiveFeed feed,
     IDbContextFactory<DeepNetDbContext> contexts,
     ImageLibrary images,
+    JobKindRegistry kinds,
     TimeProvider clock,
     ILogger<JobRunner> logger)
 {
@@ -40,7 +41,15 @@ public sealed class JobRunner(
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancel, stopping);
         try
         {
-            Train(job, linked.Token);
+            if (kinds.Find(job.Kind) is { } kind)
+            {
+                kind.Run(job, linked.Token);
+            }
+            else
+            {
+                Train(job, linked.Token);
+            }
+
             logger.LogInformation("Job {JobId} succeeded.", jobId);
         }
         catch (OperationCanceledException) when (cancel.IsCancellationRequested)

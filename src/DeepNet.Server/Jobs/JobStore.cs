@@ -19,6 +19,23 @@ public sealed record EpochRecord(
     EpochReportDto? Report = null);
 
 /// <summary>
+/// What a multi-stage job (DBN, CNN) writes at the end of an epoch of one of its stages, in one transaction:
+/// the stage epoch, the checkpoint of the whole job, the progress and any newly rendered images.
+/// </summary>
+/// <param name="CompletedEpochs">Epochs completed over all stages so far (the job's resume point, shown as "resumed after").</param>
+public sealed record StageEpochRecord(
+    Guid JobId,
+    StageEpochDto Epoch,
+    int CompletedEpochs,
+    byte[] Checkpoint,
+    ProgressDto? Progress,
+    IReadOnlyList<ImageMessage> Images,
+    IReadOnlyDictionary<string, byte[]> ImagePngs);
+
+/// <summary>A validated job of any kind, ready to store: <paramref name="OptionsJson"/> holds the kind's own spec.</summary>
+public sealed record JobDraft(string Name, string Kind, string OptionsJson, string DataSpecJson);
+
+/// <summary>
 /// Reads and writes jobs. Every status change goes through <see cref="TryTransitionAsync"/>, a conditional
 /// update (WHERE Status = from) so a cancel and the worker can never both win. Each call uses its own short-lived
 /// context and a short transaction.
@@ -47,6 +64,57 @@ public sealed class JobStore(IDbContextFactory<DeepNetDbContext> contexts, JobLi
         return job;
     }
 
+    /// <summary>Stores a queued job of a kind with its own spec (DBN, CNN).</summary>
+    public async Task<Job> CreateAsync(JobDraft draft, CancellationToken cancellationToken = default)
+    {
+        var job = new Job
+        {
+            Id = Guid.NewGuid(),
+            Name = draft.Name,
+            Kind = draft.Kind,
+            Status = JobStatus.Queued,
+            CreatedAt = clock.GetUtcNow().UtcDateTime,
+            OptionsJson = draft.OptionsJson,
+            DataSpecJson = draft.DataSpecJson,
+        };
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        db.Jobs.Add(job);
+        await db.SaveChangesAsync(cancellationToken);
+        return job;
+    }
+
+    /// <summary>The stored stage epochs of a job, oldest first.</summary>
+    public async Task<IReadOnlyList<StageEpochDto>> GetStageEpochsAsync(Guid id, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var epochs = await db.JobStageEpochs.AsNoTracking().Where(e => e.JobId == id).ToListAsync(cancellationToken);
+        return epochs.OrderBy(e => e.CreatedAt).ThenBy(e => e.Epoch).Select(JobMapper.ToDto).ToList();
+    }
+
+    /// <summary>Stage epoch, checkpoint, progress and newly rendered images of one epoch of a multi-stage job, in one transaction.</summary>
+    public async Task SaveStageEpochAsync(StageEpochRecord record, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var job = await db.Jobs.SingleAsync(j => j.Id == record.JobId, cancellationToken);
+        if (record.Progress is { } p)
+        {
+            SetProgress(job, p);
+        }
+
+        var epoch = await db.JobStageEpochs.FindAsync([record.JobId, record.Epoch.Stage, record.Epoch.Epoch], cancellationToken);
+        if (epoch is null)
+        {
+            epoch = new JobStageEpoch { JobId = record.JobId, Stage = record.Epoch.Stage, Epoch = record.Epoch.Epoch, CreatedAt = record.Epoch.CreatedAt };
+            db.JobStageEpochs.Add(epoch);
+        }
+
+        epoch.MetricsJson = record.Epoch.Metrics.GetRawText();
+        SetCheckpoint(db, await db.JobCheckpoints.FindAsync([record.JobId], cancellationToken), record.JobId, record.CompletedEpochs, record.Checkpoint, now);
+        await SetImagesAsync(db, record.JobId, record.Images, record.ImagePngs, now, cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
     public async Task<JobDto?> GetAsync(Guid id, CancellationToken cancellationToken = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
@@ -59,7 +127,8 @@ public sealed class JobStore(IDbContextFactory<DeepNetDbContext> contexts, JobLi
         var history = await db.JobEpochMetrics.AsNoTracking().Where(m => m.JobId == id).ToListAsync(cancellationToken);
         var reports = await db.JobEpochReports.AsNoTracking().Where(r => r.JobId == id).ToDictionaryAsync(r => r.Epoch, r => r.ReportJson, cancellationToken);
         var evaluations = await WithoutImage(db.JobEvaluations.Where(e => e.JobId == id)).ToListAsync(cancellationToken);
-        return JobMapper.ToDto(job, history, LiveProgress(job), reports, evaluations);
+        var stages = await db.JobStageEpochs.AsNoTracking().Where(e => e.JobId == id).ToListAsync(cancellationToken);
+        return JobMapper.ToDto(job, history, LiveProgress(job), reports, evaluations, stages);
     }
 
     /// <summary>The job's finished evaluations (without their images).</summary>
@@ -178,6 +247,7 @@ public sealed class JobStore(IDbContextFactory<DeepNetDbContext> contexts, JobLi
         await db.JobEpochMetrics.Where(m => m.JobId == id).ExecuteDeleteAsync(cancellationToken);
         await db.JobEpochReports.Where(r => r.JobId == id).ExecuteDeleteAsync(cancellationToken);
         await db.JobEvaluations.Where(e => e.JobId == id).ExecuteDeleteAsync(cancellationToken);
+        await db.JobStageEpochs.Where(e => e.JobId == id).ExecuteDeleteAsync(cancellationToken);
         await db.JobCheckpoints.Where(c => c.JobId == id).ExecuteDeleteAsync(cancellationToken);
         await db.Jobs.Where(j => j.Id == id).ExecuteUpdateAsync(
             s => s.SetProperty(j => j.ResumedFromEpoch, (int?)null).SetProperty(j => j.Stage, JobStages.Training),
@@ -205,13 +275,7 @@ public sealed class JobStore(IDbContextFactory<DeepNetDbContext> contexts, JobLi
         var job = await db.Jobs.SingleAsync(j => j.Id == record.JobId, cancellationToken);
         if (record.Progress is { } p)
         {
-            job.ProgressEpoch = p.Epoch;
-            job.ProgressEpochs = p.Epochs;
-            job.ProgressBatch = p.Batch;
-            job.ProgressBatchesPerEpoch = p.BatchesPerEpoch;
-            job.ProgressReconstructionError = p.ReconstructionError;
-            job.ProgressSamplesPerSecond = p.SamplesPerSecond;
-            job.ProgressEtaSeconds = p.EtaSeconds;
+            SetProgress(job, p);
         }
 
         var metric = await db.JobEpochMetrics.FindAsync([record.JobId, record.Metric.Epoch], cancellationToken);
@@ -237,32 +301,53 @@ public sealed class JobStore(IDbContextFactory<DeepNetDbContext> contexts, JobLi
             stored.ReportJson = JobMapper.ToJson(report);
         }
 
-        var checkpoint = await db.JobCheckpoints.FindAsync([record.JobId], cancellationToken);
+        SetCheckpoint(db, await db.JobCheckpoints.FindAsync([record.JobId], cancellationToken), record.JobId, record.CompletedEpochs, record.Checkpoint, now);
+        await SetImagesAsync(db, record.JobId, record.Images, record.ImagePngs, now, cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    private static void SetProgress(Job job, ProgressDto p)
+    {
+        job.ProgressEpoch = p.Epoch;
+        job.ProgressEpochs = p.Epochs;
+        job.ProgressBatch = p.Batch;
+        job.ProgressBatchesPerEpoch = p.BatchesPerEpoch;
+        job.ProgressReconstructionError = p.ReconstructionError;
+        job.ProgressSamplesPerSecond = p.SamplesPerSecond;
+        job.ProgressEtaSeconds = p.EtaSeconds;
+        job.ProgressPhase = p.Phase;
+        job.ProgressLoss = p.Loss;
+    }
+
+    private static void SetCheckpoint(DeepNetDbContext db, JobCheckpoint? checkpoint, Guid jobId, int completedEpochs, byte[] state, DateTime now)
+    {
         if (checkpoint is null)
         {
-            checkpoint = new JobCheckpoint { JobId = record.JobId };
+            checkpoint = new JobCheckpoint { JobId = jobId };
             db.JobCheckpoints.Add(checkpoint);
         }
 
-        checkpoint.CompletedEpochs = record.CompletedEpochs;
-        checkpoint.State = record.Checkpoint;
+        checkpoint.CompletedEpochs = completedEpochs;
+        checkpoint.State = state;
         checkpoint.UpdatedAt = now;
+    }
 
-        foreach (var message in record.Images)
+    private static async Task SetImagesAsync(
+        DeepNetDbContext db, Guid jobId, IReadOnlyList<ImageMessage> images, IReadOnlyDictionary<string, byte[]> pngs, DateTime now, CancellationToken cancellationToken)
+    {
+        foreach (var message in images)
         {
-            var image = await db.JobImages.FindAsync([record.JobId, message.Kind], cancellationToken);
+            var image = await db.JobImages.FindAsync([jobId, message.Kind], cancellationToken);
             if (image is null)
             {
-                image = new JobImage { JobId = record.JobId, Kind = message.Kind };
+                image = new JobImage { JobId = jobId, Kind = message.Kind };
                 db.JobImages.Add(image);
             }
 
             image.Version = message.Version;
-            image.Png = record.ImagePngs[message.Kind];
+            image.Png = pngs[message.Kind];
             image.UpdatedAt = now;
         }
-
-        await db.SaveChangesAsync(cancellationToken);
     }
 
     /// <summary>Running → Succeeded together with the stored model; the checkpoint is no longer needed.</summary>

@@ -29,6 +29,10 @@ public sealed class DeepNetDbContext(DbContextOptions<DeepNetDbContext> options)
 
     public DbSet<UserImage> UserImages => Set<UserImage>();
 
+    public DbSet<JobStageEpoch> JobStageEpochs => Set<JobStageEpoch>();
+
+    public DbSet<Experiment> Experiments => Set<Experiment>();
+
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {
         // Values are written as UTC; SQLite hands them back unspecified, so mark them UTC on the way out.
@@ -49,6 +53,7 @@ public sealed class DeepNetDbContext(DbContextOptions<DeepNetDbContext> options)
             job.Property(j => j.OptionsJson).IsRequired();
             job.Property(j => j.DataSpecJson).IsRequired();
             job.Property(j => j.Stage).HasMaxLength(16);
+            job.Property(j => j.ProgressPhase).HasMaxLength(64);
             job.HasIndex(j => new { j.Status, j.CreatedAt });
             job.HasIndex(j => j.CreatedAt);
         });
@@ -87,6 +92,7 @@ public sealed class DeepNetDbContext(DbContextOptions<DeepNetDbContext> options)
             model.Property(m => m.DataSpecJson).IsRequired();
             model.Property(m => m.MetricsJson).IsRequired();
             model.Property(m => m.File).IsRequired();
+            model.Property(m => m.Architecture).HasMaxLength(NameMaxLength);
             model.HasIndex(m => m.CreatedAt);
             model.HasIndex(m => m.JobId);
         });
@@ -126,6 +132,26 @@ public sealed class DeepNetDbContext(DbContextOptions<DeepNetDbContext> options)
             image.Property(i => i.Name).HasMaxLength(NameMaxLength).IsRequired();
             image.Property(i => i.Png).IsRequired();
             image.HasIndex(i => i.CreatedAt);
+        });
+
+        modelBuilder.Entity<JobStageEpoch>(epoch =>
+        {
+            epoch.ToTable("JobStageEpochs");
+            epoch.HasKey(e => new { e.JobId, e.Stage, e.Epoch });
+            epoch.Property(e => e.Stage).HasMaxLength(32);
+            epoch.Property(e => e.MetricsJson).IsRequired();
+            epoch.HasOne<Job>().WithMany().HasForeignKey(e => e.JobId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<Experiment>(experiment =>
+        {
+            experiment.ToTable("Experiments");
+            experiment.HasKey(e => e.Id);
+            experiment.Property(e => e.Kind).HasMaxLength(32).IsRequired();
+            experiment.Property(e => e.Name).HasMaxLength(NameMaxLength).IsRequired();
+            experiment.Property(e => e.Scale).HasMaxLength(16).IsRequired();
+            experiment.Property(e => e.RowsJson).IsRequired();
+            experiment.HasIndex(e => e.CreatedAt);
         });
     }
 

@@ -49,6 +49,12 @@ public sealed class Job
 
     /// <summary>"training" or "evaluating" while the job runs; null before it starts.</summary>
     public string? Stage { get; set; }
+
+    /// <summary>What a multi-stage job is doing, e.g. "pretrain-2" or "finetune"; null for single-stage jobs.</summary>
+    public string? ProgressPhase { get; set; }
+
+    /// <summary>Loss of the last minibatch of a classifier job.</summary>
+    public double? ProgressLoss { get; set; }
 }
 
 /// <summary>One completed epoch of a job; (JobId, Epoch) is the key so an epoch is never stored twice.</summary>
@@ -129,6 +135,49 @@ public sealed class TrainedModel
 
     /// <summary>The job's evaluation results (a JSON array); null when it ran none.</summary>
     public string? EvaluationsJson { get; set; }
+
+    /// <summary>Test error in percent of a classifier (DBN, CNN); null for models that do not classify.</summary>
+    public float? TestError { get; set; }
+
+    /// <summary>Short description of the layers, e.g. "784-500-500-2000-10" or "LeNet-5"; null for single RBMs.</summary>
+    public string? Architecture { get; set; }
+}
+
+/// <summary>
+/// One completed epoch of one stage of a multi-stage job (a DBN's "pretrain-1", "finetune"; a CNN's "train"), with its
+/// metrics as JSON; (JobId, Stage, Epoch) is the key so an epoch is never stored twice.
+/// </summary>
+public sealed class JobStageEpoch
+{
+    public Guid JobId { get; set; }
+
+    public string Stage { get; set; } = "";
+
+    public int Epoch { get; set; }
+
+    /// <summary>When the epoch was stored; orders the stages of a job.</summary>
+    public DateTime CreatedAt { get; set; }
+
+    public string MetricsJson { get; set; } = "{}";
+}
+
+/// <summary>A table experiment (the Bengio 2007 table, the lecture's MNIST table): one job per row.</summary>
+public sealed class Experiment
+{
+    public Guid Id { get; set; }
+
+    /// <summary>The definition it was made from, e.g. "bengio2007" or "mnist-table".</summary>
+    public string Kind { get; set; } = "";
+
+    public string Name { get; set; } = "";
+
+    /// <summary>"full" or "quick".</summary>
+    public string Scale { get; set; } = "";
+
+    public DateTime CreatedAt { get; set; }
+
+    /// <summary>The rows as a JSON array of {key, jobId}; labels and published figures come from the definition.</summary>
+    public string RowsJson { get; set; } = "[]";
 }
 
 /// <summary>The monitoring report of one completed epoch; (JobId, Epoch) is the key like <see cref="JobEpochMetric"/>.</summary>

@@ -17,6 +17,41 @@ namespace DeepNet.Server.Persistence.Migrations
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
+            modelBuilder.Entity("DeepNet.Server.Persistence.Experiment", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RowsJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Scale")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CreatedAt");
+
+                    b.ToTable("Experiments", (string)null);
+                });
+
             modelBuilder.Entity("DeepNet.Server.Persistence.Job", b =>
                 {
                     b.Property<Guid>("Id")
@@ -74,6 +109,13 @@ namespace DeepNet.Server.Persistence.Migrations
 
                     b.Property<double?>("ProgressEtaSeconds")
                         .HasColumnType("REAL");
+
+                    b.Property<double?>("ProgressLoss")
+                        .HasColumnType("REAL");
+
+                    b.Property<string>("ProgressPhase")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
 
                     b.Property<float?>("ProgressReconstructionError")
                         .HasColumnType("REAL");
@@ -220,10 +262,38 @@ namespace DeepNet.Server.Persistence.Migrations
                     b.ToTable("JobImages", (string)null);
                 });
 
+            modelBuilder.Entity("DeepNet.Server.Persistence.JobStageEpoch", b =>
+                {
+                    b.Property<Guid>("JobId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Stage")
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Epoch")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("CreatedAt")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("MetricsJson")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("JobId", "Stage", "Epoch");
+
+                    b.ToTable("JobStageEpochs", (string)null);
+                });
+
             modelBuilder.Entity("DeepNet.Server.Persistence.TrainedModel", b =>
                 {
                     b.Property<Guid>("Id")
                         .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Architecture")
+                        .HasMaxLength(200)
                         .HasColumnType("TEXT");
 
                     b.Property<DateTime>("CreatedAt")
@@ -278,6 +348,9 @@ namespace DeepNet.Server.Persistence.Migrations
 
                     b.Property<long>("SizeBytes")
                         .HasColumnType("INTEGER");
+
+                    b.Property<float?>("TestError")
+                        .HasColumnType("REAL");
 
                     b.Property<int>("VisibleUnits")
                         .HasColumnType("INTEGER");
@@ -413,6 +486,15 @@ namespace DeepNet.Server.Persistence.Migrations
                 });
 
             modelBuilder.Entity("DeepNet.Server.Persistence.JobImage", b =>
+                {
+                    b.HasOne("DeepNet.Server.Persistence.Job", null)
+                        .WithMany()
+                        .HasForeignKey("JobId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("DeepNet.Server.Persistence.JobStageEpoch", b =>
                 {
                     b.HasOne("DeepNet.Server.Persistence.Job", null)
                         .WithMany()
