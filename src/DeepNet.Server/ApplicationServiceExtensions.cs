@@ -1,5 +1,6 @@
 using DeepNet.Server.Demos;
 using DeepNet.Server.Endpoints;
+using DeepNet.Server.Experiments;
 using DeepNet.Server.Hubs;
 using DeepNet.Server.Infrastructure;
 using DeepNet.Server.Jobs;
@@ -35,6 +36,7 @@ public static class ApplicationServiceExtensions
         services.AddSingleton<JobStore>();
         services.AddScoped<JobRunner>();
         services.AddSingleton<JobKindRegistry>();
+        services.AddSingleton<ExperimentService>();
         services.AddHostedService<JobWorker>();
         services.AddSingleton<ImageLibrary>();
         services.AddSingleton<DemoModels>();
@@ -107,6 +109,7 @@ public static class ApplicationServiceExtensions
         app.MapImagesApi();
         app.MapDatasetsApi();
         app.MapDemosApi();
+        app.MapExperimentsApi();
         app.MapHub<DemosHub>(DemosHub.Path);
         app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = HealthResponse.WriteAsync });
         return app;

@@ -68,6 +68,11 @@ export const api = {
   uploadDataset: (formData) => request('POST', 'api/datasets', formData),
   deleteDataset: (datasetId) => request('DELETE', `api/datasets/${id(datasetId)}`),
   featureMaps: (body) => requestBlob('POST', 'api/demos/feature-maps', body),
+  experimentDefinitions: () => request('GET', 'api/experiments/definitions'),
+  listExperiments: () => request('GET', 'api/experiments'),
+  getExperiment: (experimentId) => request('GET', `api/experiments/${id(experimentId)}`),
+  startExperiment: (body) => request('POST', 'api/experiments', body),
+  cancelExperiment: (experimentId) => request('POST', `api/experiments/${id(experimentId)}/cancel`),
   /** Server URLs may be absolute ("/api/...") — make them relative so a path base still works. */
   relative: (url) => (typeof url === 'string' ? url.replace(/^\/(?!\/)/, '') : url),
 };

@@ -31,12 +31,12 @@ export class JobList {
     }
   }
 
-  /** Inserts or replaces one job (StatusChanged carries the whole JobDto). */
   /** The listed job with this id, or undefined. */
   find(jobId) {
     return this.#jobs.get(String(jobId).toLowerCase());
   }
 
+  /** Inserts or replaces one job (StatusChanged carries the whole JobDto). */
   upsert(job) {
     if (!job?.id) return;
     this.#jobs.set(String(job.id).toLowerCase(), job);

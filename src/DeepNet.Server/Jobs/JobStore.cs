@@ -67,21 +67,24 @@ public sealed class JobStore(IDbContextFactory<DeepNetDbContext> contexts, JobLi
     /// <summary>Stores a queued job of a kind with its own spec (DBN, CNN).</summary>
     public async Task<Job> CreateAsync(JobDraft draft, CancellationToken cancellationToken = default)
     {
-        var job = new Job
-        {
-            Id = Guid.NewGuid(),
-            Name = draft.Name,
-            Kind = draft.Kind,
-            Status = JobStatus.Queued,
-            CreatedAt = clock.GetUtcNow().UtcDateTime,
-            OptionsJson = draft.OptionsJson,
-            DataSpecJson = draft.DataSpecJson,
-        };
+        var job = NewJob(draft, clock.GetUtcNow().UtcDateTime);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         db.Jobs.Add(job);
         await db.SaveChangesAsync(cancellationToken);
         return job;
     }
+
+    /// <summary>A new queued job from a draft (not yet added to any context).</summary>
+    public static Job NewJob(JobDraft draft, DateTime createdAt) => new()
+    {
+        Id = Guid.NewGuid(),
+        Name = draft.Name,
+        Kind = draft.Kind,
+        Status = JobStatus.Queued,
+        CreatedAt = createdAt,
+        OptionsJson = draft.OptionsJson,
+        DataSpecJson = draft.DataSpecJson,
+    };
 
     /// <summary>The stored stage epochs of a job, oldest first.</summary>
     public async Task<IReadOnlyList<StageEpochDto>> GetStageEpochsAsync(Guid id, CancellationToken cancellationToken = default)
