@@ -15,6 +15,10 @@ public static class CliApp
                             [--sparsity-target 0.1] [--sparsity-cost 0.1] [--sparsity-decay 0.95]
                             [--init-std 0.01] [--zero-visible-bias] [--monitor]
                             --out model.safetensors
+          deepnet train cnn [--preset lenet5|small] [--epochs 8] [--batch 64] [--optimizer sgd|adam] [--lr 0.05]
+                            [--momentum 0.9] [--lr-decay 0.8] [--weight-decay 0] [--seed 1] [--limit N] [--augment [deg,scale,shift]]
+                            [--out state.safetensors]
+                            Trains on MNIST; prints loss, train and test error (10,000 test digits) per epoch.
           deepnet eval ais  --model model.safetensors [--split test] [--limit N] [--runs 100] [--betas 10000] [--seed 1]
                             [--classes ...] [--image-size 16] [--binarize 0.5] [--exact]
                             Average test log-probability in nats, log Z by annealed importance sampling; prints JSON.
@@ -39,6 +43,8 @@ public static class CliApp
             {
                 case ["train", "rbm"]:
                     return TrainCommand.Run(options, output);
+                case ["train", "cnn"]:
+                    return TrainCnnCommand.Run(options, output);
                 case ["eval", "ais"]:
                     return EvalCommand.RunAis(options, output, error);
                 case ["bench", "rbm"]:

@@ -78,6 +78,16 @@ function describe(job) {
   const rbm = job.rbm ?? {};
   const data = job.data ?? {};
   const size = data.imageSize ? `${data.imageSize}×${data.imageSize}` : '';
+  const source = data.dataset === 'user' ? 'my data set' : `digits ${formatClasses(data.classes)}`;
+  if (job.kind === 'dbn') {
+    const layers = (job.dbn?.layers ?? []).map((l) => l.hiddenUnits).join('-');
+    return ['DBN', layers, job.dbn?.pretraining ? `${job.dbn.pretraining} pre-training` : null, job.dbn?.fineTuning, source, size]
+      .filter(Boolean).join(' · ');
+  }
+  if (job.kind === 'cnn') {
+    const net = job.cnn?.layers ? `${job.cnn.layers.length} layers` : (job.cnn?.preset ?? 'small');
+    return ['CNN', net, job.cnn?.optimizer, job.cnn?.epochs ? `${job.cnn.epochs} epochs` : null, source, size].filter(Boolean).join(' · ');
+  }
   const what = job.kind === 'rbm-patches'
     ? [`${job.patches?.patchSize ?? '?'}×${job.patches?.patchSize ?? '?'} patches of ${job.patches?.trainImage ?? '?'}`]
     : data.dataset === 'user' ? ['my data set'] : [`digits ${formatClasses(data.classes)}`, size];

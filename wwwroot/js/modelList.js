@@ -31,13 +31,18 @@ export class ModelList {
       h('div', { class: 'item__main' },
         h('strong', { class: 'item__title' }, model.name || 'RBM'),
         h('div', { class: 'muted small' },
-          [
+          (model.kind === 'dbn' || model.kind === 'cnn' ? [
+            `${model.kind.toUpperCase()} ${model.architecture ?? ''}`.trim(),
+            `${model.imageWidth ?? '?'}×${model.imageHeight ?? '?'} px`,
+            model.data?.dataset === 'user' ? 'my data set' : `digits ${formatClasses(model.data?.classes)}`,
+            model.testError !== null && model.testError !== undefined ? `test error ${model.testError.toFixed(2)} %` : null,
+          ] : [
             `${model.visibleUnits ?? '?'} → ${model.hiddenUnits ?? '?'} units`,
             `${model.imageWidth ?? '?'}×${model.imageHeight ?? '?'} px`,
             model.patches ? `patches of ${model.patches.spec?.trainImage ?? 'an image'}`
               : model.data?.dataset === 'user' ? 'my data set' : `digits ${formatClasses(model.data?.classes)}`,
             `error ${formatError(model.reconstructionError)}`,
-          ].join(' · ')),
+          ]).filter(Boolean).join(' · ')),
         h('div', { class: 'muted small' },
           formatDate(model.createdAt),
           model.jobId ? ' · ' : null,

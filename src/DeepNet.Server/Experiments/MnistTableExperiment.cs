@@ -1,0 +1,86 @@
+using DeepNet.Data;
+using DeepNet.Server.Contracts;
+using DeepNet.Server.Jobs;
+
+namespace DeepNet.Server.Experiments;
+
+/// <summary>
+/// The lecture's MNIST classifier table, the rows the service can train: two plain sigmoid nets trained by backprop,
+/// stacked RBMs fine-tuned by backprop, and LeNet-5. All train on the 60,000 training digits and are tested on the 10,000
+/// test digits.
+/// </summary>
+public sealed class MnistTableExperiment : IExperimentDefinition
+{
+    public const string KindName = "mnist-table";
+
+    private const string LeCunTable = "LeCun et al., MNIST results table";
+
+    public string Kind => KindName;
+
+    public string Title => "The lecture's MNIST table";
+
+    public string Description =>
+        "Full scale: 60,000 training digits, 10,000 test digits, 28×28. The plain nets are sigmoid nets trained by backprop "
+        + "(SGD, momentum 0.9, 30 epochs); the DBN pre-trains 500-500-2000 with CD-1 (10 epochs a layer) and fine-tunes all "
+        + "layers with backprop (30 epochs); LeNet-5 (ReLU, max-pooling) trains with SGD and small random affine distortions "
+        + "(±10°, ±10 % scale, ±2 px shift) for 12 epochs. Quick scale: 1,000 digits at 16×16, one or two epochs, small layers.";
+
+    public IReadOnlyList<ExperimentRowDefinition> Rows(string scale)
+    {
+        bool full = scale == ExperimentScales.Full;
+        var data = full ? new DataSpec() : new DataSpec { Limit = 1000, ImageSize = 16 };
+        int backpropEpochs = full ? 30 : 2;
+        int? testLimit = full ? null : 1000;
+        return
+        [
+            new("nn-800", "2-layer NN, 800 hidden units, cross-entropy", 1.60, "Simard, Steinkraus & Platt 2003", PlainNet(data, [800], backpropEpochs, testLimit)),
+            new("nn-500-300", "3-layer NN, 500+300 hidden units", 1.53, LeCunTable, PlainNet(data, [500, 300], backpropEpochs, testLimit)),
+            new("dbn", "Stacked RBMs + backprop (784-500-500-2000-10)", 0.95, "the lecture; Hinton & Salakhutdinov 2006 report 1.2 %", new CreateJobRequest
+            {
+                Kind = JobKinds.Dbn,
+                Data = data,
+                Dbn = new DbnJobSpec
+                {
+                    Layers = full
+                        ? [Layer(500, 10), Layer(500, 10), Layer(2000, 10)]
+                        : [Layer(50, 1), Layer(50, 1), Layer(100, 1)],
+                    Pretraining = DbnSpecNames.Rbm,
+                    FineTuning = DbnSpecNames.Global,
+                    Backprop = new DbnBackpropSpec { LearningRate = 0.1f, Momentum = 0.9f, Epochs = backpropEpochs, TopLayerOnlyEpochs = full ? 3 : 0 },
+                    TestLimit = testLimit,
+                },
+            }),
+            new("lenet5", "LeNet-5, with small affine distortions", 0.80, "the lecture; LeCun et al. 1998 (0.95 % without distortions)", new CreateJobRequest
+            {
+                Kind = JobKinds.Cnn,
+                Data = data,
+                Cnn = new CnnJobSpec
+                {
+                    Preset = "lenet5",
+                    Optimizer = "sgd",
+                    LearningRate = 0.05f,
+                    Momentum = 0.9f,
+                    LearningRateDecay = 0.8f,
+                    Epochs = full ? 12 : 1,
+                    Augment = new CnnAugmentDto(),
+                },
+            }),
+        ];
+    }
+
+    private static CreateJobRequest PlainNet(DataSpec data, int[] hidden, int epochs, int? testLimit) => new()
+    {
+        Kind = JobKinds.Dbn,
+        Data = data,
+        Dbn = new DbnJobSpec
+        {
+            Layers = [.. hidden.Select(units => Layer(units, 1))],
+            Pretraining = DbnSpecNames.None,
+            FineTuning = DbnSpecNames.Global,
+            Backprop = new DbnBackpropSpec { LearningRate = 0.1f, Momentum = 0.9f, Epochs = epochs },
+            TestLimit = testLimit,
+        },
+    };
+
+    private static DbnLayerSpec Layer(int units, int epochs) => new() { HiddenUnits = units, Epochs = epochs, LearningRate = 0.1f, Momentum = 0.9f };
+}
