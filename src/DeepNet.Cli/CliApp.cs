@@ -15,6 +15,14 @@ public static class CliApp
                             [--sparsity-target 0.1] [--sparsity-cost 0.1] [--sparsity-decay 0.95]
                             [--init-std 0.01] [--zero-visible-bias] [--monitor]
                             --out model.safetensors
+          deepnet train dbn [--layers 500,500,2000] [--pretraining rbm|autoencoder|supervised|none]
+                            [--epochs-per-layer 10] [--pretrain-lr 0.1] [--pretrain-batch 100] [--init-std 0.01|fan-in]
+                            [--propagation probabilities|samples] [--join-labels]
+                            [--finetune-epochs 60] [--top-only-epochs 5] [--lr 0.1] [--lr-decay 0.96] [--momentum 0.9]
+                            [--batch 100] [--weight-decay 1e-5] [--validation 0|10000] [--limit N] [--seed 1]
+                            [--out model.safetensors]
+                            Trains on the MNIST training digits (the last --validation of them held out) and prints
+                            train/valid/test error per fine-tuning epoch and the final test error on the 10,000 test digits.
           deepnet train cnn [--preset lenet5|small] [--epochs 8] [--batch 64] [--optimizer sgd|adam] [--lr 0.05]
                             [--momentum 0.9] [--lr-decay 0.8] [--weight-decay 0] [--seed 1] [--limit N] [--augment [deg,scale,shift]]
                             [--out state.safetensors]
@@ -43,6 +51,8 @@ public static class CliApp
             {
                 case ["train", "rbm"]:
                     return TrainCommand.Run(options, output);
+                case ["train", "dbn"]:
+                    return TrainDbnCommand.Run(options, output);
                 case ["train", "cnn"]:
                     return TrainCnnCommand.Run(options, output);
                 case ["eval", "ais"]:

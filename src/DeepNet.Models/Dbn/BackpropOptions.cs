@@ -3,8 +3,11 @@ namespace DeepNet.Models.Dbn;
 /// <summary>Hyperparameters of minibatch SGD with momentum and L2 weight decay on a <see cref="DenseSigmoidNetwork"/>.</summary>
 public sealed record BackpropOptions
 {
-    /// <summary>ε, applied to the minibatch mean gradient.</summary>
+    /// <summary>ε, applied to the minibatch mean gradient (in epoch 1; see <see cref="LearningRateDecay"/>).</summary>
     public float LearningRate { get; init; } = 0.1f;
+
+    /// <summary>Per-epoch learning-rate factor: ε_epoch = ε·decay^(epoch − 1). 1 keeps ε constant.</summary>
+    public float LearningRateDecay { get; init; } = 1f;
 
     /// <summary>α: Δθ ← α·Δθ − ε·(∂loss/∂θ + λ·θ); θ ← θ + Δθ.</summary>
     public float Momentum { get; init; } = 0.9f;

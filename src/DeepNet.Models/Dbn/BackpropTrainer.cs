@@ -106,6 +106,13 @@ public sealed class BackpropTrainer
 
     public IReadOnlyList<BackpropEpochMetrics> History => _history;
 
+    /// <summary>ε of a 1-based epoch: LearningRate · LearningRateDecay^(epoch − 1).</summary>
+    public static float LearningRateAt(BackpropOptions options, int epoch)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return (float)(options.LearningRate * Math.Pow(options.LearningRateDecay, epoch - 1));
+    }
+
     /// <summary>Lowest layer trained in a 1-based epoch: the top layer during TopLayerOnlyEpochs, else FrozenLayers.</summary>
     public static int LowestTrainedLayer(BackpropOptions options, int layerCount, int epoch)
     {
@@ -190,7 +197,7 @@ public sealed class BackpropTrainer
     {
         lowestLayer = Math.Max(lowestLayer, Math.Min(_options.FrozenLayers, _network.LayerCount - 1));
         double loss = _network.ComputeGradients(batch, labels, count, _workspace, lowestLayer);
-        float lr = _options.LearningRate;
+        float lr = LearningRateAt(_options, _epoch);
         float momentum = _options.Momentum;
         for (int l = lowestLayer; l < _network.LayerCount; l++)
         {
@@ -205,7 +212,7 @@ public sealed class BackpropTrainer
     /// One pass over θ, v and g (all the same length): v ← α·v − ε·(g + λ·θ); θ ← θ + v. Fused so that the
     /// memory-bound update reads each array once.
     /// </summary>
-    private static void MomentumUpdate(Span<float> theta, Span<float> velocity, ReadOnlySpan<float> gradient, float lr, float momentum, float decay)
+    internal static void MomentumUpdate(Span<float> theta, Span<float> velocity, ReadOnlySpan<float> gradient, float lr, float momentum, float decay)
     {
         int i = 0;
         if (Vector.IsHardwareAccelerated && theta.Length >= Vector<float>.Count)
@@ -270,6 +277,11 @@ public sealed class BackpropTrainer
         if (!(options.Momentum >= 0 && options.Momentum < 1))
         {
             throw new ArgumentOutOfRangeException(nameof(options), options.Momentum, "Momentum must lie in [0, 1).");
+        }
+
+        if (!(options.LearningRateDecay > 0 && options.LearningRateDecay <= 1))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.LearningRateDecay, "LearningRateDecay must lie in (0, 1].");
         }
 
         if (!(options.WeightDecay >= 0) || !float.IsFinite(options.WeightDecay))

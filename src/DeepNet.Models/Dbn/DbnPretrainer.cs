@@ -65,6 +65,8 @@ public sealed class DbnPretrainer
 
         public void OnLayerCompleted(int layer, Rbm model) => inner.OnLayerCompleted(layer, model);
 
+        public void OnLayerEpochCompleted(int layer, DbnLayerEpochMetrics metrics, Rbm model) => inner.OnLayerEpochCompleted(layer, metrics, model);
+
         public void OnBatchCompleted(BackpropProgress progress, DenseSigmoidNetwork network)
         {
         }
@@ -87,11 +89,25 @@ public interface IDbnPretrainingObserver
 {
     void OnLayerStarted(int layer, int layers);
 
+    /// <summary>
+    /// After every pre-training minibatch of every mode. For auto-encoder and supervised layers the progress's
+    /// ReconstructionError carries the batch's mean loss (<see cref="DbnLayerEpochMetrics.Loss"/>) and the model shows
+    /// the layer's live W, b, c as an RBM.
+    /// </summary>
     void OnBatchCompleted(int layer, TrainingProgress progress, Rbm model);
 
+    /// <summary>After every epoch of an RBM layer (<see cref="DbnPretraining.Rbm"/> only; see <see cref="OnLayerEpochCompleted"/>).</summary>
     void OnEpochCompleted(int layer, EpochMetrics metrics, Rbm model, RbmTrainingState checkpoint);
 
     void OnLayerCompleted(int layer, Rbm model);
+
+    /// <summary>
+    /// Raised after every pre-training epoch of every <see cref="DbnPretraining"/> mode (for RBM layers right after
+    /// <see cref="OnEpochCompleted"/>). <paramref name="model"/> shows the layer's current W, b, c as an RBM.
+    /// </summary>
+    void OnLayerEpochCompleted(int layer, DbnLayerEpochMetrics metrics, Rbm model)
+    {
+    }
 }
 
 /// <summary>An observer that ignores every event.</summary>

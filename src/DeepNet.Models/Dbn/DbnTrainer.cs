@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using DeepNet.Numerics;
 
 namespace DeepNet.Models.Dbn;
@@ -21,8 +22,23 @@ public sealed record DbnOptions
     /// <summary>Options of every RBM, bottom first.</summary>
     public required IReadOnlyList<RbmOptions> Layers { get; init; }
 
-    /// <summary>What a layer passes up to train the next: samples of Q(h|below) (the lecture) or the probabilities.</summary>
+    /// <summary>
+    /// What a layer passes up to train the next: samples of Q(h|below) (the lecture) or the probabilities. Applies to
+    /// <see cref="DbnPretraining.Rbm"/>; the auto-encoder and supervised modes always pass probabilities up.
+    /// </summary>
     public HiddenFeatures Propagation { get; init; } = HiddenFeatures.Binary;
+
+    /// <summary>How every layer is initialized before fine-tuning (the per-layer <see cref="Layers"/> options apply to each mode).</summary>
+    public DbnPretraining Pretraining { get; init; } = DbnPretraining.Rbm;
+
+    /// <summary>
+    /// Hinton, Osindero &amp; Teh 2006: the top RBM is trained on [penultimate features, one-hot label] — the label's
+    /// <c>classes</c> units appended at the END of its visible vector — so that the DBN models the joint of images and
+    /// labels and can generate a clamped class (<see cref="DbnGeneration"/>). Needs labels and
+    /// <see cref="DbnPretraining.Rbm"/>; the stack's <see cref="DeepBeliefNetwork.LabelUnits"/> is then <c>classes</c>.
+    /// Fine-tuning ignores the label columns (the unrolled network sees them as 0).
+    /// </summary>
+    public bool JoinLabels { get; init; }
 
     public DbnFineTuning FineTuning { get; init; } = DbnFineTuning.Global;
 
@@ -63,8 +79,9 @@ public interface IDbnTrainingObserver : IDbnPretrainingObserver, IBackpropObserv
 }
 
 /// <summary>
-/// A DBN run at library level: greedy layer-wise pre-training (<see cref="RbmTrainer"/> per layer, layer l trained on
-/// samples or probabilities of Q(h^(l−1)|below)) followed by the chosen fine-tuning. The run is fixed by its seeds and
+/// A DBN run at library level: greedy layer-wise pre-training — by default an <see cref="RbmTrainer"/> per layer, layer l
+/// trained on samples or probabilities of Q(h^(l−1)|below); or auto-associators, supervised layers or none
+/// (<see cref="DbnPretraining"/>) — followed by the chosen fine-tuning. The run is fixed by its seeds and
 /// <see cref="CaptureState"/> / <see cref="Resume"/> continue it bit for bit from any stage: mid-layer, between
 /// layers, or during fine-tuning.
 /// </summary>
@@ -76,6 +93,8 @@ public sealed class DbnTrainer
     private readonly int _classes;
     private readonly List<Rbm> _completed;
     private RbmTrainer? _layerTrainer;
+    private AutoEncoderTrainer? _autoEncoder;
+    private BackpropTrainer? _supervisedLayer;
     private BackpropTrainer? _backprop;
     private DbnStage _stage;
 
@@ -100,14 +119,42 @@ public sealed class DbnTrainer
             }
         }
 
-        if (options.FineTuning != DbnFineTuning.None)
+        if (!Enum.IsDefined(options.Pretraining) || !Enum.IsDefined(options.FineTuning))
+        {
+            throw new ArgumentException($"Unknown pre-training {options.Pretraining} or fine-tuning {options.FineTuning}.", nameof(options));
+        }
+
+        if ((options.Pretraining is DbnPretraining.AutoEncoder or DbnPretraining.Supervised) && options.Layers[0].VisibleType != VisibleUnitType.Bernoulli)
+        {
+            throw new ArgumentException($"{options.Pretraining} pre-training needs inputs in [0, 1]: use Bernoulli visible units for layer 0.", nameof(options));
+        }
+
+        if (options.JoinLabels && options.Pretraining != DbnPretraining.Rbm)
+        {
+            throw new ArgumentException("JoinLabels trains the top RBM on features and labels; it needs Rbm pre-training.", nameof(options));
+        }
+
+        if (options.JoinLabels && options.Layers.Count == 1 && options.Layers[0].VisibleType != VisibleUnitType.Bernoulli)
+        {
+            throw new ArgumentException("JoinLabels appends binary label units to the top RBM's visible units; a one-layer stack then needs Bernoulli visible units.", nameof(options));
+        }
+
+        if (options.FineTuning != DbnFineTuning.None || options.JoinLabels || options.Pretraining == DbnPretraining.Supervised)
         {
             if (labels is null || labels.Length != data.Rows)
             {
-                throw new ArgumentException("Fine-tuning needs one label per sample.", nameof(labels));
+                throw new ArgumentException(
+                    "Fine-tuning, JoinLabels and supervised pre-training need one label per sample.", nameof(labels));
             }
 
             ArgumentOutOfRangeException.ThrowIfLessThan(classes, 2);
+            foreach (int label in labels)
+            {
+                if ((uint)label >= (uint)classes)
+                {
+                    throw new ArgumentException($"Labels must lie in [0, {classes}); got {label}.", nameof(labels));
+                }
+            }
         }
 
         _options = options;
@@ -143,6 +190,16 @@ public sealed class DbnTrainer
             trainer._layerTrainer = RbmTrainer.Resume(state.LayerState, trainer.LayerInput(trainer._completed.Count));
         }
 
+        if (state.AutoEncoderState is not null)
+        {
+            trainer._autoEncoder = AutoEncoderTrainer.Resume(state.AutoEncoderState, trainer.LayerInput(trainer._completed.Count));
+        }
+
+        if (state.SupervisedLayerState is not null)
+        {
+            trainer._supervisedLayer = BackpropTrainer.Resume(state.SupervisedLayerState, trainer.LayerInput(trainer._completed.Count), labels!);
+        }
+
         if (state.BackpropState is not null)
         {
             trainer._backprop = BackpropTrainer.Resume(state.BackpropState, data, labels!);
@@ -151,11 +208,17 @@ public sealed class DbnTrainer
         return trainer;
     }
 
-    /// <summary>The run's full state: stage, finished RBMs, the current layer's trainer state, the fine-tuning state.</summary>
-    public DbnTrainingState CaptureState() => new(
-        _options, _classes, _data.Rows, _stage, [.. _completed.Select(r => r.Clone())],
-        _stage == DbnStage.Pretraining ? _layerTrainer?.CaptureState() : null,
-        _stage != DbnStage.Pretraining ? _backprop?.CaptureState() : null);
+    /// <summary>The run's full state: stage, finished layers, the current layer's trainer state, the fine-tuning state.</summary>
+    public DbnTrainingState CaptureState()
+    {
+        bool pretraining = _stage == DbnStage.Pretraining;
+        return new(
+            _options, _classes, _data.Rows, _stage, [.. _completed.Select(r => r.Clone())],
+            pretraining ? _layerTrainer?.CaptureState() : null,
+            !pretraining ? _backprop?.CaptureState() : null,
+            pretraining ? _autoEncoder?.CaptureState() : null,
+            pretraining ? _supervisedLayer?.CaptureState() : null);
+    }
 
     /// <summary>
     /// Runs what remains of the run. Cancellation stops within one minibatch and leaves a consistent state to capture.
@@ -167,21 +230,29 @@ public sealed class DbnTrainer
         while (_stage == DbnStage.Pretraining && _completed.Count < _options.Layers.Count)
         {
             int layer = _completed.Count;
-            if (_layerTrainer is null)
+            if (_layerTrainer is null && _autoEncoder is null && _supervisedLayer is null)
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 observer.OnLayerStarted(layer, _options.Layers.Count);
-                _layerTrainer = new RbmTrainer(_options.Layers[layer], LayerInput(layer));
+                StartLayer(layer);
             }
 
             checkpoints.Layer = layer;
-            Rbm rbm = _layerTrainer.Train(checkpoints, cancellationToken);
+            Rbm rbm = _options.Pretraining switch
+            {
+                DbnPretraining.Rbm => _layerTrainer!.Train(checkpoints, cancellationToken),
+                DbnPretraining.AutoEncoder => _autoEncoder!.Train(checkpoints, cancellationToken),
+                DbnPretraining.Supervised => SupervisedLayerResult(_supervisedLayer!.Train(checkpoints, cancellationToken)),
+                _ => RandomLayer(layer),
+            };
             _completed.Add(rbm);
             _layerTrainer = null;
+            _autoEncoder = null;
+            _supervisedLayer = null;
             observer.OnLayerCompleted(layer, rbm);
         }
 
-        var stack = new DeepBeliefNetwork(_completed);
+        var stack = new DeepBeliefNetwork(_completed, _options.JoinLabels ? _classes : 0);
         if (_options.FineTuning == DbnFineTuning.None)
         {
             _stage = DbnStage.Completed;
@@ -211,25 +282,94 @@ public sealed class DbnTrainer
         new DbnTrainer(options, data, labels, classes).Train(observer, cancellationToken);
 
     /// <summary>
-    /// The data layer <paramref name="layer"/> is trained on: the input for layer 0, else the finished layers' up pass,
-    /// each step drawing its samples from a generator of its own so that a resumed run rebuilds exactly the same data.
+    /// The data layer <paramref name="layer"/> is trained on: the input for layer 0, else the finished layers' up pass
+    /// (samples or probabilities for RBMs, probabilities for the other modes), each step drawing its samples from a
+    /// generator of its own so that a resumed run rebuilds exactly the same data; with JoinLabels the top layer's data
+    /// gets the one-hot labels appended.
     /// </summary>
     private Matrix LayerInput(int layer)
     {
+        HiddenFeatures propagation = _options.Pretraining == DbnPretraining.Rbm ? _options.Propagation : HiddenFeatures.Probabilities;
         Matrix current = _data;
         for (int l = 0; l < layer; l++)
         {
-            current = DeepBeliefNetwork.Propagate(_completed[l], current, _options.Propagation, PropagationRng(_options.Seed, l));
+            current = DeepBeliefNetwork.Propagate(_completed[l], current, propagation, PropagationRng(_options.Seed, l));
         }
 
-        return current;
+        return _options.JoinLabels && layer == _options.Layers.Count - 1
+            ? DeepBeliefNetwork.AppendLabels(current, _labels, _classes)
+            : current;
+    }
+
+    private void StartLayer(int layer)
+    {
+        RbmOptions options = _options.Layers[layer];
+        switch (_options.Pretraining)
+        {
+            case DbnPretraining.Rbm:
+                _layerTrainer = new RbmTrainer(options, LayerInput(layer));
+                break;
+            case DbnPretraining.AutoEncoder:
+                _autoEncoder = new AutoEncoderTrainer(options, LayerInput(layer));
+                break;
+            case DbnPretraining.Supervised:
+                _supervisedLayer = CreateSupervisedLayer(options, LayerInput(layer));
+                break;
+        }
+    }
+
+    /// <summary>
+    /// A one-hidden-layer network on the layer's input: the hidden layer's W then the temporary softmax's W, both
+    /// ~ N(0, InitialWeightStdDev²) drawn in that order from the layer's seed (a tiny softmax would starve the hidden
+    /// layer of gradient); biases 0. It trains
+    /// with the layer's learning rate, decay, FinalMomentum (constant), weight decay, batch size and epochs.
+    /// </summary>
+    private BackpropTrainer CreateSupervisedLayer(RbmOptions options, Matrix input)
+    {
+        var rng = new Xoshiro256StarStar(options.Seed);
+        Matrix hidden = DenseSigmoidNetwork.RandomMatrix(options.HiddenUnits, input.Cols, options.InitialWeightStdDev, rng);
+        Matrix output = DenseSigmoidNetwork.RandomMatrix(_classes, options.HiddenUnits, options.InitialWeightStdDev, rng);
+        var network = new DenseSigmoidNetwork([hidden, output], [new float[options.HiddenUnits], new float[_classes]]);
+        var backprop = new BackpropOptions
+        {
+            LearningRate = options.LearningRate,
+            LearningRateDecay = options.LearningRateDecay,
+            Momentum = options.FinalMomentum,
+            WeightDecay = options.WeightDecay,
+            BatchSize = options.BatchSize,
+            Epochs = options.Epochs,
+            Seed = options.Seed ^ 0xA0761D6478BD642FUL,
+        };
+        return new BackpropTrainer(backprop, network, input, _labels!);
+    }
+
+    /// <summary>The trained hidden layer (the temporary softmax dropped) as an RBM with visible bias 0.</summary>
+    private static Rbm SupervisedLayerResult(DenseSigmoidNetwork network) =>
+        new(network.Weights(0).Clone(), new float[network.Inputs], (float[])network.Bias(0).Clone());
+
+    /// <summary>No pre-training: W ~ N(0, InitialWeightStdDev²) from the layer's seed, as an RBM starts; biases 0.</summary>
+    private Rbm RandomLayer(int layer)
+    {
+        RbmOptions options = _options.Layers[layer];
+        int visible = layer == 0 ? _data.Cols : _options.Layers[layer - 1].HiddenUnits;
+        var rng = new Xoshiro256StarStar(options.Seed);
+        Matrix w = DenseSigmoidNetwork.RandomMatrix(options.HiddenUnits, visible, options.InitialWeightStdDev, rng);
+        return new Rbm(w, new float[visible], new float[options.HiddenUnits], options.VisibleType, options.Sigma);
     }
 
     internal static Xoshiro256StarStar PropagationRng(ulong seed, int layer) =>
         new(seed ^ (0xD1B54A32D192ED03UL * (ulong)(layer + 1)));
 
-    private sealed class CheckpointingObserver(DbnTrainer owner, IDbnTrainingObserver inner) : IRbmTrainingObserver, IBackpropObserver
+    /// <summary>
+    /// Forwards every layer trainer's events with the layer's index, the fine-tuning's events as they are, and a
+    /// checkpoint of the whole run after every epoch. A supervised layer's backprop events become pre-training events.
+    /// </summary>
+    private sealed class CheckpointingObserver(DbnTrainer owner, IDbnTrainingObserver inner) : IRbmTrainingObserver, IBackpropObserver, ILayerTrainingObserver
     {
+        private readonly Stopwatch _supervisedClock = new();
+        private Rbm? _supervisedView;
+        private int _supervisedSamples;
+
         public int Layer { get; set; }
 
         public void OnBatchCompleted(TrainingProgress progress, Rbm model) => inner.OnBatchCompleted(Layer, progress, model);
@@ -237,15 +377,66 @@ public sealed class DbnTrainer
         public void OnEpochCompleted(EpochMetrics metrics, Rbm model, RbmTrainingState checkpoint)
         {
             inner.OnEpochCompleted(Layer, metrics, model, checkpoint);
+            inner.OnLayerEpochCompleted(Layer, new DbnLayerEpochMetrics(
+                DbnPretraining.Rbm, metrics.Epoch, checkpoint.Options.Epochs, metrics.ReconstructionError, null, metrics.SamplesPerSecond, metrics.Seconds), model);
             inner.OnCheckpoint(owner.CaptureState());
         }
 
-        public void OnBatchCompleted(BackpropProgress progress, DenseSigmoidNetwork network) => inner.OnBatchCompleted(progress, network);
+        public void OnEpochCompleted(DbnLayerEpochMetrics metrics, Rbm model)
+        {
+            inner.OnLayerEpochCompleted(Layer, metrics, model);
+            inner.OnCheckpoint(owner.CaptureState());
+        }
+
+        public void OnBatchCompleted(BackpropProgress progress, DenseSigmoidNetwork network)
+        {
+            if (owner._stage != DbnStage.Pretraining)
+            {
+                inner.OnBatchCompleted(progress, network);
+                return;
+            }
+
+            if (progress.Batch == 1 || !_supervisedClock.IsRunning)
+            {
+                _supervisedClock.Restart();
+                _supervisedSamples = 0;
+            }
+
+            int batchSize = Math.Min(owner._options.Layers[Layer].BatchSize, owner._data.Rows);
+            _supervisedSamples += Math.Min(batchSize, owner._data.Rows - (progress.Batch - 1) * batchSize);
+            double seconds = _supervisedClock.Elapsed.TotalSeconds;
+            inner.OnBatchCompleted(
+                Layer,
+                new TrainingProgress(progress.Epoch, progress.Epochs, progress.Batch, progress.BatchesPerEpoch, progress.Loss, seconds > 0 ? _supervisedSamples / seconds : 0),
+                SupervisedView(network));
+        }
 
         public void OnEpochCompleted(BackpropEpochMetrics metrics, DenseSigmoidNetwork network, BackpropTrainingState checkpoint)
         {
-            inner.OnEpochCompleted(metrics, network, checkpoint);
+            if (owner._stage == DbnStage.Pretraining)
+            {
+                _supervisedClock.Reset();
+                inner.OnLayerEpochCompleted(Layer, new DbnLayerEpochMetrics(
+                    DbnPretraining.Supervised, metrics.Epoch, checkpoint.Options.Epochs, metrics.Loss, metrics.TrainingError,
+                    metrics.SamplesPerSecond, metrics.Seconds), SupervisedView(network));
+            }
+            else
+            {
+                inner.OnEpochCompleted(metrics, network, checkpoint);
+            }
+
             inner.OnCheckpoint(owner.CaptureState());
+        }
+
+        /// <summary>The supervised layer's live hidden weights and biases shown as an RBM (visible bias 0), made once per layer.</summary>
+        private Rbm SupervisedView(DenseSigmoidNetwork network)
+        {
+            if (_supervisedView is null || !ReferenceEquals(_supervisedView.Weights, network.Weights(0)))
+            {
+                _supervisedView = new Rbm(network.Weights(0), new float[network.Inputs], network.Bias(0));
+            }
+
+            return _supervisedView;
         }
     }
 }

@@ -5,9 +5,9 @@ namespace DeepNet.Models.Dbn;
 
 /// <summary>
 /// The full state of a <see cref="DbnTrainer"/> run: options, stage, the finished RBMs, the state of the layer in
-/// pre-training (mid-layer) and of the fine-tuning. The bytes are one safetensors file: finished RBM l's tensors
-/// carry the prefix <c>rbm{l}.</c>, the layer trainer's state <c>layer_state.</c> and the fine-tuning state
-/// <c>backprop_state.</c> (their metadata keys carry the same prefixes).
+/// pre-training (mid-layer) and of the fine-tuning. The bytes are one safetensors file: finished layer l's tensors
+/// carry the prefix <c>rbm{l}.</c>, the layer trainer's state <c>layer_state.</c> (RBM), <c>autoencoder_state.</c> or
+/// <c>supervised_state.</c>, and the fine-tuning state <c>backprop_state.</c> (their metadata keys carry the same prefixes).
 /// </summary>
 public sealed class DbnTrainingState
 {
@@ -15,11 +15,16 @@ public sealed class DbnTrainingState
     private const string Version = "1";
     private const string LayerPrefix = "layer_state.";
     private const string BackpropPrefix = "backprop_state.";
+    private const string AutoEncoderPrefix = "autoencoder_state.";
+    private const string SupervisedPrefix = "supervised_state.";
 
     internal DbnTrainingState(
         DbnOptions options, int classes, int sampleCount, DbnStage stage, Rbm[] completedLayers,
-        RbmTrainingState? layerState, BackpropTrainingState? backpropState)
+        RbmTrainingState? layerState, BackpropTrainingState? backpropState,
+        AutoEncoderTrainingState? autoEncoderState = null, BackpropTrainingState? supervisedLayerState = null)
     {
+        AutoEncoderState = autoEncoderState;
+        SupervisedLayerState = supervisedLayerState;
         Options = options;
         Classes = classes;
         SampleCount = sampleCount;
@@ -45,6 +50,15 @@ public sealed class DbnTrainingState
 
     /// <summary>The fine-tuning's state; null before fine-tuning and for <see cref="DbnFineTuning.None"/>.</summary>
     public BackpropTrainingState? BackpropState { get; }
+
+    /// <summary>The state of the auto-associator in pre-training (<see cref="DbnPretraining.AutoEncoder"/>); null otherwise.</summary>
+    public AutoEncoderTrainingState? AutoEncoderState { get; }
+
+    /// <summary>
+    /// The state of the supervised layer in pre-training (<see cref="DbnPretraining.Supervised"/>): its one-hidden-layer
+    /// network with the temporary softmax; null otherwise.
+    /// </summary>
+    public BackpropTrainingState? SupervisedLayerState { get; }
 
     public byte[] ToBytes()
     {
@@ -72,6 +86,16 @@ public sealed class DbnTrainingState
         if (BackpropState is not null)
         {
             Embed(BackpropPrefix, BackpropState.ToBytes(), tensors, metadata);
+        }
+
+        if (AutoEncoderState is not null)
+        {
+            Embed(AutoEncoderPrefix, AutoEncoderState.ToBytes(), tensors, metadata);
+        }
+
+        if (SupervisedLayerState is not null)
+        {
+            Embed(SupervisedPrefix, SupervisedLayerState.ToBytes(), tensors, metadata);
         }
 
         return SafeTensors.Write(tensors, metadata);
@@ -108,6 +132,8 @@ public sealed class DbnTrainingState
 
             byte[]? layerBytes = Extract(LayerPrefix, tensors, metadata);
             byte[]? backpropBytes = Extract(BackpropPrefix, tensors, metadata);
+            byte[]? autoEncoderBytes = Extract(AutoEncoderPrefix, tensors, metadata);
+            byte[]? supervisedBytes = Extract(SupervisedPrefix, tensors, metadata);
             return new DbnTrainingState(
                 options,
                 int.Parse(metadata["classes"], CultureInfo.InvariantCulture),
@@ -115,7 +141,9 @@ public sealed class DbnTrainingState
                 Enum.Parse<DbnStage>(metadata["stage"]),
                 layers,
                 layerBytes is null ? null : RbmTrainingState.FromBytes(layerBytes),
-                backpropBytes is null ? null : BackpropTrainingState.FromBytes(backpropBytes));
+                backpropBytes is null ? null : BackpropTrainingState.FromBytes(backpropBytes),
+                autoEncoderBytes is null ? null : AutoEncoderTrainingState.FromBytes(autoEncoderBytes),
+                supervisedBytes is null ? null : BackpropTrainingState.FromBytes(supervisedBytes));
         }
         catch (Exception e) when (e is KeyNotFoundException or FormatException or OverflowException or JsonException or ArgumentException)
         {

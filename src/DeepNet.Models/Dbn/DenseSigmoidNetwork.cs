@@ -231,8 +231,51 @@ public sealed class DenseSigmoidNetwork
         return (double)wrong / data.Rows;
     }
 
+    /// <summary>
+    /// Loss, error rate, confusion matrix and predictions on the samples×Inputs rows of <paramref name="data"/> with their
+    /// labels in [0, Outputs). Runs batches of <see cref="NetworkWorkspace.MaxBatch"/> rows through
+    /// <paramref name="workspace"/> (one of up to 500 rows is made when null); allocates only the result.
+    /// </summary>
+    public ClassifierEvaluation Evaluate(Matrix data, ReadOnlySpan<int> labels, NetworkWorkspace? workspace = null)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        if (labels.Length != data.Rows || data.Cols != Inputs || data.Rows < 1)
+        {
+            throw new ArgumentException($"Expected samples×{Inputs} data with one label per sample; got {data.Rows}×{data.Cols} and {labels.Length} labels.");
+        }
+
+        workspace ??= new NetworkWorkspace(this, Math.Min(500, data.Rows));
+        var predicted = new int[data.Rows];
+        var confusion = new int[Outputs, Outputs];
+        double loss = 0;
+        int wrong = 0;
+        for (int start = 0; start < data.Rows; start += workspace.MaxBatch)
+        {
+            int count = Math.Min(workspace.MaxBatch, data.Rows - start);
+            Forward(data.RowRange(start, count), count, workspace);
+            ReadOnlySpan<float> p = workspace.ActivationSpan(LayerCount - 1, count);
+            for (int r = 0; r < count; r++)
+            {
+                int label = labels[start + r];
+                if ((uint)label >= (uint)Outputs)
+                {
+                    throw new ArgumentOutOfRangeException(nameof(labels), label, $"Labels must lie in [0, {Outputs}).");
+                }
+
+                ReadOnlySpan<float> row = p.Slice(r * Outputs, Outputs);
+                int guess = TensorPrimitives.IndexOfMax(row);
+                predicted[start + r] = guess;
+                confusion[label, guess]++;
+                wrong += guess != label ? 1 : 0;
+                loss -= Math.Log(Math.Max(row[label], 1e-30f));
+            }
+        }
+
+        return new ClassifierEvaluation(loss / data.Rows, 100.0 * wrong / data.Rows, confusion, predicted);
+    }
+
     /// <summary>delta[i] ← delta[i]·a[i]·(1 − a[i]) for sigmoid outputs a.</summary>
-    private static void MultiplyBySigmoidDerivative(Span<float> delta, ReadOnlySpan<float> a)
+    internal static void MultiplyBySigmoidDerivative(Span<float> delta, ReadOnlySpan<float> a)
     {
         int i = 0;
         if (Vector.IsHardwareAccelerated && delta.Length >= Vector<float>.Count)
