@@ -69,7 +69,7 @@ public class DbnGenerationTests
 
     private static (DeepBeliefNetwork, Matrix, int[]) TrainOnZerosAndOnes()
     {
-        (Matrix data, int[] labels) = DbnMnist.Load(test: false, limit: 600, halfSize: true, classes: [0, 1]);
+        (Matrix data, int[] labels) = DbnMnist.Load(test: false, limit: 600, classes: [0, 1]);
         var layer = new RbmOptions { HiddenUnits = 100, Epochs = 10, BatchSize = 10, LearningRate = 0.05f, FinalMomentum = 0.5f, MomentumSwitchEpoch = 0 };
         var options = new DbnOptions
         {

@@ -8,15 +8,15 @@ namespace DeepNet.Models.Tests.Dbn;
 public class DbnMnistLearningTests(ITestOutputHelper output)
 {
     /// <summary>
-    /// 196-200-200-10 on the first 5,000 training digits at 14×14: 4 CD-1 epochs per layer, then 12 epochs of global
+    /// 256-200-200-10 on the first 5,000 training digits at 16×16: 4 CD-1 epochs per layer, then 12 epochs of global
     /// fine-tuning. Measured: 6.9% on the first 1,000 test digits in about 3 s on the shared 2-core machine; the bound
     /// leaves a margin for other GEMM backends and thread timings. Chance is 90%.
     /// </summary>
     [Fact]
     public void ASmallDbnOnFiveThousandDigitsWithGlobalFineTuningStaysUnderNinePercentTestError()
     {
-        (Matrix train, int[] trainLabels) = DbnMnist.Load(test: false, limit: 5000, halfSize: true);
-        (Matrix test, int[] testLabels) = DbnMnist.Load(test: true, limit: 1000, halfSize: true);
+        (Matrix train, int[] trainLabels) = DbnMnist.Load(test: false, limit: 5000);
+        (Matrix test, int[] testLabels) = DbnMnist.Load(test: true, limit: 1000);
         var layer = new RbmOptions
         {
             HiddenUnits = 200, Epochs = 4, BatchSize = 50, LearningRate = 0.1f, InitialMomentum = 0.5f, FinalMomentum = 0.9f,
