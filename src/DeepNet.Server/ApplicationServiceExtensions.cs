@@ -1,3 +1,5 @@
+using DeepNet.Server.Cnn;
+using DeepNet.Server.Dbn;
 using DeepNet.Server.Demos;
 using DeepNet.Server.Endpoints;
 using DeepNet.Server.Experiments;
@@ -36,7 +38,10 @@ public static class ApplicationServiceExtensions
         services.AddSingleton<JobStore>();
         services.AddScoped<JobRunner>();
         services.AddSingleton<JobKindRegistry>();
+        services.AddSingleton<IJobKind, CnnJobKind>();
         services.AddSingleton<ExperimentService>();
+        services.AddSingleton<IExperimentDefinition, MnistTableExperiment>();
+        services.AddDbn();
         services.AddHostedService<JobWorker>();
         services.AddSingleton<ImageLibrary>();
         services.AddSingleton<DemoModels>();
@@ -104,13 +109,16 @@ public static class ApplicationServiceExtensions
         app.UseSwaggerUI(options => options.DocumentTitle = "DeepNetService API");
 
         app.MapJobsApi();
+        app.MapCnnApi();
         app.MapModelsApi();
         app.MapHub<TrainingHub>(TrainingHub.Path);
         app.MapImagesApi();
         app.MapDatasetsApi();
         app.MapDemosApi();
+        app.MapPoolingApi();
         app.MapExperimentsApi();
         app.MapHub<DemosHub>(DemosHub.Path);
+        app.MapDbnHub();
         app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = HealthResponse.WriteAsync });
         return app;
     }

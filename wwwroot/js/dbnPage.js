@@ -1,8 +1,476 @@
-// DbnPage: replaced by its owner's implementation (see /work/team/CONTRACT-45.md).
+// The DBN page (#/dbn): a form that builds a "dbn" job (layers, pre-training, fine-tuning, backprop, data),
+// presets, the Bengio 2007 table launcher and a generation panel that streams samples of a trained DBN.
+
+import { api, ApiError } from './api.js';
+import { dbnApi, dbnHub, hubMessage } from './dbnApi.js';
+import { h } from './dom.js';
+import { formatDate } from './format.js';
+
+const MAX_LAYERS = 8;
+
+const LAYER_FIELDS = [
+  { key: 'hiddenUnits', label: 'Units', title: 'Hidden units, 1–4096', min: 1, max: 4096, step: 1 },
+  { key: 'epochs', label: 'Epochs', title: 'Pre-training epochs, 1–1000', min: 1, max: 1000, step: 1 },
+  { key: 'learningRate', label: 'ε', title: 'Pre-training learning rate, (0, 10]', min: 0, max: 10, step: 'any' },
+  { key: 'k', label: 'CD-k', title: 'Gibbs steps of contrastive divergence, 1–100', min: 1, max: 100, step: 1 },
+  { key: 'batchSize', label: 'Batch', title: 'Minibatch size, 1–10000', min: 1, max: 10000, step: 1 },
+  { key: 'momentum', label: 'Mom.', title: 'Momentum [0, 1): 0.5 for 5 epochs, then this', min: 0, max: 0.99, step: 'any' },
+  { key: 'weightDecay', label: 'Decay', title: 'L2 weight decay, [0, 1]', min: 0, max: 1, step: 'any' },
+];
+
+const layer = (hiddenUnits, epochs, extra = {}) => ({
+  hiddenUnits, epochs, learningRate: 0.1, k: 1, batchSize: 100, momentum: 0.9, weightDecay: 0.0002, visibleType: 'Bernoulli', ...extra,
+});
+
+export const DBN_PRESETS = Object.freeze({
+  hinton2006: {
+    label: 'Hinton 2006: 784-500-500-2000-10',
+    name: 'Hinton 2006 DBN',
+    data: { imageSize: 28, limit: null, classes: null },
+    dbn: {
+      layers: [layer(500, 50), layer(500, 50), layer(2000, 50)],
+      propagation: 'samples',
+      pretraining: 'rbm',
+      fineTuning: 'global',
+      joinLabels: false,
+      backprop: { learningRate: 0.1, momentum: 0.9, weightDecay: 0.00001, batchSize: 100, epochs: 50, topLayerOnlyEpochs: 5 },
+      validation: 10000,
+      testLimit: null,
+      seed: 1,
+    },
+  },
+  small: {
+    label: 'Small & quick',
+    name: 'Small DBN',
+    data: { imageSize: 16, limit: 1000, classes: null },
+    dbn: {
+      layers: [layer(64, 2, { batchSize: 20, momentum: 0.5 }), layer(64, 2, { batchSize: 20, momentum: 0.5 })],
+      propagation: 'samples',
+      pretraining: 'rbm',
+      fineTuning: 'global',
+      joinLabels: true,
+      backprop: { learningRate: 0.3, momentum: 0.9, weightDecay: 0, batchSize: 20, epochs: 10, topLayerOnlyEpochs: 0 },
+      validation: 200,
+      testLimit: 1000,
+      seed: 1,
+    },
+  },
+});
+
+const copy = (value) => JSON.parse(JSON.stringify(value));
+
+function numberOrNull(input) {
+  const text = input.value.trim();
+  if (text === '') return null;
+  const value = Number(text);
+  return Number.isFinite(value) ? value : text;
+}
+
 export class DbnPage {
   #root;
+  #built = false;
+  #el = {};
+  #layers = [];
+  #stopGeneration = null;
+
   constructor(root) { this.#root = root; }
-  /** @param {string} path the hash after the page's prefix (e.g. "/{id}" or ""). */
-  show(path) { this.#root.hidden = false; this.#root.textContent = ''; void path; }
-  hide() { this.#root.hidden = true; }
+
+  /** @param {string} path the hash after "#/dbn". */
+  show(path) {
+    if (!this.#built) this.#build();
+    this.#root.hidden = false;
+    this.#loadSources();
+    // "?model={id}" (from a DBN job page) preselects that model for generation.
+    const wanted = new URLSearchParams(String(path ?? '').replace(/^[^?]*\?/, '')).get('model');
+    this.#loadModels(wanted).then(() => {
+      if (wanted) this.#el.model.closest('section')?.scrollIntoView({ block: 'start' });
+    });
+  }
+
+  hide() {
+    this.#stopGeneration?.();
+    this.#root.hidden = true;
+  }
+
+  // ---------- markup ----------
+
+  #build() {
+    this.#built = true;
+    const el = this.#el;
+    const field = (key, label, control, hint) => {
+      const errorId = `dbn-err-${key.replace(/[^a-z0-9]/gi, '-')}`;
+      control.setAttribute('aria-describedby', errorId);
+      control.dataset.key = key;
+      return h('div', { class: 'field', dataset: { field: key } },
+        h('label', { for: control.id }, label),
+        control,
+        hint ? h('p', { class: 'field__hint' }, hint) : null,
+        h('p', { class: 'field__error', id: errorId, dataset: { errorFor: key } }));
+    };
+    const num = (id, attrs) => h('input', { id, type: 'number', inputmode: 'decimal', ...attrs });
+    const select = (id, options) => h('select', { id }, options.map(([value, text]) => h('option', { value }, text)));
+
+    el.name = h('input', { id: 'dbn-name', type: 'text', maxlength: '200', autocomplete: 'off', dataset: { testid: 'dbn-name' } });
+    el.dataset = select('dbn-dataset', [['mnist', 'MNIST digits']]);
+    el.dataset.dataset.testid = 'dbn-dataset';
+    el.imageSize = select('dbn-image-size', [['28', '28×28 (as stored)'], ['16', '16×16 (downscaled)']]);
+    el.imageSize.dataset.testid = 'dbn-image-size';
+    el.limit = num('dbn-limit', { min: 1, max: 60000, step: 1, placeholder: 'all', dataset: { testid: 'dbn-limit' } });
+    el.validation = num('dbn-validation', { min: 0, step: 1, dataset: { testid: 'dbn-validation' } });
+    el.testLimit = num('dbn-test-limit', { min: 1, max: 10000, step: 1, placeholder: 'all 10,000', dataset: { testid: 'dbn-test-limit' } });
+    el.classes = h('div', { class: 'dbn-classes', role: 'group', 'aria-label': 'Digit classes' },
+      Array.from({ length: 10 }, (_, d) => h('label', { class: 'dbn-classes__digit' },
+        h('input', { type: 'checkbox', value: String(d), checked: true, dataset: { testid: `dbn-class-${d}` } }), ` ${d}`)));
+
+    el.pretraining = select('dbn-pretraining', [
+      ['rbm', 'RBMs (a DBN, contrastive divergence)'], ['autoEncoder', 'Auto-associators (layer-wise autoencoders)'],
+      ['supervised', 'Supervised layer-wise'], ['none', 'None (random initialization)']]);
+    el.pretraining.dataset.testid = 'dbn-pretraining';
+    el.fineTuning = select('dbn-fine-tuning', [
+      ['global', 'Global: backprop through every layer'], ['classifierOnTop', 'Softmax classifier on frozen features'], ['none', 'None (features only)']]);
+    el.fineTuning.dataset.testid = 'dbn-fine-tuning';
+    el.propagation = select('dbn-propagation', [['samples', 'Samples of Q(h|below) (the lecture)'], ['probabilities', 'Probabilities']]);
+    el.joinLabels = h('input', { id: 'dbn-join-labels', type: 'checkbox', dataset: { testid: 'dbn-join-labels', key: 'dbn.joinLabels' } });
+    el.visibleType = select('dbn-visible-type', [['Bernoulli', 'Bernoulli (grey levels in [0, 1])'], ['Gaussian', 'Gaussian']]);
+
+    el.bp = {};
+    const bpFields = [
+      ['learningRate', 'Learning rate ε', { min: 0, max: 10, step: 'any' }],
+      ['momentum', 'Momentum', { min: 0, max: 0.99, step: 'any' }],
+      ['weightDecay', 'Weight decay', { min: 0, max: 1, step: 'any' }],
+      ['batchSize', 'Batch size', { min: 1, max: 10000, step: 1 }],
+      ['epochs', 'Epochs', { min: 1, max: 1000, step: 1 }],
+      ['topLayerOnlyEpochs', 'Top layer only, first', { min: 0, max: 1000, step: 1 }],
+    ];
+    for (const [key, , attrs] of bpFields) el.bp[key] = num(`dbn-bp-${key}`, { ...attrs, dataset: { testid: `dbn-bp-${key}` } });
+    el.seed = num('dbn-seed', { min: 0, step: 1 });
+
+    el.layerRows = h('tbody', { dataset: { testid: 'dbn-layers' } });
+    el.addLayer = h('button', { type: 'button', class: 'button button--secondary', dataset: { testid: 'dbn-add-layer' }, onclick: () => this.#addLayer() }, 'Add a layer');
+    el.summary = h('div', { class: 'notice notice--error', role: 'alert', hidden: true, dataset: { testid: 'dbn-form-errors' } });
+    el.submit = h('button', { type: 'submit', class: 'button button--primary', dataset: { testid: 'dbn-submit' } }, 'Train the DBN');
+    el.status = h('p', { class: 'form-status', role: 'status' });
+    el.architecture = h('p', { class: 'dbn-architecture', dataset: { testid: 'dbn-architecture' } });
+
+    const form = h('form', { id: 'dbn-form', novalidate: true, onsubmit: (event) => { event.preventDefault(); this.#submit(); }, oninput: () => this.#showArchitecture(), onchange: () => this.#showArchitecture() },
+      el.summary,
+      field('name', 'Job name', el.name),
+      h('fieldset', { class: 'group' }, h('legend', {}, 'Data'),
+        h('div', { class: 'field-row' },
+          field('data.dataset', 'Data set', el.dataset),
+          field('data.imageSize', 'Image size', el.imageSize, 'MNIST only'),
+          field('data.limit', 'Training digits', el.limit, '1–60000, empty = all'),
+          field('dbn.validation', 'Validation rows', el.validation, 'the last N training rows'),
+          field('dbn.testLimit', 'Test digits', el.testLimit, '1–10000 of the test split')),
+        h('div', { class: 'field', dataset: { field: 'data.classes' } },
+          h('span', { class: 'field__label', id: 'dbn-classes-label' }, 'Digits'), el.classes,
+          h('p', { class: 'field__error', dataset: { errorFor: 'data.classes' } }))),
+      h('fieldset', { class: 'group' }, h('legend', {}, 'Hidden layers (bottom first)'),
+        field('dbn.layers[0].visibleType', 'Visible units of layer 1', el.visibleType),
+        h('div', { class: 'table-wrap' },
+          h('table', { class: 'table dbn-layer-table' },
+            h('caption', { class: 'visually-hidden' }, 'Hidden layers and their pre-training settings'),
+            h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Layer'), LAYER_FIELDS.map((f) => h('th', { scope: 'col' }, h('abbr', { title: f.title }, f.label))), h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'Remove')))),
+            el.layerRows)),
+        h('p', { class: 'field__error', dataset: { errorFor: 'dbn.layers' } }),
+        h('div', { class: 'dbn-layer-actions' }, el.addLayer, el.architecture)),
+      h('fieldset', { class: 'group' }, h('legend', {}, 'Training'),
+        h('div', { class: 'field-row' },
+          field('dbn.pretraining', 'Pre-training', el.pretraining),
+          field('dbn.fineTuning', 'Fine-tuning', el.fineTuning),
+          field('dbn.propagation', 'Passed up between layers', el.propagation)),
+        h('div', { class: 'field field--check', dataset: { field: 'dbn.joinLabels' } },
+          h('label', { class: 'choice__option' }, el.joinLabels,
+            h('span', {}, 'Join the labels to the top RBM ', h('span', { class: 'muted' }, '(Hinton 2006: generate a chosen digit)'))),
+          h('p', { class: 'field__error', dataset: { errorFor: 'dbn.joinLabels' } }))),
+      h('fieldset', { class: 'group' }, h('legend', {}, 'Backprop (fine-tuning)'),
+        h('div', { class: 'field-row' }, bpFields.map(([key, label]) => field(`dbn.backprop.${key}`, label, el.bp[key])),
+          field('dbn.seed', 'Seed', el.seed))),
+      h('div', { class: 'form-actions' }, el.submit, el.status));
+
+    // Bengio 2007 table.
+    el.scale = select('dbn-bengio-scale', [['quick', 'Quick (seconds, 1,000 digits at 16×16)'], ['full', 'Full (all of MNIST, the paper-like setting)']]);
+    el.scale.dataset.testid = 'dbn-bengio-scale';
+    el.bengioStatus = h('p', { class: 'form-status', role: 'status' });
+    const bengio = h('section', { class: 'card', 'aria-labelledby': 'dbn-bengio-heading', dataset: { testid: 'dbn-bengio' } },
+      h('h2', { id: 'dbn-bengio-heading', class: 'card__title' }, 'Bengio et al. 2007: does pre-training help?'),
+      h('p', { class: 'hint' }, 'Five rows on MNIST with the last 10,000 training digits for validation: a DBN (RBM pre-training), auto-associator and supervised layer-wise pre-training, no pre-training, and a shallow net — next to the published test errors 1.2 %, 1.4 %, 2.0 %, 2.4 % and 1.9 %.'),
+      h('div', { class: 'field' }, h('label', { for: el.scale.id }, 'Scale'), el.scale),
+      h('div', { class: 'form-actions' },
+        h('button', { type: 'button', class: 'button button--primary', dataset: { testid: 'dbn-bengio-start' }, onclick: (event) => this.#startBengio(event.currentTarget) }, 'Run the table'),
+        el.bengioStatus));
+
+    // Generation.
+    el.model = h('select', { id: 'dbn-gen-model', dataset: { testid: 'dbn-gen-model' }, onchange: () => this.#syncLabel() });
+    el.label = select('dbn-gen-label', [['', 'Any (free running)'], ...Array.from({ length: 10 }, (_, d) => [String(d), `Digit ${d}`])]);
+    el.label.dataset.testid = 'dbn-gen-label';
+    el.chains = num('dbn-gen-chains', { min: 1, max: 100, step: 1, value: '20', dataset: { testid: 'dbn-gen-chains' } });
+    el.steps = num('dbn-gen-steps', { min: 1, max: 5000, step: 1, value: '200' });
+    el.generate = h('button', { type: 'button', class: 'button button--primary', dataset: { testid: 'dbn-generate' }, onclick: () => this.#toggleGeneration() }, 'Generate');
+    el.genStatus = h('p', { class: 'form-status', role: 'status', dataset: { testid: 'dbn-gen-status' } });
+    el.frame = h('img', { class: 'dbn-frame pixelated', alt: 'Generated digits', hidden: true, dataset: { testid: 'dbn-gen-frame' } });
+    const generation = h('section', { class: 'card', 'aria-labelledby': 'dbn-gen-heading', dataset: { testid: 'dbn-generation' } },
+      h('h2', { id: 'dbn-gen-heading', class: 'card__title' }, 'Generate digits from a DBN'),
+      h('p', { class: 'hint' }, 'Gibbs sampling in the top RBM, then a down pass to pixels. A digit can be chosen when the DBN was trained with its labels joined to the top RBM.'),
+      h('div', { class: 'field-row' },
+        h('div', { class: 'field' }, h('label', { for: el.model.id }, 'Model'), el.model),
+        h('div', { class: 'field' }, h('label', { for: el.label.id }, 'Digit'), el.label),
+        h('div', { class: 'field' }, h('label', { for: el.chains.id }, 'Chains'), el.chains),
+        h('div', { class: 'field' }, h('label', { for: el.steps.id }, 'Gibbs steps'), el.steps)),
+      h('div', { class: 'form-actions' }, el.generate, el.genStatus),
+      el.frame);
+
+    this.#root.replaceChildren(
+      h('div', { class: 'dbn-page' },
+        h('section', { class: 'card', 'aria-labelledby': 'dbn-heading' },
+          h('div', { class: 'card__header' }, h('h1', { id: 'dbn-heading', class: 'card__title', tabindex: '-1' }, 'Train a deep belief network')),
+          h('div', { class: 'presets', role: 'group', 'aria-label': 'Presets' },
+            Object.entries(DBN_PRESETS).map(([key, preset]) => h('button', {
+              type: 'button', class: 'button button--secondary', dataset: { testid: `dbn-preset-${key}` }, onclick: () => this.applyPreset(preset),
+            }, preset.label))),
+          h('p', { class: 'hint' }, 'Greedy layer-wise pre-training of a stack of hidden layers, then a classifier: every layer watched live on the job page.'),
+          form),
+        h('div', { class: 'dbn-side' }, bengio, generation)));
+    this.applyPreset(DBN_PRESETS.small);
+  }
+
+  applyPreset(preset) {
+    const el = this.#el;
+    el.name.value = preset.name;
+    el.dataset.value = 'mnist';
+    el.imageSize.value = String(preset.data.imageSize);
+    el.limit.value = preset.data.limit ?? '';
+    for (const box of el.classes.querySelectorAll('input')) box.checked = !preset.data.classes || preset.data.classes.includes(Number(box.value));
+    const dbn = preset.dbn;
+    this.#layers = copy(dbn.layers);
+    el.visibleType.value = dbn.layers[0]?.visibleType ?? 'Bernoulli';
+    el.pretraining.value = dbn.pretraining;
+    el.fineTuning.value = dbn.fineTuning;
+    el.propagation.value = dbn.propagation;
+    el.joinLabels.checked = dbn.joinLabels;
+    for (const [key, input] of Object.entries(el.bp)) input.value = dbn.backprop[key];
+    el.validation.value = dbn.validation;
+    el.testLimit.value = dbn.testLimit ?? '';
+    el.seed.value = dbn.seed;
+    this.#renderLayers();
+    this.#clearErrors();
+  }
+
+  #renderLayers() {
+    const rows = this.#layers.map((values, i) => h('tr', { dataset: { testid: `dbn-layer-${i}` } },
+      h('th', { scope: 'row' }, String(i + 1)),
+      LAYER_FIELDS.map((f) => h('td', {}, h('input', {
+        type: 'number', inputmode: 'decimal', min: f.min, max: f.max, step: f.step, value: String(values[f.key]),
+        'aria-label': `Layer ${i + 1}: ${f.title}`, class: 'dbn-layer-input',
+        dataset: { key: `dbn.layers[${i}].${f.key}`, testid: `dbn-layer-${i}-${f.key}` },
+        oninput: (event) => { this.#layers[i][f.key] = event.currentTarget.value; },
+      }))),
+      h('td', {}, h('button', {
+        type: 'button', class: 'button button--link', 'aria-label': `Remove layer ${i + 1}`, disabled: this.#layers.length <= 1,
+        dataset: { testid: `dbn-remove-layer-${i}` }, onclick: () => { this.#layers.splice(i, 1); this.#renderLayers(); },
+      }, 'Remove'))));
+    this.#el.layerRows.replaceChildren(...rows);
+    this.#el.addLayer.disabled = this.#layers.length >= MAX_LAYERS;
+    this.#showArchitecture();
+  }
+
+  #addLayer() {
+    if (this.#layers.length >= MAX_LAYERS) return;
+    const last = this.#layers.at(-1) ?? layer(100, 5);
+    this.#layers.push({ ...copy(last), visibleType: 'Bernoulli' });
+    this.#renderLayers();
+    this.#el.layerRows.querySelector(`[data-key="dbn.layers[${this.#layers.length - 1}].hiddenUnits"]`)?.focus();
+  }
+
+  #showArchitecture() {
+    const el = this.#el;
+    if (!el.architecture) return;
+    const side = Number(el.imageSize.value) || 28;
+    const units = [side * side, ...this.#layers.map((l) => l.hiddenUnits)];
+    if (el.fineTuning.value !== 'none') units.push(10);
+    el.architecture.textContent = `Architecture ${units.join('-')}`;
+  }
+
+  // ---------- request ----------
+
+  #request() {
+    const el = this.#el;
+    const classes = [...el.classes.querySelectorAll('input:checked')].map((box) => Number(box.value));
+    const data = { dataset: el.dataset.value, imageSize: Number(el.imageSize.value) };
+    if (el.dataset.value !== 'mnist') {
+      data.dataset = 'user';
+      data.datasetId = el.dataset.value;
+    }
+    const limit = numberOrNull(el.limit);
+    if (limit !== null) data.limit = limit;
+    if (classes.length < 10) data.classes = classes;
+    const layers = this.#layers.map((values, i) => {
+      const out = {};
+      for (const f of LAYER_FIELDS) {
+        const value = Number(values[f.key]);
+        out[f.key] = Number.isFinite(value) && String(values[f.key]).trim() !== '' ? value : values[f.key];
+      }
+      if (i === 0) out.visibleType = el.visibleType.value;
+      return out;
+    });
+    const backprop = {};
+    for (const [key, input] of Object.entries(el.bp)) backprop[key] = numberOrNull(input) ?? 0;
+    const dbn = {
+      layers,
+      pretraining: el.pretraining.value,
+      fineTuning: el.fineTuning.value,
+      propagation: el.propagation.value,
+      joinLabels: el.joinLabels.checked,
+      backprop,
+      validation: numberOrNull(el.validation) ?? 0,
+      seed: numberOrNull(el.seed) ?? 1,
+    };
+    const testLimit = numberOrNull(el.testLimit);
+    if (testLimit !== null) dbn.testLimit = testLimit;
+    return { kind: 'dbn', name: el.name.value, data, dbn };
+  }
+
+  async #submit() {
+    const el = this.#el;
+    this.#clearErrors();
+    el.submit.disabled = true;
+    el.status.textContent = 'Submitting…';
+    try {
+      const job = await api.submitJob(this.#request());
+      el.status.textContent = '';
+      location.hash = `#/jobs/${encodeURIComponent(job.id)}`;
+    } catch (error) {
+      el.status.textContent = '';
+      this.#showErrors(error);
+    } finally {
+      el.submit.disabled = false;
+    }
+  }
+
+  #clearErrors() {
+    const el = this.#el;
+    el.summary.hidden = true;
+    el.summary.replaceChildren();
+    for (const p of this.#root.querySelectorAll('#dbn-form [data-error-for]')) p.textContent = '';
+    for (const input of this.#root.querySelectorAll('#dbn-form [aria-invalid]')) input.removeAttribute('aria-invalid');
+  }
+
+  #showErrors(error) {
+    const el = this.#el;
+    const errors = error instanceof ApiError ? error.errors : {};
+    const items = [];
+    for (const [key, messages] of Object.entries(errors)) {
+      const text = messages.join(' ');
+      const input = this.#root.querySelector(`#dbn-form [data-key="${CSS.escape(key)}"]`);
+      input?.setAttribute('aria-invalid', 'true');
+      const slot = this.#root.querySelector(`#dbn-form [data-error-for="${CSS.escape(key)}"]`);
+      if (slot) slot.textContent = text;
+      items.push(h('li', {}, h('code', {}, key), `: ${text}`));
+    }
+    el.summary.replaceChildren(
+      h('strong', {}, items.length ? 'The job was not started — please fix:' : (error?.message ?? 'The job could not be submitted.')),
+      items.length ? h('ul', {}, items) : null);
+    el.summary.hidden = false;
+    el.summary.focus?.();
+  }
+
+  async #loadSources() {
+    const el = this.#el;
+    try {
+      const datasets = await api.listDatasets();
+      const current = el.dataset.value;
+      el.dataset.replaceChildren(
+        h('option', { value: 'mnist' }, 'MNIST digits'),
+        ...(datasets ?? []).filter((d) => d.hasLabels).map((d) => h('option', { value: d.id }, `${d.name} (${d.count} rows, labelled)`)));
+      el.dataset.value = [...el.dataset.options].some((o) => o.value === current) ? current : 'mnist';
+    } catch {
+      // MNIST stays available.
+    }
+  }
+
+  // ---------- Bengio table ----------
+
+  async #startBengio(button) {
+    const el = this.#el;
+    button.disabled = true;
+    el.bengioStatus.textContent = 'Starting…';
+    try {
+      const experiment = await dbnApi.startExperiment('bengio2007', el.scale.value);
+      el.bengioStatus.textContent = '';
+      location.hash = `#/experiments/${encodeURIComponent(experiment.id)}`;
+    } catch (error) {
+      el.bengioStatus.textContent = `Could not start the table: ${error?.message ?? error}`;
+    } finally {
+      button.disabled = false;
+    }
+  }
+
+  // ---------- generation ----------
+
+  async #loadModels(wanted = null) {
+    const el = this.#el;
+    try {
+      const models = (await dbnApi.listModels() ?? []).filter((m) => m.kind === 'dbn');
+      const current = el.model.value;
+      el.model.replaceChildren(...(models.length
+        ? models.map((m) => h('option', { value: m.id, dataset: { labelUnits: String(m.metrics?.labelUnits ?? 0) } },
+          `${m.name} · ${m.architecture ?? m.metrics?.architecture ?? ''} · ${formatDate(m.createdAt)}`))
+        : [h('option', { value: '' }, 'No trained DBN yet')]));
+      const pick = [wanted, current].find((value) => value && [...el.model.options].some((o) => o.value.toLowerCase() === value.toLowerCase()));
+      if (pick) el.model.value = [...el.model.options].find((o) => o.value.toLowerCase() === pick.toLowerCase()).value;
+      el.generate.disabled = models.length === 0 && !this.#stopGeneration;
+      this.#syncLabel();
+    } catch {
+      el.model.replaceChildren(h('option', { value: '' }, 'Models could not be loaded'));
+    }
+  }
+
+  /** A digit can only be chosen for a DBN trained with its labels joined to the top RBM. */
+  #syncLabel() {
+    const el = this.#el;
+    const option = el.model.selectedOptions[0];
+    const labelled = Boolean(option?.value) && option.dataset.labelUnits !== '0';
+    el.label.disabled = !labelled;
+    if (!labelled) el.label.value = '';
+    el.label.title = labelled ? '' : 'This model was trained without label units: it samples any digit.';
+  }
+
+  async #toggleGeneration() {
+    const el = this.#el;
+    if (this.#stopGeneration) {
+      this.#stopGeneration();
+      return;
+    }
+    if (!el.model.value) {
+      el.genStatus.textContent = 'Train a DBN first.';
+      return;
+    }
+    const request = {
+      modelId: el.model.value,
+      chains: Number(el.chains.value) || 20,
+      steps: Number(el.steps.value) || 200,
+      label: el.label.value === '' ? null : Number(el.label.value),
+    };
+    el.generate.textContent = 'Stop';
+    el.genStatus.textContent = 'Sampling…';
+    try {
+      this.#stopGeneration = await dbnHub.generate(request, {
+        onFrame: (frame) => {
+          el.frame.src = `data:image/png;base64,${frame.pngBase64}`;
+          el.frame.alt = `Generated digits after ${frame.step} Gibbs steps`;
+          el.frame.hidden = false;
+          el.genStatus.textContent = `Step ${frame.step} of ${request.steps}`;
+        },
+        onDone: (error) => {
+          this.#stopGeneration = null;
+          el.generate.textContent = 'Generate';
+          if (error) el.genStatus.textContent = hubMessage(error);
+        },
+      });
+    } catch (error) {
+      this.#stopGeneration = null;
+      el.generate.textContent = 'Generate';
+      el.genStatus.textContent = hubMessage(error);
+    }
+  }
 }

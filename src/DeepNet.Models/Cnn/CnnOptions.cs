@@ -6,10 +6,23 @@ public enum CnnOptimizerKind
     Adam,
 }
 
+/// <summary>
+/// Weight initialization (biases are always 0): He normal σ = √(2/fanIn), Glorot uniform ±√(6/(fanIn + fanOut)),
+/// or Auto = He for a layer followed by ReLU and Glorot otherwise.
+/// </summary>
+public enum CnnInitialization
+{
+    Auto,
+    He,
+    Glorot,
+}
+
 /// <summary>How a <see cref="CnnTrainer"/> trains: minibatch size, epochs, optimizer and its settings, seed.</summary>
 /// <param name="Momentum">SGD only.</param>
 /// <param name="WeightDecay">L2 coefficient λ on weights (not biases).</param>
 /// <param name="LearningRateDecay">ε of epoch e (1-based) is LearningRate · LearningRateDecay^(e − 1).</param>
+/// <param name="Initialization">How the weights are drawn (<see cref="CnnInitialization"/>).</param>
+/// <param name="Augmentation">Random affine distortions of every training minibatch, or null for none.</param>
 public sealed record CnnOptions(
     int Epochs = 10,
     int BatchSize = 64,
@@ -18,7 +31,9 @@ public sealed record CnnOptions(
     float Momentum = 0.9f,
     float WeightDecay = 0f,
     ulong Seed = 1,
-    float LearningRateDecay = 1f)
+    float LearningRateDecay = 1f,
+    CnnInitialization Initialization = CnnInitialization.Auto,
+    CnnAugmentation? Augmentation = null)
 {
     /// <summary>ε of a 1-based epoch: LearningRate · LearningRateDecay^(epoch − 1).</summary>
     public float LearningRateAt(int epoch) => (float)(LearningRate * Math.Pow(LearningRateDecay, epoch - 1));
@@ -60,6 +75,13 @@ public sealed record CnnOptions(
         {
             throw new ArgumentException("weightDecay must be in [0, 1].", nameof(WeightDecay));
         }
+
+        if (!Enum.IsDefined(Initialization))
+        {
+            throw new ArgumentException("initialization must be Auto, He or Glorot.", nameof(Initialization));
+        }
+
+        Augmentation?.Validate();
     }
 }
 

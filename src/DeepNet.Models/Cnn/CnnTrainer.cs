@@ -5,8 +5,8 @@ namespace DeepNet.Models.Cnn;
 
 /// <summary>
 /// Trains a <see cref="Network"/> with softmax cross-entropy over shuffled minibatches with SGD + momentum or Adam.
-/// One seeded generator draws, in order, the initial weights, then per epoch the shuffle and per batch the dropout
-/// masks; <see cref="CaptureState"/> / <see cref="Resume"/> continue a run bit for bit.
+/// One seeded generator draws, in order, the initial weights, then per epoch the shuffle and per batch the
+/// augmentation's distortions (when <see cref="CnnOptions.Augmentation"/> is set) and the dropout masks; <see cref="CaptureState"/> / <see cref="Resume"/> continue a run bit for bit.
 /// </summary>
 public sealed class CnnTrainer
 {
@@ -19,6 +19,7 @@ public sealed class CnnTrainer
     private readonly int[] _batchLabels;
     private readonly float[] _batch;
     private readonly List<CnnEpochMetrics> _history;
+    private readonly AffineDistortion? _distortion;
     private int _epoch;
     private int _batchIndex;
     private bool _shuffled;
@@ -29,7 +30,7 @@ public sealed class CnnTrainer
     /// <param name="data">samples × (C·H·W), each row one NCHW image of <paramref name="input"/>'s shape.</param>
     /// <param name="labels">One class index per sample, in [0, K).</param>
     public CnnTrainer(TensorShape input, IReadOnlyList<LayerSpec> layers, CnnOptions options, Matrix data, int[] labels)
-        : this(options, data, labels, new Network(input, layers, Validate(options, data, labels, input), options.Seed))
+        : this(options, data, labels, new Network(input, layers, Validate(options, data, labels, input), options.Seed, options.Initialization))
     {
         _epoch = 1;
     }
@@ -53,6 +54,7 @@ public sealed class CnnTrainer
         _batchLabels = new int[network.MaxBatch];
         _batch = new float[network.MaxBatch * data.Cols];
         _history = [];
+        _distortion = options.Augmentation is { } augmentation ? new AffineDistortion(network.InputShape, augmentation) : null;
     }
 
     /// <summary>The network being trained (updated in place).</summary>
@@ -156,6 +158,8 @@ public sealed class CnnTrainer
                     _batchLabels[r] = _labels[sample];
                 }
 
+                // Distortions draw from the same generator as shuffles and dropout, so a resumed run continues identically.
+                _distortion?.Apply(_batch.AsSpan(0, count * features), count, _network.Random);
                 double loss = _network.ComputeGradients(_batch.AsSpan(0, count * features), _batchLabels.AsSpan(0, count), out int correct);
                 _optimizer.Step();
                 _epochLossSum += loss * count;

@@ -20,7 +20,14 @@ public sealed class Network
     {
     }
 
-    private Network(TensorShape input, IReadOnlyList<LayerSpec> layers, int maxBatch, Xoshiro256StarStar rng, bool initialize)
+    /// <summary>A new network whose weights are drawn as <paramref name="initialization"/> says.</summary>
+    public Network(TensorShape input, IReadOnlyList<LayerSpec> layers, int maxBatch, ulong seed, CnnInitialization initialization)
+        : this(input, layers, maxBatch, new Xoshiro256StarStar(seed), initialize: true, initialization)
+    {
+    }
+
+    private Network(TensorShape input, IReadOnlyList<LayerSpec> layers, int maxBatch, Xoshiro256StarStar rng, bool initialize,
+        CnnInitialization initialization = CnnInitialization.Auto)
     {
         IReadOnlyList<TensorShape> shapes = InferShapes(input, layers);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxBatch);
@@ -48,7 +55,7 @@ public sealed class Network
         Parameters = [.. _layers.SelectMany(l => l.Parameters)];
         if (initialize)
         {
-            Initialize();
+            Initialize(initialization);
         }
     }
 
@@ -96,6 +103,9 @@ public sealed class Network
     /// <summary>The generator that initialized the weights and draws dropout masks; part of a trainer's state.</summary>
     public Xoshiro256StarStar Random => _rng;
 
+    /// <summary>Key in <see cref="Exception.Data"/> of an <see cref="InferShapes"/> error: the 0-based index of the layer that does not fit.</summary>
+    public const string LayerIndexKey = "LayerIndex";
+
     /// <summary>
     /// The shape after each layer: element 0 is <paramref name="input"/>, element i the output of layer i (1-based).
     /// Throws an <see cref="ArgumentException"/> naming the first layer that does not fit, e.g.
@@ -120,31 +130,42 @@ public sealed class Network
         {
             LayerSpec spec = layers[i] ?? throw new ArgumentException($"layer {i + 1} is missing.", nameof(layers));
             string Fail(string what) => $"layer {i + 1} ({spec.Describe()}): {what}";
-            shape = spec switch
+            try
             {
-                ConvolutionSpec c when c.Filters < 1 || c.Kernel < 1 || c.Stride < 1 || c.Padding < 0 =>
-                    throw new ArgumentException(Fail("filters, kernel and stride must be at least 1 and padding at least 0."), nameof(layers)),
-                ConvolutionSpec c when c.Kernel > shape.Height + 2 * c.Padding || c.Kernel > shape.Width + 2 * c.Padding =>
-                    throw new ArgumentException(Fail($"input {shape} is smaller than the kernel."), nameof(layers)),
-                ConvolutionSpec c => Conv2d.OutputShapeOf(shape, c),
-                MaxPoolSpec { Window: var w, Stride: var s } => PoolShape(shape, w, s, Fail),
-                AveragePoolSpec { Window: var w, Stride: var s } => PoolShape(shape, w, s, Fail),
-                ActivationSpec a when !Enum.IsDefined(a.Kind) =>
-                    throw new ArgumentException(Fail("unknown activation."), nameof(layers)),
-                ActivationSpec => shape,
-                DenseSpec d when d.Units < 1 => throw new ArgumentException(Fail("units must be at least 1."), nameof(layers)),
-                DenseSpec d => new TensorShape(d.Units, 1, 1),
-                DropoutSpec d when !(d.Rate >= 0f && d.Rate < 1f) =>
-                    throw new ArgumentException(Fail("the rate must be in [0, 1)."), nameof(layers)),
-                DropoutSpec => shape,
-                _ => throw new ArgumentException(Fail("unknown layer type."), nameof(layers)),
-            };
+                shape = spec switch
+                {
+                    ConvolutionSpec c when c.Filters < 1 || c.Kernel < 1 || c.Stride < 1 || c.Padding < 0 =>
+                        throw new ArgumentException(Fail("filters, kernel and stride must be at least 1 and padding at least 0."), nameof(layers)),
+                    ConvolutionSpec c when c.Kernel > shape.Height + 2 * c.Padding || c.Kernel > shape.Width + 2 * c.Padding =>
+                        throw new ArgumentException(Fail($"input {shape} is smaller than the kernel."), nameof(layers)),
+                    ConvolutionSpec c => Conv2d.OutputShapeOf(shape, c),
+                    MaxPoolSpec { Window: var w, Stride: var s } => PoolShape(shape, w, s, Fail),
+                    AveragePoolSpec { Window: var w, Stride: var s } => PoolShape(shape, w, s, Fail),
+                    ActivationSpec a when !Enum.IsDefined(a.Kind) =>
+                        throw new ArgumentException(Fail("unknown activation."), nameof(layers)),
+                    ActivationSpec => shape,
+                    DenseSpec d when d.Units < 1 => throw new ArgumentException(Fail("units must be at least 1."), nameof(layers)),
+                    DenseSpec d => new TensorShape(d.Units, 1, 1),
+                    DropoutSpec d when !(d.Rate >= 0f && d.Rate < 1f) =>
+                        throw new ArgumentException(Fail("the rate must be in [0, 1)."), nameof(layers)),
+                    DropoutSpec => shape,
+                    _ => throw new ArgumentException(Fail("unknown layer type."), nameof(layers)),
+                };
+            }
+            catch (ArgumentException e)
+            {
+                e.Data[LayerIndexKey] = i;
+                throw;
+            }
+
             shapes.Add(shape);
         }
 
         if (shape.Size < 2)
         {
-            throw new ArgumentException($"layer {layers.Count} ({layers[^1].Describe()}): output {shape} gives fewer than 2 classes.", nameof(layers));
+            var e = new ArgumentException($"layer {layers.Count} ({layers[^1].Describe()}): output {shape} gives fewer than 2 classes.", nameof(layers));
+            e.Data[LayerIndexKey] = layers.Count - 1;
+            throw e;
         }
 
         return shapes;
@@ -225,6 +246,32 @@ public sealed class Network
         return correct;
     }
 
+    /// <summary>
+    /// Mean cross-entropy (evaluation mode) of a batch; writes each sample's argmax class into
+    /// <paramref name="predictions"/> (length ≥ batch).
+    /// </summary>
+    public double Evaluate(ReadOnlySpan<float> input, ReadOnlySpan<int> labels, Span<int> predictions)
+    {
+        int batch = labels.Length;
+        ArgumentOutOfRangeException.ThrowIfLessThan(predictions.Length, batch, nameof(predictions));
+        ReadOnlySpan<float> logits = Forward(input, batch);
+        double loss = _loss.Forward(logits, labels);
+        for (int n = 0; n < batch; n++)
+        {
+            predictions[n] = TensorPrimitives.IndexOfMax(logits.Slice(n * Classes, Classes));
+        }
+
+        return loss;
+    }
+
+    /// <summary>The output of layer <paramref name="index"/> (0-based) from the latest <see cref="Forward"/> of <paramref name="batch"/> samples.</summary>
+    public ReadOnlySpan<float> ActivationsOf(int index, int batch)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(index);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, _layers.Length);
+        return LayerOutput(index, batch);
+    }
+
     /// <summary>Writes the argmax class of each of the batch's samples into <paramref name="predictions"/> (length batch).</summary>
     public void Predict(ReadOnlySpan<float> input, int batch, Span<int> predictions)
     {
@@ -240,7 +287,7 @@ public sealed class Network
         // Forward left each layer's output in its buffer; re-reading it costs nothing (Forward returns that same view).
         ((LayerBase)_layers[index]).OutputView(batch);
 
-    private void Initialize()
+    private void Initialize(CnnInitialization initialization)
     {
         for (int i = 0; i < _layers.Length; i++)
         {
@@ -255,7 +302,12 @@ public sealed class Network
                 continue;
             }
 
-            bool relu = i + 1 < _layers.Length && _layers[i + 1] is Activation { Kind: ActivationKind.Relu };
+            bool relu = initialization switch
+            {
+                CnnInitialization.He => true,
+                CnnInitialization.Glorot => false,
+                _ => i + 1 < _layers.Length && _layers[i + 1] is Activation { Kind: ActivationKind.Relu },
+            };
             Span<float> w = weights.Value;
             if (relu)
             {

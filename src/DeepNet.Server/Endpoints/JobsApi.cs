@@ -17,7 +17,7 @@ public static class JobsApi
         api.MapPost("/", CreateJob)
             .WithName("CreateJob")
             .WithSummary("Queue a training job")
-            .WithDescription("Queues an RBM training job: kind 'rbm' (MNIST or an uploaded data set) or 'rbm-patches' (a Gaussian RBM on patches of an image, with 'patches'); optional 'evaluation' (ais, perClass) runs after training. Every field is optional except 'patches' for rbm-patches. Returns 202 with the job and its Location.")
+            .WithDescription("Queues a training job. kind 'rbm' (default; MNIST or an uploaded data set), 'rbm-patches' (a Gaussian RBM on patches of an image, with 'patches'; optional 'evaluation' ais/perClass runs after training), 'dbn' (a deep belief network, with 'dbn': layers, pre-training rbm|autoEncoder|supervised|none, fine-tuning global|classifierOnTop|none) or 'cnn' (a convolutional network, with 'cnn': a preset or a layer list whose shapes are checked before queueing). Returns 202 with the job and its Location.")
             .Accepts<CreateJobRequest>("application/json")
             .Produces<JobDto>(StatusCodes.Status202Accepted)
             .ProducesValidationProblem()
@@ -44,7 +44,7 @@ public static class JobsApi
         api.MapGet("/{id:guid}/images/{kind}", GetImage)
             .WithName("GetJobImage")
             .WithSummary("Latest rendered image of a job")
-            .WithDescription("kind is 'filters' (one tile per hidden unit), 'reconstructions' (held-out samples above their reconstructions), 'per-class' (perClass evaluation: per digit a row of test digits above their reconstructions) or 'patch-reconstruction' (patch jobs: original | from binary features | from probabilities).")
+            .WithDescription("RBM jobs: 'filters' (one tile per hidden unit), 'reconstructions', 'per-class' (perClass evaluation), 'patch-reconstruction' (patch jobs). DBN jobs: 'filters' (layer 1), 'features-2'..'features-8' (higher layers projected to pixels), 'confusion', 'misclassified'. CNN jobs: 'filters-1'..'filters-20' (each convolution layer's kernels), 'feature-maps' (a fixed test digit through every layer), 'confusion', 'misclassified'.")
             .Produces(StatusCodes.Status200OK, contentType: "image/png")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
@@ -153,7 +153,7 @@ public static class JobsApi
             return TypedResults.Problem(
                 statusCode: StatusCodes.Status404NotFound,
                 title: "Unknown image kind",
-                detail: $"Image kind '{kind}' does not exist; valid kinds are {string.Join(", ", JobImageKinds.All)}.");
+                detail: $"Image kind '{kind}' does not exist; valid kinds are {string.Join(", ", JobImageKinds.Described)}.");
         }
 
         if (JobImageKinds.EvaluationOf(kind) is { } evaluation)

@@ -75,6 +75,8 @@ public static class ModelsApi
             DataSpecJson = m.DataSpecJson,
             MetricsJson = m.MetricsJson,
             ReconstructionError = m.ReconstructionError,
+            TestError = m.TestError,
+            Architecture = m.Architecture,
             SizeBytes = m.SizeBytes,
             PatchesJson = m.PatchesJson,
             EvaluationsJson = m.EvaluationsJson,

@@ -65,7 +65,8 @@ public sealed class ExperimentService(
                     $"Experiment {definition.Kind} row {row.Key} has an invalid job: {string.Join("; ", validation.Errors.Select(e => $"{e.Key}: {string.Join(", ", e.Value)}"))}.");
             }
 
-            jobs.Add((row.Key, JobStore.NewJob(draft, now)));
+            // One tick apart, so the queue (oldest first) runs the rows in table order.
+            jobs.Add((row.Key, JobStore.NewJob(draft, now.AddTicks(jobs.Count))));
         }
 
         var experiment = new Experiment

@@ -23,18 +23,21 @@ public sealed class MnistTableExperiment : IExperimentDefinition
         "Full scale: 60,000 training digits, 10,000 test digits, 28×28. The plain nets are sigmoid nets trained by backprop "
         + "(SGD, momentum 0.9, 30 epochs); the DBN pre-trains 500-500-2000 with CD-1 (10 epochs a layer) and fine-tunes all "
         + "layers with backprop (30 epochs); LeNet-5 (ReLU, max-pooling) trains with SGD and small random affine distortions "
-        + "(±10°, ±10 % scale, ±2 px shift) for 12 epochs. Quick scale: 1,000 digits at 16×16, one or two epochs, small layers.";
+        + "(±10°, ±10 % scale, ±2 px shift) for 12 epochs. Quick scale: 3,000 digits at 16×16, a few epochs, small layers, tested on 1,000 test digits.";
 
     public IReadOnlyList<ExperimentRowDefinition> Rows(string scale)
     {
         bool full = scale == ExperimentScales.Full;
-        var data = full ? new DataSpec() : new DataSpec { Limit = 1000, ImageSize = 16 };
-        int backpropEpochs = full ? 30 : 2;
+        var data = full ? new DataSpec() : new DataSpec { Limit = 3000, ImageSize = 16 };
+        int backpropEpochs = full ? 30 : 20;
+        float backpropRate = full ? 0.1f : 0.3f;
+        int batch = full ? 100 : 20;
+        var plainBackprop = new DbnBackpropSpec { LearningRate = 0.1f, Momentum = 0.9f, BatchSize = batch, Epochs = backpropEpochs };
         int? testLimit = full ? null : 1000;
         return
         [
-            new("nn-800", "2-layer NN, 800 hidden units, cross-entropy", 1.60, "Simard, Steinkraus & Platt 2003", PlainNet(data, [800], backpropEpochs, testLimit)),
-            new("nn-500-300", "3-layer NN, 500+300 hidden units", 1.53, LeCunTable, PlainNet(data, [500, 300], backpropEpochs, testLimit)),
+            new("nn-800", "2-layer NN, 800 hidden units, cross-entropy", 1.60, "Simard, Steinkraus & Platt 2003", PlainNet(data, [800], new DbnBackpropSpec { LearningRate = backpropRate, Momentum = 0.9f, BatchSize = batch, Epochs = backpropEpochs }, testLimit)),
+            new("nn-500-300", "3-layer NN, 500+300 hidden units", 1.53, LeCunTable, PlainNet(data, [500, 300], new DbnBackpropSpec { LearningRate = backpropRate, Momentum = 0.9f, BatchSize = batch, Epochs = backpropEpochs }, testLimit)),
             new("dbn", "Stacked RBMs + backprop (784-500-500-2000-10)", 0.95, "the lecture; Hinton & Salakhutdinov 2006 report 1.2 %", new CreateJobRequest
             {
                 Kind = JobKinds.Dbn,
@@ -43,10 +46,10 @@ public sealed class MnistTableExperiment : IExperimentDefinition
                 {
                     Layers = full
                         ? [Layer(500, 10), Layer(500, 10), Layer(2000, 10)]
-                        : [Layer(50, 1), Layer(50, 1), Layer(100, 1)],
+                        : [Layer(50, 2) with { BatchSize = batch }, Layer(50, 2) with { BatchSize = batch }, Layer(100, 2) with { BatchSize = batch }],
                     Pretraining = DbnSpecNames.Rbm,
                     FineTuning = DbnSpecNames.Global,
-                    Backprop = new DbnBackpropSpec { LearningRate = 0.1f, Momentum = 0.9f, Epochs = backpropEpochs, TopLayerOnlyEpochs = full ? 3 : 0 },
+                    Backprop = new DbnBackpropSpec { LearningRate = backpropRate, Momentum = 0.9f, BatchSize = batch, Epochs = backpropEpochs, TopLayerOnlyEpochs = full ? 3 : 0 },
                     TestLimit = testLimit,
                 },
             }),
@@ -61,14 +64,15 @@ public sealed class MnistTableExperiment : IExperimentDefinition
                     LearningRate = 0.05f,
                     Momentum = 0.9f,
                     LearningRateDecay = 0.8f,
-                    Epochs = full ? 12 : 1,
+                    Epochs = full ? 12 : 3,
                     Augment = new CnnAugmentDto(),
+                    TestLimit = testLimit,
                 },
             }),
         ];
     }
 
-    private static CreateJobRequest PlainNet(DataSpec data, int[] hidden, int epochs, int? testLimit) => new()
+    private static CreateJobRequest PlainNet(DataSpec data, int[] hidden, DbnBackpropSpec backprop, int? testLimit) => new()
     {
         Kind = JobKinds.Dbn,
         Data = data,
@@ -77,7 +81,7 @@ public sealed class MnistTableExperiment : IExperimentDefinition
             Layers = [.. hidden.Select(units => Layer(units, 1))],
             Pretraining = DbnSpecNames.None,
             FineTuning = DbnSpecNames.Global,
-            Backprop = new DbnBackpropSpec { LearningRate = 0.1f, Momentum = 0.9f, Epochs = epochs },
+            Backprop = backprop,
             TestLimit = testLimit,
         },
     };

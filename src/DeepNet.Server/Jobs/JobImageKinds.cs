@@ -20,7 +20,13 @@ public static class JobImageKinds
 
     public static IReadOnlyList<string> All { get; } = [Filters, Reconstructions, PerClass, PatchReconstruction];
 
-    public static bool IsKnown(string kind) => All.Contains(kind, StringComparer.Ordinal);
+    /// <summary>An RBM, DBN or CNN image kind.</summary>
+    public static bool IsKnown(string kind) =>
+        All.Contains(kind, StringComparer.Ordinal) || Dbn.DbnImageKinds.IsKnown(kind) || Cnn.CnnImageKinds.IsKnown(kind);
+
+    /// <summary>Every image kind of every job kind, for error messages (CNN filters are "filters-1".."filters-20").</summary>
+    public static IEnumerable<string> Described =>
+        All.Concat(Dbn.DbnImageKinds.All).Concat(["filters-1", "…", "filters-20", "feature-maps"]).Distinct(StringComparer.Ordinal);
 
     /// <summary>The evaluation whose image this kind is, or null for training images.</summary>
     public static string? EvaluationOf(string kind) => kind switch

@@ -110,21 +110,7 @@ public sealed class JobRunner(
             ? null
             : JobMapper.ToJson(new ModelPatchesDto(patches, JsonDocument.Parse(data.Standardizer.ToJson()).RootElement.Clone()));
         string? evaluationsJson = evaluations.Count == 0 ? null : JobMapper.ToJson(evaluations);
-        var metadata = new Dictionary<string, string>
-        {
-            ["format_version"] = "1",
-            ["model_type"] = JobMapper.RbmKind,
-            ["job_kind"] = job.Kind,
-            ["hyperparameters"] = optionsJson,
-            ["data_spec"] = specJson,
-            ["metrics"] = metricsJson,
-            ["created_at"] = createdAt.ToString("O", CultureInfo.InvariantCulture),
-            ["job_id"] = job.Id.ToString("D"),
-            ["model_id"] = modelId.ToString("D"),
-            ["name"] = job.Name,
-            ["image_width"] = data.TileWidth.ToString(CultureInfo.InvariantCulture),
-            ["image_height"] = data.TileHeight.ToString(CultureInfo.InvariantCulture),
-        };
+        var metadata = ModelMetadata.Create(job, JobMapper.RbmKind, modelId, createdAt, optionsJson, specJson, metricsJson, data.TileWidth, data.TileHeight);
         if (patchesJson is not null)
         {
             metadata["patches"] = patchesJson;
