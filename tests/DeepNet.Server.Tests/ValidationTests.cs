@@ -36,7 +36,7 @@ public sealed class ValidationTests : IClassFixture<SharedApp>
     [InlineData("""{"rbm":{"sparsityDecay":1}}""", "rbm.sparsityDecay")]
     [InlineData("""{"rbm":{"learningRateDecay":0}}""", "rbm.learningRateDecay")]
     [InlineData("""{"rbm":{"initialWeightStdDev":0}}""", "rbm.initialWeightStdDev")]
-    [InlineData("""{"kind":"cnn"}""", "kind")]
+    [InlineData("""{"kind":"gan"}""", "kind")]
     [InlineData("""{"kind":"rbm-patches"}""", "patches")]
     [InlineData("""{"patches":{"patchSize":10}}""", "patches")]
     [InlineData("""{"kind":"rbm-patches","patches":{"patchSize":1}}""", "patches.patchSize")]
