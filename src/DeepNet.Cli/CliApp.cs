@@ -19,10 +19,12 @@ public static class CliApp
                             [--epochs-per-layer 10] [--pretrain-lr 0.1] [--pretrain-batch 100] [--init-std 0.01|fan-in]
                             [--propagation probabilities|samples] [--join-labels]
                             [--finetune-epochs 60] [--top-only-epochs 5] [--lr 0.1] [--lr-decay 0.96] [--momentum 0.9]
-                            [--batch 100] [--weight-decay 1e-5] [--validation 0|10000] [--limit N] [--seed 1]
-                            [--out model.safetensors]
+                            [--batch 100] [--weight-decay 1e-5] [--dropout 0] [--input-dropout 0]
+                            [--validation 0|10000] [--limit N] [--seed 1] [--out model.safetensors]
                             Trains on the MNIST training digits (the last --validation of them held out) and prints
                             train/valid/test error per fine-tuning epoch and the final test error on the 10,000 test digits.
+                            --dropout / --input-dropout: probability in [0, 0.9) of dropping each hidden / input unit
+                            during fine-tuning (e.g. 0.5 and 0.2, Hinton et al. 2012); 0 turns dropout off.
           deepnet train cnn [--preset lenet5|small] [--epochs 8] [--batch 64] [--optimizer sgd|adam] [--lr 0.05]
                             [--momentum 0.9] [--lr-decay 0.8] [--weight-decay 0] [--seed 1] [--limit N] [--augment [deg,scale,shift]]
                             [--out state.safetensors]

@@ -80,7 +80,7 @@ public static class TrainDbnCommand
     private sealed record Settings(
         IReadOnlyList<int> Layers, DbnPretraining Pretraining, int EpochsPerLayer, float PretrainLearningRate, int PretrainBatch,
         float? InitStd, HiddenFeatures Propagation, bool JoinLabels, int FineTuneEpochs, int TopOnlyEpochs, float LearningRate,
-        float LearningRateDecay, float Momentum, int Batch, float WeightDecay, int Validation, int? Limit, int Seed)
+        float LearningRateDecay, float Momentum, int Batch, float WeightDecay, float Dropout, float InputDropout, int Validation, int? Limit, int Seed)
     {
         public static Settings From(CommandLine args)
         {
@@ -121,6 +121,8 @@ public static class TrainDbnCommand
                 args.Float("momentum", 0.9f),
                 args.Int("batch", 100),
                 args.Float("weight-decay", 1e-5f),
+                args.Float("dropout", 0f),
+                args.Float("input-dropout", 0f),
                 args.Int("validation", 0),
                 args.OptionalInt("limit"),
                 args.Int("seed", 1));
@@ -167,6 +169,8 @@ public static class TrainDbnCommand
                     Epochs = FineTuneEpochs,
                     TopLayerOnlyEpochs = TopOnlyEpochs,
                     WeightDecay = WeightDecay,
+                    HiddenDropout = Dropout,
+                    InputDropout = InputDropout,
                     Seed = (ulong)Seed,
                 },
                 Seed = (ulong)Seed,
@@ -179,7 +183,7 @@ public static class TrainDbnCommand
             + $"--init-std {(InitStd is float s ? s.ToString(CultureInfo.InvariantCulture) : "fan-in")} "
             + $"--propagation {(Propagation == HiddenFeatures.Binary ? "samples" : "probabilities")}{(JoinLabels ? " --join-labels" : "")} "
             + $"--finetune-epochs {FineTuneEpochs} --top-only-epochs {TopOnlyEpochs} --lr {LearningRate} --lr-decay {LearningRateDecay} "
-            + $"--momentum {Momentum} --batch {Batch} --weight-decay {WeightDecay} --validation {Validation}"
+            + $"--momentum {Momentum} --batch {Batch} --weight-decay {WeightDecay} --dropout {Dropout} --input-dropout {InputDropout} --validation {Validation}"
             + $"{(Limit is int n ? $" --limit {n}" : "")} --seed {Seed}");
     }
 

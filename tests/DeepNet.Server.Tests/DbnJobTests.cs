@@ -221,7 +221,7 @@ public sealed class DbnJobTests(DbnAppFixture fixture) : IClassFixture<DbnAppFix
                 pretraining = "magic",
                 fineTuning = "sometimes",
                 propagation = "waves",
-                backprop = new { epochs = 0, momentum = 1.5 },
+                backprop = new { epochs = 0, momentum = 1.5, dropout = 0.9, inputDropout = -0.1 },
                 validation = -1,
                 testLimit = 20000,
             },
@@ -233,13 +233,16 @@ public sealed class DbnJobTests(DbnAppFixture fixture) : IClassFixture<DbnAppFix
         foreach (string key in new[]
         {
             "data.imageSize", "dbn.layers[1].hiddenUnits", "dbn.layers[2].visibleType", "dbn.layers[2].k", "dbn.pretraining",
-            "dbn.fineTuning", "dbn.propagation", "dbn.backprop.epochs", "dbn.backprop.momentum", "dbn.validation", "dbn.testLimit",
+            "dbn.fineTuning", "dbn.propagation", "dbn.backprop.epochs", "dbn.backprop.momentum", "dbn.backprop.dropout",
+            "dbn.backprop.inputDropout", "dbn.validation", "dbn.testLimit",
         })
         {
             Assert.True(problem.Errors.ContainsKey(key), $"no error for {key}; got {string.Join(", ", problem.Errors.Keys)}");
         }
 
         Assert.Contains("between 1 and 4096", problem.Errors["dbn.layers[1].hiddenUnits"][0], StringComparison.Ordinal);
+        Assert.Contains("less than 0.9", problem.Errors["dbn.backprop.dropout"][0], StringComparison.Ordinal);
+        Assert.Contains("at least 0", problem.Errors["dbn.backprop.inputDropout"][0], StringComparison.Ordinal);
     }
 
     [Fact]
@@ -276,6 +279,8 @@ public sealed class DbnJobTests(DbnAppFixture fixture) : IClassFixture<DbnAppFix
         Assert.Equal("samples", job.Dbn!.Propagation);
         Assert.Equal("global", job.Dbn.FineTuning);
         Assert.Equal(0.9f, job.Dbn.Backprop.Momentum);
+        Assert.Equal(0f, job.Dbn.Backprop.Dropout);
+        Assert.Equal(0f, job.Dbn.Backprop.InputDropout);
         await App.WaitForSuccessAsync(job.Id);
     }
 }

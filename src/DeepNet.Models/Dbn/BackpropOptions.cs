@@ -30,4 +30,15 @@ public sealed record BackpropOptions
 
     /// <summary>The lowest N layers are frozen for the whole run: never updated, their gradients never computed.</summary>
     public int FrozenLayers { get; init; }
+
+    /// <summary>
+    /// Dropout of the hidden units (Hinton et al. 2012), [0, 0.9): during training each hidden activation of every
+    /// minibatch is zeroed with this probability and the kept ones are scaled by 1/(1 − p) (inverted dropout), so the
+    /// trained network is used unchanged for evaluation and prediction. The masks are drawn from the run's seeded
+    /// generator. 0 (the default) turns it off and leaves the run bit-identical to one without dropout.
+    /// </summary>
+    public float HiddenDropout { get; init; }
+
+    /// <summary>Dropout of the input units, [0, 0.9), like <see cref="HiddenDropout"/>; typically 0.2. 0 turns it off.</summary>
+    public float InputDropout { get; init; }
 }

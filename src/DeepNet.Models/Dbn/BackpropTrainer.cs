@@ -30,6 +30,7 @@ public sealed class BackpropTrainer
     private int _epoch = 1;
     private int _batchIndex;
     private bool _shuffled;
+    private readonly bool _dropout;
     private double _epochLoss;
     private int _epochWrong;
 
@@ -48,7 +49,8 @@ public sealed class BackpropTrainer
         _data = data;
         _labels = labels;
         int batchSize = Math.Min(options.BatchSize, data.Rows);
-        _workspace = new NetworkWorkspace(network, batchSize);
+        _dropout = options.HiddenDropout > 0 || options.InputDropout > 0;
+        _workspace = new NetworkWorkspace(network, batchSize, _dropout);
         _weightVelocity = new Matrix[network.LayerCount];
         _biasVelocity = new float[network.LayerCount][];
         for (int l = 0; l < network.LayerCount; l++)
@@ -99,6 +101,9 @@ public sealed class BackpropTrainer
     public BackpropTrainingState CaptureState() => new(
         _options, _network.Clone(), [.. _weightVelocity.Select(v => v.Clone())], [.. _biasVelocity.Select(v => (float[])v.Clone())],
         _rng.GetState(), _data.Rows, _epoch, _batchIndex, _shuffled ? (int[])_order.Clone() : null, _epochLoss, _epochWrong, [.. _history]);
+
+    /// <summary>Exclusive upper bound of <see cref="BackpropOptions.HiddenDropout"/> and <see cref="BackpropOptions.InputDropout"/>.</summary>
+    public const float MaxDropout = 0.9f;
 
     public DenseSigmoidNetwork Network => _network;
 
@@ -191,12 +196,19 @@ public sealed class BackpropTrainer
 
     /// <summary>
     /// One SGD update on a minibatch (count×Inputs rows, count labels) of layers ≥ <paramref name="lowestLayer"/>.
-    /// Returns the summed cross-entropy of the batch before the update.
+    /// With dropout it first draws the batch's masks from the run's generator. Returns the summed cross-entropy of the
+    /// batch before the update (of the thinned network under dropout).
     /// </summary>
     public double Step(ReadOnlySpan<float> batch, ReadOnlySpan<int> labels, int count, int lowestLayer)
     {
         lowestLayer = Math.Max(lowestLayer, Math.Min(_options.FrozenLayers, _network.LayerCount - 1));
-        double loss = _network.ComputeGradients(batch, labels, count, _workspace, lowestLayer);
+        if (_dropout)
+        {
+            // Drawn from the run's generator, after this epoch's shuffle, so the masks are part of the resumable state.
+            _workspace.DrawDropoutMasks(count, _options.InputDropout, _options.HiddenDropout, _rng);
+        }
+
+        double loss = _network.ComputeGradients(batch, labels, count, _workspace, lowestLayer, _dropout);
         float lr = LearningRateAt(_options, _epoch);
         float momentum = _options.Momentum;
         for (int l = lowestLayer; l < _network.LayerCount; l++)
@@ -287,6 +299,16 @@ public sealed class BackpropTrainer
         if (!(options.WeightDecay >= 0) || !float.IsFinite(options.WeightDecay))
         {
             throw new ArgumentOutOfRangeException(nameof(options), options.WeightDecay, "WeightDecay must be non-negative and finite.");
+        }
+
+        if (!(options.HiddenDropout >= 0 && options.HiddenDropout < MaxDropout))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.HiddenDropout, "HiddenDropout must lie in [0, 0.9).");
+        }
+
+        if (!(options.InputDropout >= 0 && options.InputDropout < MaxDropout))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.InputDropout, "InputDropout must lie in [0, 0.9).");
         }
 
         if (options.BatchSize < 1 || options.Epochs < 0 || options.TopLayerOnlyEpochs < 0 || options.FrozenLayers < 0

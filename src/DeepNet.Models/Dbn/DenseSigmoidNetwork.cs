@@ -98,12 +98,25 @@ public sealed class DenseSigmoidNetwork
     /// workspace: afterwards <see cref="NetworkWorkspace.Activations"/>(l) holds layer l's outputs (count×Out_l),
     /// sigmoid for hidden layers, softmax probabilities for the last.
     /// </summary>
-    public void Forward(ReadOnlySpan<float> input, int count, NetworkWorkspace workspace)
+    public void Forward(ReadOnlySpan<float> input, int count, NetworkWorkspace workspace) => Forward(input, count, workspace, dropout: false);
+
+    /// <summary>
+    /// The forward pass; with <paramref name="dropout"/> the workspace's current masks multiply the input and every
+    /// hidden layer's output (into the workspace's dropped-activation buffers, which the layer above then reads).
+    /// </summary>
+    private void Forward(ReadOnlySpan<float> input, int count, NetworkWorkspace workspace, bool dropout)
     {
         CheckBatch(input, count, workspace);
+        bool dropInput = dropout && workspace.InputDropout > 0;
+        bool dropHidden = dropout && workspace.HiddenDropout > 0;
+        if (dropInput)
+        {
+            TensorPrimitives.Multiply(input[..(count * Inputs)], workspace.InputMaskSpan(count), workspace.DroppedInputSpan(count));
+        }
+
         for (int l = 0; l < _weights.Length; l++)
         {
-            ReadOnlySpan<float> below = l == 0 ? input[..(count * Inputs)] : workspace.ActivationSpan(l - 1, count);
+            ReadOnlySpan<float> below = LayerInput(l, input, count, workspace, dropInput, dropHidden);
             Matrix w = _weights[l];
             Span<float> z = workspace.ActivationSpan(l, count);
             Gemm.Multiply(Transpose.No, Transpose.Yes, count, w.Rows, w.Cols, 1f, below, w.Cols, w.Data, w.Cols, 0f, z, w.Rows);
@@ -122,8 +135,23 @@ public sealed class DenseSigmoidNetwork
             if (l < _weights.Length - 1)
             {
                 TensorPrimitives.Sigmoid(z, z);
+                if (dropHidden)
+                {
+                    TensorPrimitives.Multiply(z, workspace.HiddenMaskSpan(l, count), workspace.DroppedHiddenSpan(l, count));
+                }
             }
         }
+    }
+
+    /// <summary>What layer l reads: the input for layer 0, else the output of layer l − 1; the masked copies under dropout.</summary>
+    private ReadOnlySpan<float> LayerInput(int layer, ReadOnlySpan<float> input, int count, NetworkWorkspace workspace, bool dropInput, bool dropHidden)
+    {
+        if (layer > 0)
+        {
+            return dropHidden ? workspace.DroppedHiddenSpan(layer - 1, count) : workspace.ActivationSpan(layer - 1, count);
+        }
+
+        return dropInput ? workspace.DroppedInputSpan(count) : input[..(count * Inputs)];
     }
 
     /// <summary>
@@ -134,7 +162,17 @@ public sealed class DenseSigmoidNetwork
     /// <param name="input">count×Inputs, row-major.</param>
     /// <param name="labels">Class index per row, length ≥ count.</param>
     /// <param name="lowestLayer">Lowest layer whose gradients are computed (0 = all).</param>
-    public double ComputeGradients(ReadOnlySpan<float> input, ReadOnlySpan<int> labels, int count, NetworkWorkspace workspace, int lowestLayer = 0)
+    public double ComputeGradients(ReadOnlySpan<float> input, ReadOnlySpan<int> labels, int count, NetworkWorkspace workspace, int lowestLayer = 0) =>
+        ComputeGradients(input, labels, count, workspace, lowestLayer, dropout: false);
+
+    /// <summary>
+    /// <see cref="ComputeGradients(ReadOnlySpan{float}, ReadOnlySpan{int}, int, NetworkWorkspace, int)"/>, with
+    /// <paramref name="dropout"/> under the workspace's current masks (<see cref="NetworkWorkspace.DrawDropoutMasks"/>,
+    /// drawn for the same <paramref name="count"/>): the loss and gradients are those of the thinned network in which
+    /// each input and hidden activation is multiplied by its mask entry (0, or 1/(1 − p) for a kept unit), so the
+    /// gradient reaching a dropped unit is zero and a kept unit's is scaled by 1/(1 − p).
+    /// </summary>
+    public double ComputeGradients(ReadOnlySpan<float> input, ReadOnlySpan<int> labels, int count, NetworkWorkspace workspace, int lowestLayer, bool dropout)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(lowestLayer);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(lowestLayer, LayerCount);
@@ -143,7 +181,15 @@ public sealed class DenseSigmoidNetwork
             throw new ArgumentException($"A batch of {count} needs {count} labels; got {labels.Length}.", nameof(labels));
         }
 
-        Forward(input, count, workspace);
+        ArgumentNullException.ThrowIfNull(workspace);
+        bool dropInput = dropout && workspace.InputDropout > 0;
+        bool dropHidden = dropout && workspace.HiddenDropout > 0;
+        if ((dropInput || dropHidden) && count != workspace.DropoutRows)
+        {
+            throw new ArgumentException($"The dropout masks were drawn for {workspace.DropoutRows} rows; got a batch of {count}.", nameof(count));
+        }
+
+        Forward(input, count, workspace, dropout);
         int top = LayerCount - 1;
         Span<float> probabilities = workspace.ActivationSpan(top, count);
         Span<float> delta = workspace.DeltaSpan(top, count);
@@ -165,7 +211,7 @@ public sealed class DenseSigmoidNetwork
         for (int l = top; l >= lowestLayer; l--)
         {
             Matrix w = _weights[l];
-            ReadOnlySpan<float> below = l == 0 ? input[..(count * Inputs)] : workspace.ActivationSpan(l - 1, count);
+            ReadOnlySpan<float> below = LayerInput(l, input, count, workspace, dropInput, dropHidden);
             Span<float> d = workspace.DeltaSpan(l, count);
 
             // ∂/∂W = δᵀ·a_below / count (Out×In); ∂/∂b = column means of δ.
@@ -180,10 +226,17 @@ public sealed class DenseSigmoidNetwork
             TensorPrimitives.Multiply(biasGradient, scale, biasGradient);
             if (l > lowestLayer)
             {
-                // δ_below = (δ·W) ⊙ a(1 − a) for the sigmoid layer below.
+                // δ_below = (δ·W) ⊙ a(1 − a) for the sigmoid layer below, ⊙ its mask under dropout (a is the unmasked output).
                 Span<float> dBelow = workspace.DeltaSpan(l - 1, count);
                 Gemm.Multiply(Transpose.No, Transpose.No, count, w.Cols, w.Rows, 1f, d, w.Rows, w.Data, w.Cols, 0f, dBelow, w.Cols);
-                MultiplyBySigmoidDerivative(dBelow, workspace.ActivationSpan(l - 1, count));
+                if (dropHidden)
+                {
+                    MultiplyByMaskedSigmoidDerivative(dBelow, workspace.ActivationSpan(l - 1, count), workspace.HiddenMaskSpan(l - 1, count));
+                }
+                else
+                {
+                    MultiplyBySigmoidDerivative(dBelow, workspace.ActivationSpan(l - 1, count));
+                }
             }
         }
 
@@ -293,6 +346,29 @@ public sealed class DenseSigmoidNetwork
         for (; i < delta.Length; i++)
         {
             delta[i] *= a[i] * (1f - a[i]);
+        }
+    }
+
+    /// <summary>delta[i] ← delta[i]·mask[i]·a[i]·(1 − a[i]) for sigmoid outputs a and a dropout mask.</summary>
+    internal static void MultiplyByMaskedSigmoidDerivative(Span<float> delta, ReadOnlySpan<float> a, ReadOnlySpan<float> mask)
+    {
+        int i = 0;
+        if (Vector.IsHardwareAccelerated && delta.Length >= Vector<float>.Count)
+        {
+            Span<Vector<float>> d = MemoryMarshal.Cast<float, Vector<float>>(delta);
+            ReadOnlySpan<Vector<float>> av = MemoryMarshal.Cast<float, Vector<float>>(a[..delta.Length]);
+            ReadOnlySpan<Vector<float>> mv = MemoryMarshal.Cast<float, Vector<float>>(mask[..delta.Length]);
+            for (int k = 0; k < d.Length; k++)
+            {
+                d[k] *= mv[k] * av[k] * (Vector<float>.One - av[k]);
+            }
+
+            i = d.Length * Vector<float>.Count;
+        }
+
+        for (; i < delta.Length; i++)
+        {
+            delta[i] *= mask[i] * a[i] * (1f - a[i]);
         }
     }
 

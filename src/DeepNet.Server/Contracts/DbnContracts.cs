@@ -96,6 +96,16 @@ public sealed record DbnBackpropSpec
 
     /// <summary>For the first N epochs (0..epochs) only the softmax layer is trained, as Hinton's backpropclassify does.</summary>
     public int TopLayerOnlyEpochs { get; init; }
+
+    /// <summary>
+    /// Probability of dropping each hidden unit during fine-tuning, [0, 0.9) (Hinton et al. 2012; 0.5 is typical).
+    /// Inverted dropout: kept activations are scaled by 1/(1 − p) while training, so the model is used unchanged.
+    /// 0 (default) turns it off.
+    /// </summary>
+    public float Dropout { get; init; }
+
+    /// <summary>Probability of dropping each input unit during fine-tuning, [0, 0.9) (0.2 is typical); 0 (default) turns it off.</summary>
+    public float InputDropout { get; init; }
 }
 
 /// <summary>The string values of <see cref="DbnJobSpec"/>'s modes.</summary>

@@ -112,6 +112,8 @@ public sealed class DbnJobKind(
                 BatchSize = backprop.BatchSize,
                 Epochs = backprop.Epochs,
                 TopLayerOnlyEpochs = backprop.TopLayerOnlyEpochs,
+                HiddenDropout = backprop.Dropout,
+                InputDropout = backprop.InputDropout,
                 Seed = spec.Seed,
             },
             Seed = spec.Seed,

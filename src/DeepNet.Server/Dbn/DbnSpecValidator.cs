@@ -1,5 +1,6 @@
 using DeepNet.Data;
 using DeepNet.Models;
+using DeepNet.Models.Dbn;
 using DeepNet.Server.Contracts;
 using DeepNet.Server.Jobs;
 using DeepNet.Server.Persistence;
@@ -251,6 +252,16 @@ public static class DbnSpecValidator
             else if (backprop.TopLayerOnlyEpochs < 0 || backprop.TopLayerOnlyEpochs > backprop.Epochs)
             {
                 Add("dbn.backprop.topLayerOnlyEpochs", $"must be between 0 and epochs ({backprop.Epochs}); got {backprop.TopLayerOnlyEpochs}");
+            }
+
+            if (!(float.IsFinite(backprop.Dropout) && backprop.Dropout >= 0 && backprop.Dropout < BackpropTrainer.MaxDropout))
+            {
+                Add("dbn.backprop.dropout", $"must be at least 0 and less than 0.9; got {backprop.Dropout}");
+            }
+
+            if (!(float.IsFinite(backprop.InputDropout) && backprop.InputDropout >= 0 && backprop.InputDropout < BackpropTrainer.MaxDropout))
+            {
+                Add("dbn.backprop.inputDropout", $"must be at least 0 and less than 0.9; got {backprop.InputDropout}");
             }
         }
 
