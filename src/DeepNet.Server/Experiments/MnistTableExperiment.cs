@@ -21,8 +21,8 @@ public sealed class MnistTableExperiment : IExperimentDefinition
 
     public string Description =>
         "Full scale: 60,000 training digits, 10,000 test digits, 28×28. The plain nets are sigmoid nets trained by backprop "
-        + "(SGD, momentum 0.9, 30 epochs); the DBN pre-trains 500-500-2000 with CD-1 (10 epochs a layer) and fine-tunes all "
-        + "layers with backprop (30 epochs); LeNet-5 (ReLU, max-pooling) trains with SGD and small random affine distortions "
+        + "(SGD, momentum 0.9, 30 epochs); the DBN pre-trains 500-500-2000 with CD-1 (20 epochs a layer) and fine-tunes all "
+        + "layers with backprop and dropout (100 epochs, ε 0.5, dropout 0.5 of hidden units and 0.2 of pixels); LeNet-5 (ReLU, max-pooling) trains with SGD and small random affine distortions "
         + "(±10°, ±10 % scale, ±2 px shift) for 12 epochs. Quick scale: 3,000 digits at 16×16, a few epochs, small layers, tested on 1,000 test digits.";
 
     public IReadOnlyList<ExperimentRowDefinition> Rows(string scale)
@@ -45,11 +45,14 @@ public sealed class MnistTableExperiment : IExperimentDefinition
                 Dbn = new DbnJobSpec
                 {
                     Layers = full
-                        ? [Layer(500, 10), Layer(500, 10), Layer(2000, 10)]
+                        ? [Layer(500, 20), Layer(500, 20), Layer(2000, 20)]
                         : [Layer(50, 2) with { BatchSize = batch }, Layer(50, 2) with { BatchSize = batch }, Layer(100, 2) with { BatchSize = batch }],
                     Pretraining = DbnSpecNames.Rbm,
                     FineTuning = DbnSpecNames.Global,
-                    Backprop = new DbnBackpropSpec { LearningRate = backpropRate, Momentum = 0.9f, BatchSize = batch, Epochs = backpropEpochs, TopLayerOnlyEpochs = full ? 3 : 0 },
+                    // Full scale: the recipe of the README's 1.22 % benchmark (deepnet train dbn), without its ε decay.
+                    Backprop = full
+                        ? new DbnBackpropSpec { LearningRate = 0.5f, Momentum = 0.9f, BatchSize = batch, Epochs = 100, TopLayerOnlyEpochs = 2, Dropout = 0.5f, InputDropout = 0.2f }
+                        : new DbnBackpropSpec { LearningRate = backpropRate, Momentum = 0.9f, BatchSize = batch, Epochs = backpropEpochs },
                     TestLimit = testLimit,
                 },
             }),
@@ -86,5 +89,5 @@ public sealed class MnistTableExperiment : IExperimentDefinition
         },
     };
 
-    private static DbnLayerSpec Layer(int units, int epochs) => new() { HiddenUnits = units, Epochs = epochs, LearningRate = 0.1f, Momentum = 0.9f };
+    private static DbnLayerSpec Layer(int units, int epochs) => new() { HiddenUnits = units, Epochs = epochs, LearningRate = 0.1f, Momentum = 0.9f, WeightDecay = 2e-4f };
 }
