@@ -2,18 +2,12 @@ using System.Net;
 using System.Net.Http.Json;
 using DeepNet.Server.Contracts;
 using DeepNet.Server.Dbn;
-using DeepNet.Server.Experiments;
 using DeepNet.Server.Infrastructure;
-using DeepNet.Server.Jobs;
 using DeepNet.Server.Persistence;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace DeepNet.Server.Tests;
 

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using DeepNet.Data;
 using DeepNet.Models;
 using DeepNet.Models.Dbn;
