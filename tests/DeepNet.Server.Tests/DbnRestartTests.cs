@@ -10,10 +10,12 @@ namespace DeepNet.Server.Tests;
 public sealed class DbnRestartTests
 {
     /// <summary>Many short epochs in both stages: the first checkpoints come fast, the whole run takes a while.</summary>
-    private static object Resumable(string name) => DbnJobs.Tiny(pretrainEpochs: 40, fineTuneEpochs: 40, limit: 120, validation: 20, units: 12, name: name);
+    // Fine-tuning is long enough (a few seconds) for the poll to catch the job in it before it finishes.
+    private static object Resumable(string name) => DbnJobs.Tiny(pretrainEpochs: 40, fineTuneEpochs: FineTuneEpochs, limit: 120, validation: 20, units: 12, name: name);
 
+    private const int FineTuneEpochs = 400;
     private const int PretrainEpochs = 80;
-    private const int AllEpochs = 120;
+    private const int AllEpochs = PretrainEpochs + FineTuneEpochs;
 
     [Fact]
     public async Task DbnJobInterruptedMidPretrainingResumesToTheSameWeightsAsAnUninterruptedRun()
@@ -56,7 +58,7 @@ public sealed class DbnRestartTests
             // Every stage epoch exactly once, in order.
             var expected = Enumerable.Range(1, 40).Select(e => ("pretrain-1", e))
                 .Concat(Enumerable.Range(1, 40).Select(e => ("pretrain-2", e)))
-                .Concat(Enumerable.Range(1, 40).Select(e => ("finetune", e)));
+                .Concat(Enumerable.Range(1, FineTuneEpochs).Select(e => ("finetune", e)));
             Assert.Equal(expected, done.Stages!.Select(s => (s.Stage, s.Epoch)));
 
             // The same run without interruption, straight through the library on the same rows.
