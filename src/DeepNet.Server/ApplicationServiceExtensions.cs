@@ -1,3 +1,4 @@
+using DeepNet.Server.Auth;
 using DeepNet.Server.Cnn;
 using DeepNet.Server.Dbn;
 using DeepNet.Server.Demos;
@@ -7,6 +8,7 @@ using DeepNet.Server.Hubs;
 using DeepNet.Server.Infrastructure;
 using DeepNet.Server.Jobs;
 using DeepNet.Server.Persistence;
+using DeepNet.Server.Sharing;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -29,7 +31,15 @@ public static class ApplicationServiceExtensions
         // Resolved from the final configuration (tests and hosts may set Storage:DataDirectory late).
         services.AddSingleton(sp => new SqliteStorage(sp.GetRequiredService<IConfiguration>()));
         services.AddDbContextFactory<DeepNetDbContext>((sp, options) => options.UseSqlite(sp.GetRequiredService<SqliteStorage>().ConnectionString));
-        services.TryAddScoped(sp => sp.GetRequiredService<IDbContextFactory<DeepNetDbContext>>().CreateDbContext());
+        // The scoped context is the caller's view (see DeepNetDbContext); contexts from the factory are the worker's, unrestricted.
+        // AddDbContextFactory registered a plain scoped context already: replace it.
+        services.Replace(ServiceDescriptor.Scoped(sp =>
+        {
+            var db = sp.GetRequiredService<IDbContextFactory<DeepNetDbContext>>().CreateDbContext();
+            db.Viewer = sp.GetRequiredService<RequestUser>();
+            return db;
+        }));
+        services.AddAccounts();
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<JobQueue>();
@@ -47,6 +57,7 @@ public static class ApplicationServiceExtensions
         services.AddSingleton<DemoModels>();
         services.AddSingleton<FeatureMaps>();
         services.AddSingleton<GibbsSampler>();
+        services.AddSingleton<ModelTry>();
 
         services.ConfigureHttpJsonOptions(options => JsonDefaults.Apply(options.SerializerOptions));
         services.AddSignalR().AddJsonProtocol(options => JsonDefaults.Apply(options.PayloadSerializerOptions));
@@ -107,10 +118,16 @@ public static class ApplicationServiceExtensions
         app.UseStaticFiles();
         app.UseSwagger();
         app.UseSwaggerUI(options => options.DocumentTitle = "DeepNetService API");
+        app.UseAccounts();
 
+        app.MapAccountsApi();
         app.MapJobsApi();
         app.MapCnnApi();
         app.MapModelsApi();
+        app.MapSharingApi();
+        app.MapModelExchangeApi();
+        app.MapModelTryApi();
+        app.MapModelForkApi();
         app.MapHub<TrainingHub>(TrainingHub.Path);
         app.MapImagesApi();
         app.MapDatasetsApi();
@@ -119,7 +136,7 @@ public static class ApplicationServiceExtensions
         app.MapExperimentsApi();
         app.MapHub<DemosHub>(DemosHub.Path);
         app.MapDbnHub();
-        app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = HealthResponse.WriteAsync });
+        app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = HealthResponse.WriteAsync }).AllowAnonymous();
         return app;
     }
 }

@@ -24,6 +24,8 @@ public sealed class EndToEndFixture : IAsyncLifetime
     ];
 
     private readonly SemaphoreSlim _smallModelLock = new(1, 1);
+    // Two tests registering the same new user at once would race on Identity's unique user name.
+    private readonly SemaphoreSlim _registrationLock = new(1, 1);
     private Guid? _smallModelId;
     private ServerProcess? _server;
     private IPlaywright? _playwright;
@@ -57,8 +59,54 @@ public sealed class EndToEndFixture : IAsyncLifetime
         _server = await server;
     }
 
-    /// <summary>A fresh browser context (no shared storage) whose relative URLs resolve against the server.</summary>
-    public async Task<IPage> NewPageAsync()
+    public const string DefaultUser = "e2e-student@deepnet.test";
+    public const string Password = "Deep-net-2026";
+
+    /// <summary>A page in a fresh browser context signed in (with Identity's cookie) as <see cref="DefaultUser"/>.</summary>
+    public Task<IPage> NewPageAsync() => NewPageAsync(DefaultUser);
+
+    /// <summary>A page in a fresh browser context signed in as <paramref name="email"/>, registered on first use.</summary>
+    public async Task<IPage> NewPageAsync(string email)
+    {
+        IPage page = await NewAnonymousPageAsync();
+        await RegisterAsync(page.Context.APIRequest, email);
+        IAPIResponse login = await page.Context.APIRequest.PostAsync("api/auth/login?useCookies=true", new() { DataObject = new { email, password = Password } });
+        if (!login.Ok)
+        {
+            throw new InvalidOperationException($"Signing in {email} failed with {login.Status}: {await login.TextAsync()}");
+        }
+
+        return page;
+    }
+
+    /// <summary>A bearer token of <paramref name="email"/> (registered on first use) for HTTP calls outside the browser.</summary>
+    public async Task<string> AccessTokenAsync(string email = DefaultUser)
+    {
+        using var http = new HttpClient { BaseAddress = Server.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        await _registrationLock.WaitAsync();
+        try
+        {
+            using var registered = await http.PostAsJsonAsync("api/auth/register", new { email, password = Password });
+            string body = await registered.Content.ReadAsStringAsync();
+            if (!registered.IsSuccessStatusCode && !body.Contains("DuplicateUserName", StringComparison.Ordinal))
+            {
+                throw new InvalidOperationException($"Registering {email} failed with {(int)registered.StatusCode}: {body}");
+            }
+        }
+        finally
+        {
+            _registrationLock.Release();
+        }
+
+        using var login = await http.PostAsJsonAsync("api/auth/login", new { email, password = Password });
+        string text = await login.Content.ReadAsStringAsync();
+        return login.IsSuccessStatusCode
+            ? JsonDocument.Parse(text).RootElement.GetProperty("accessToken").GetString()!
+            : throw new InvalidOperationException($"Signing in {email} failed with {(int)login.StatusCode}: {text}");
+    }
+
+    /// <summary>A fresh browser context (no shared storage, signed in as nobody) whose relative URLs resolve against the server.</summary>
+    public async Task<IPage> NewAnonymousPageAsync()
     {
         IBrowserContext context = await Browser.NewContextAsync(new BrowserNewContextOptions
         {
@@ -68,6 +116,24 @@ public sealed class EndToEndFixture : IAsyncLifetime
         });
         context.SetDefaultTimeout(30_000);
         return await context.NewPageAsync();
+    }
+
+    private async Task RegisterAsync(IAPIRequestContext request, string email)
+    {
+        await _registrationLock.WaitAsync();
+        try
+        {
+            IAPIResponse registered = await request.PostAsync("api/auth/register", new() { DataObject = new { email, password = Password } });
+            string body = await registered.TextAsync();
+            if (!registered.Ok && !body.Contains("DuplicateUserName", StringComparison.Ordinal))
+            {
+                throw new InvalidOperationException($"Registering {email} failed with {registered.Status}: {body}");
+            }
+        }
+        finally
+        {
+            _registrationLock.Release();
+        }
     }
 
     /// <summary>
@@ -85,6 +151,7 @@ public sealed class EndToEndFixture : IAsyncLifetime
             }
 
             using var http = new HttpClient { BaseAddress = Server.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+            http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", await AccessTokenAsync());
             using var created = await http.PostAsJsonAsync("api/jobs", new
             {
                 name = "E2E demo model",

@@ -116,6 +116,54 @@ public class PoolingTests
         }
     }
 
+    [Theory]
+    [InlineData(28, 28)]
+    [InlineData(7, 9)]
+    public void TwoByTwoMaxPoolingMatchesANaiveLoopIncludingTiesAndOddSizes(int h, int w)
+    {
+        // Values from {0, 1, 2} make ties common: the argmax must be the first maximum in row-major window order.
+        const int planes = 5;
+        var rng = new Xoshiro256StarStar(11);
+        var input = new float[planes * h * w];
+        for (int i = 0; i < input.Length; i++)
+        {
+            input[i] = rng.NextFloat() < 0.5f ? 2f : MathF.Floor(rng.NextFloat() * 3f);
+        }
+
+        (int oh, int ow) = Pooling.OutputSize(h, w, 2, 2);
+        var max = new float[planes * oh * ow];
+        var argmax = new int[max.Length];
+
+        Pooling.MaxForward(input, planes, h, w, 2, 2, max, argmax);
+
+        for (int p = 0; p < planes; p++)
+        {
+            for (int i = 0; i < oh; i++)
+            {
+                for (int j = 0; j < ow; j++)
+                {
+                    float best = float.NegativeInfinity;
+                    int bestIndex = -1;
+                    for (int k = 0; k < 2; k++)
+                    {
+                        for (int l = 0; l < 2; l++)
+                        {
+                            int index = (2 * i + k) * w + 2 * j + l;
+                            if (input[p * h * w + index] > best)
+                            {
+                                best = input[p * h * w + index];
+                                bestIndex = index;
+                            }
+                        }
+                    }
+
+                    Assert.Equal(best, max[(p * oh + i) * ow + j]);
+                    Assert.Equal(bestIndex, argmax[(p * oh + i) * ow + j]);
+                }
+            }
+        }
+    }
+
     [Fact]
     public void AWindowLargerThanTheInputIsRefused()
     {

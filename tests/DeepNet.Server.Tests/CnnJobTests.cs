@@ -53,14 +53,7 @@ internal sealed class CnnHost : IAsyncDisposable
 
     public async Task<byte[]> ModelFileAsync(Guid modelId) => await Client().GetByteArrayAsync($"/api/models/{modelId}/file");
 
-    public HubConnection Connect() => new HubConnectionBuilder()
-        .WithUrl(new Uri(Factory.Server.BaseAddress, "hubs/training"), options =>
-        {
-            options.Transports = HttpTransportType.LongPolling;
-            options.HttpMessageHandlerFactory = _ => Factory.Server.CreateHandler();
-        })
-        .AddJsonProtocol(options => JsonDefaults.Apply(options.PayloadSerializerOptions))
-        .Build();
+    public HubConnection Connect() => App.CreateHubConnection(DeepNet.Server.Hubs.TrainingHub.Path);
 
     public async ValueTask DisposeAsync() => await App.DisposeAsync();
 }

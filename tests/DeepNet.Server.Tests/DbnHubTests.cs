@@ -114,6 +114,7 @@ public sealed class DbnHubTests(DbnAppFixture fixture) : IClassFixture<DbnAppFix
             Name = "test " + kind,
             Kind = kind,
             JobId = Guid.NewGuid(),
+            OwnerId = await App.UserIdAsync(),
             CreatedAt = DateTime.UtcNow,
             VisibleUnits = 64,
             HiddenUnits = 6,

@@ -28,6 +28,8 @@ public sealed class DbnApp : IAsyncDisposable
 
     public HttpClient CreateClient() => Factory.CreateClient();
 
+    public Task<string> UserIdAsync(string email = TestApp.DefaultUser) => _root.UserIdAsync(email);
+
     public async Task<JobDto> SubmitAsync(object body)
     {
         var response = await CreateClient().PostAsJsonAsync("/api/jobs", body, TestApp.Json);
@@ -76,15 +78,7 @@ public sealed class DbnApp : IAsyncDisposable
 
     public async Task<HubConnection> ConnectDbnHubAsync()
     {
-        var server = Factory.Server;
-        var connection = new HubConnectionBuilder()
-            .WithUrl(new Uri(server.BaseAddress, DbnHub.Path.TrimStart('/')), options =>
-            {
-                options.Transports = HttpTransportType.LongPolling;
-                options.HttpMessageHandlerFactory = _ => server.CreateHandler();
-            })
-            .AddJsonProtocol(options => JsonDefaults.Apply(options.PayloadSerializerOptions))
-            .Build();
+        var connection = _root.CreateHubConnection(DbnHub.Path);
         await connection.StartAsync();
         return connection;
     }

@@ -213,6 +213,7 @@ internal static class DemoTestModels
             Name = "test model",
             Kind = kind,
             JobId = Guid.NewGuid(),
+            OwnerId = await app.UserIdAsync(),
             CreatedAt = DateTime.UtcNow,
             VisibleUnits = rbm.VisibleUnits,
             HiddenUnits = rbm.HiddenUnits,

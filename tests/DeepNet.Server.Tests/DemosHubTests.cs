@@ -224,14 +224,7 @@ public sealed class DemosHubTests
 
     private static async Task<HubConnection> ConnectAsync(TestApp app)
     {
-        var connection = new HubConnectionBuilder()
-            .WithUrl(new Uri(app.Server.BaseAddress, DemosHub.Path.TrimStart('/')), options =>
-            {
-                options.Transports = HttpTransportType.LongPolling;
-                options.HttpMessageHandlerFactory = _ => app.Server.CreateHandler();
-            })
-            .AddJsonProtocol(options => JsonDefaults.Apply(options.PayloadSerializerOptions))
-            .Build();
+        var connection = app.CreateHubConnection(DemosHub.Path);
         await connection.StartAsync();
         return connection;
     }

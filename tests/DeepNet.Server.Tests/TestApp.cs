@@ -1,21 +1,36 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using DeepNet.Server.Auth;
 using DeepNet.Server.Contracts;
 using DeepNet.Server.Infrastructure;
 using DeepNet.Server.Persistence;
+using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 
 namespace DeepNet.Server.Tests;
 
-/// <summary>The server on an isolated SQLite file in a temporary data directory (reusable across restarts).</summary>
+/// <summary>
+/// The server on an isolated SQLite file in a temporary data directory (reusable across restarts). Clients from
+/// <see cref="WebApplicationFactory{TEntryPoint}.CreateClient()"/> are signed in as <see cref="DefaultUser"/> with a real
+/// Identity bearer token; <see cref="CreateClientAsync"/> signs in anyone else.
+/// </summary>
 public sealed class TestApp : WebApplicationFactory<Program>
 {
+    public const string DefaultUser = "student@deepnet.test";
+    public const string Password = "Deep-net-2026";
+
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
     private readonly bool _ownsDirectory;
+    private readonly Dictionary<string, string> _tokens = new(StringComparer.OrdinalIgnoreCase);
+    private readonly SemaphoreSlim _tokensLock = new(1, 1);
 
     public TestApp(string? dataDirectory = null)
     {
@@ -90,6 +105,82 @@ public sealed class TestApp : WebApplicationFactory<Program>
 
     public Task<JobDto> WaitForStatusAsync(Guid id, JobStatus status) =>
         WaitForJobAsync(id, j => j.Status == status, $"became {status}");
+
+    /// <summary>A bearer token of <paramref name="email"/> (registered on first use with <see cref="Password"/>), cached per app.</summary>
+    public async Task<string> AccessTokenAsync(string email = DefaultUser)
+    {
+        await _tokensLock.WaitAsync();
+        try
+        {
+            if (_tokens.TryGetValue(email, out var cached))
+            {
+                return cached;
+            }
+
+            using var anonymous = CreateAnonymousClient();
+            using var registered = await anonymous.PostAsJsonAsync("/api/auth/register", new { email, password = Password });
+            string registration = await registered.Content.ReadAsStringAsync();
+            Assert.True(registered.IsSuccessStatusCode || registration.Contains("DuplicateUserName", StringComparison.Ordinal), $"register {email}: {(int)registered.StatusCode} {registration}");
+            using var login = await anonymous.PostAsJsonAsync("/api/auth/login", new { email, password = Password });
+            string body = await login.Content.ReadAsStringAsync();
+            Assert.True(login.IsSuccessStatusCode, $"login {email}: {(int)login.StatusCode} {body}");
+            string token = JsonDocument.Parse(body).RootElement.GetProperty("accessToken").GetString()!;
+            _tokens[email] = token;
+            return token;
+        }
+        finally
+        {
+            _tokensLock.Release();
+        }
+    }
+
+    /// <summary>The Identity user id of <paramref name="email"/> (registered on first use), for rows a test stores directly.</summary>
+    public async Task<string> UserIdAsync(string email = DefaultUser)
+    {
+        await AccessTokenAsync(email);
+        using var scope = Services.CreateScope();
+        var user = await scope.ServiceProvider.GetRequiredService<UserManager<AppUser>>().FindByEmailAsync(email);
+        return user?.Id ?? throw new InvalidOperationException($"{email} was registered but cannot be found.");
+    }
+
+    /// <summary>A client signed in as <paramref name="email"/> (registered on first use).</summary>
+    public async Task<HttpClient> CreateClientAsync(string email)
+    {
+        string token = await AccessTokenAsync(email);
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    /// <summary>A client that is signed in as nobody.</summary>
+    public HttpClient CreateAnonymousClient()
+    {
+        var client = Server.CreateClient();
+        client.BaseAddress = new Uri("http://localhost");
+        return client;
+    }
+
+    /// <summary>A SignalR connection (long polling through the test server) to <paramref name="path"/> as <paramref name="email"/>; null signs in as nobody.</summary>
+    public HubConnection CreateHubConnection(string path, string? email = DefaultUser) => new HubConnectionBuilder()
+        .WithUrl(new Uri(Server.BaseAddress, path.TrimStart('/')), options =>
+        {
+            options.Transports = HttpTransportType.LongPolling;
+            options.HttpMessageHandlerFactory = _ => Server.CreateHandler();
+            if (email is not null)
+            {
+                options.AccessTokenProvider = async () => await AccessTokenAsync(email);
+            }
+        })
+        .AddJsonProtocol(options => JsonDefaults.Apply(options.PayloadSerializerOptions))
+        .Build();
+
+    protected override void ConfigureClient(HttpClient client)
+    {
+        base.ConfigureClient(client);
+        // Run off the caller's context: CreateClient is synchronous, signing in is not.
+        string token = Task.Run(() => AccessTokenAsync()).GetAwaiter().GetResult();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+    }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {

@@ -124,12 +124,5 @@ public sealed class TrainingHubTests
         Assert.Single(done.History);
     }
 
-    internal static HubConnection Connect(TestApp app) => new HubConnectionBuilder()
-        .WithUrl(new Uri(app.Server.BaseAddress, "hubs/training"), options =>
-        {
-            options.Transports = HttpTransportType.LongPolling;
-            options.HttpMessageHandlerFactory = _ => app.Server.CreateHandler();
-        })
-        .AddJsonProtocol(options => JsonDefaults.Apply(options.PayloadSerializerOptions))
-        .Build();
+    internal static HubConnection Connect(TestApp app) => app.CreateHubConnection(DeepNet.Server.Hubs.TrainingHub.Path);
 }

@@ -37,17 +37,28 @@ async function problemOf(response) {
   }
 }
 
+/** A 401 outside /api/auth means the session ended (signed out elsewhere, cookie expired): app.js shows the sign-in screen. */
+export function noteUnauthorized(status, url) {
+  if (status === 401 && !String(url).startsWith('api/auth/')) window.dispatchEvent(new CustomEvent('deepnet:unauthorized'));
+}
+
 async function request(method, url, body) {
   const response = await send(method, url, body);
   const data = await problemOf(response);
-  if (!response.ok) throw new ApiError(response.status, data);
+  if (!response.ok) {
+    noteUnauthorized(response.status, url);
+    throw new ApiError(response.status, data);
+  }
   return data;
 }
 
 /** For endpoints that answer with an image: the Blob on success, ApiError (ProblemDetails) otherwise. */
 async function requestBlob(method, url, body) {
   const response = await send(method, url, body, 'image/png, application/problem+json');
-  if (!response.ok) throw new ApiError(response.status, await problemOf(response));
+  if (!response.ok) {
+    noteUnauthorized(response.status, url);
+    throw new ApiError(response.status, await problemOf(response));
+  }
   return response.blob();
 }
 

@@ -7,7 +7,10 @@
 //   #/demos       feature maps and Gibbs sampling
 //   #/dbn, #/cnn, #/pooling, #/experiments[/{id}]   the pages of pages.js
 //   #/jobs/{id} of a DBN or CNN job goes to that kind's view (pages.js JOB_VIEWS)
+//   #/gallery, #/models/{id}, #/classes   sharing (pages.js); #/shared/{token} also without signing in
+// Nobody signed in (GET /api/auth/me is 401): the sign-in screen instead of every other route.
 
+import { AuthScreen, session } from './auth.js';
 import { DataPage } from './dataPage.js';
 import { DemosPage } from './demos.js';
 import { HOMEWORK1_PRESET, HOMEWORK2_PRESET, JobForm, LECTURE_PRESET } from './jobForm.js';
@@ -15,8 +18,9 @@ import { JobList } from './jobList.js';
 import { JobView } from './jobView.js';
 import { api } from './api.js';
 import { live } from './live.js';
+import { ModelImport } from './modelImport.js';
 import { ModelList } from './modelList.js';
-import { JOB_VIEWS, PAGES } from './pages.js';
+import { JOB_VIEWS, PAGES, pageMatches } from './pages.js';
 
 const LIST_POLL_INTERVAL_MS = 5000;
 
@@ -38,6 +42,13 @@ const demosView = document.getElementById('demos-view');
 const dataPage = new DataPage(dataView, { onChanged: () => jobForm.refreshSources() });
 const demosPage = new DemosPage(demosView);
 
+new ModelImport(document.getElementById('model-import'), {
+  onImported: (model) => {
+    modelList.load();
+    location.hash = `#/models/${encodeURIComponent(model.id)}`;
+  },
+});
+
 document.getElementById('preset-homework1').addEventListener('click', () => jobForm.applyPreset(HOMEWORK1_PRESET));
 document.getElementById('preset-homework2').addEventListener('click', () => jobForm.applyPreset(HOMEWORK2_PRESET));
 document.getElementById('preset-lecture').addEventListener('click', () => jobForm.applyPreset(LECTURE_PRESET));
@@ -52,6 +63,64 @@ live.on('StatusChanged', (job) => {
 // ---------- connection indicator + polling fallback for the lists ----------
 
 const connection = document.getElementById('connection-status');
+
+// ---------- who is signed in ----------
+
+const authView = document.getElementById('auth-view');
+const account = document.getElementById('account');
+const signInLink = document.getElementById('sign-in-link');
+const mainNav = document.querySelector('.site-header nav');
+let started = false;
+let authNotice = '';
+
+const authScreen = new AuthScreen(authView, {
+  onSignedIn: (user) => {
+    if (started) {
+      // The session ended while the app ran and a user signed in again: start from a clean slate.
+      location.reload();
+      return;
+    }
+    authNotice = '';
+    showAccount(user);
+    startApp();
+    route();
+  },
+});
+
+function showAccount(user) {
+  account.hidden = !user;
+  mainNav.hidden = !user;
+  connection.hidden = !user;
+  document.getElementById('account-email').textContent = user?.email ?? '';
+}
+
+function startApp() {
+  if (started) return;
+  started = true;
+  jobList.load();
+  modelList.load();
+  live.watchJobList();
+  live.start();
+}
+
+document.getElementById('sign-out').addEventListener('click', async (event) => {
+  event.currentTarget.disabled = true;
+  try {
+    await session.signOut();
+  } catch {
+    // Signed out or not: the page starts over either way.
+  }
+  history.replaceState(null, '', '#/');
+  location.reload();
+});
+
+window.addEventListener('deepnet:unauthorized', () => {
+  if (!session.user) return;
+  session.forget();
+  showAccount(null);
+  authNotice = 'Your session has ended. Sign in again.';
+  route();
+});
 const CONNECTION_TEXT = {
   connecting: 'Connecting…',
   connected: 'Live',
@@ -86,6 +155,32 @@ function setCurrentNav(name) {
 
 let firstRoute = true;
 
+function hideAllViews() {
+  demosPage.leave();
+  dataView.hidden = true;
+  demosView.hidden = true;
+  jobView.hide();
+  homeView.hidden = true;
+  hideKindViews(null);
+}
+
+/** Signed out: a public page (an unlisted link) or the sign-in screen. */
+function routeSignedOut(hash) {
+  hideAllViews();
+  const page = PAGES.find((p) => p.public && pageMatches(p, hash));
+  signInLink.hidden = !page;
+  if (page) {
+    authScreen.hide();
+    page.view.show(hash.slice(page.prefix.length));
+    document.title = `${page.title} · DeepNetService`;
+  } else {
+    authScreen.show(authNotice);
+    if (!firstRoute) authScreen.focus();
+  }
+  window.scrollTo(0, 0);
+  firstRoute = false;
+}
+
 function hideKindViews(except) {
   for (const page of PAGES) if (page !== except) page.view.hide();
   for (const view of Object.values(JOB_VIEWS)) if (view !== except) view.hide();
@@ -107,8 +202,14 @@ let routeVersion = 0;
 async function route() {
   const version = ++routeVersion;
   const hash = location.hash || '#/';
+  if (!session.user) {
+    routeSignedOut(hash);
+    return;
+  }
+  authScreen.hide();
+  signInLink.hidden = true;
   const jobMatch = /^#\/jobs\/([^/?#]+)/.exec(hash);
-  const extra = PAGES.find((p) => hash === p.prefix || hash.startsWith(`${p.prefix}/`) || hash.startsWith(`${p.prefix}?`));
+  const extra = PAGES.find((p) => pageMatches(p, hash));
   if (extra) {
     demosPage.leave();
     dataView.hidden = true;
@@ -180,8 +281,16 @@ async function route() {
 
 window.addEventListener('hashchange', route);
 
-jobList.load();
-modelList.load();
-live.watchJobList();
-live.start();
-route();
+async function boot() {
+  let user = null;
+  try {
+    user = await session.load();
+  } catch (error) {
+    authNotice = `The server could not say who is signed in: ${error.message}`;
+  }
+  showAccount(user);
+  if (user) startApp();
+  route();
+}
+
+boot();

@@ -1,4 +1,4 @@
-// The models list: GET /api/models, with a download link per model (safetensors file).
+// The models list: GET /api/models, each linking to its model card, with a download link per model (safetensors file).
 
 import { api } from './api.js';
 import { h } from './dom.js';
@@ -29,7 +29,8 @@ export class ModelList {
     }
     const items = models.map((model) => h('li', { class: 'item', dataset: { testid: 'model-row', modelId: model.id } },
       h('div', { class: 'item__main' },
-        h('strong', { class: 'item__title' }, model.name || 'RBM'),
+        h('strong', { class: 'item__title' },
+          h('a', { class: 'job-link', href: `#/models/${encodeURIComponent(model.id)}`, dataset: { testid: 'model-card-link' } }, model.name || 'RBM')),
         h('div', { class: 'muted small' },
           (model.kind === 'dbn' || model.kind === 'cnn' ? [
             `${model.kind.toUpperCase()} ${model.architecture ?? ''}`.trim(),

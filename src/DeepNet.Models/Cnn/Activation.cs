@@ -27,6 +27,43 @@ public sealed class Activation : LayerBase
         return y;
     }
 
+    internal override bool IsPerSample => true;
+
+    internal override void ForwardSamples(ReadOnlySpan<float> input, int batch, int first, int count, int partition)
+    {
+        int size = InputShape.Size;
+        Apply(input.Slice(first * size, count * size), OutputBuffer.AsSpan(first * size, count * size));
+    }
+
+    internal override void BackwardSamples(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, int batch, int first, int count, bool inputGradient, int partition)
+    {
+        if (inputGradient)
+        {
+            int size = InputShape.Size;
+            Differentiate(OutputBuffer.AsSpan(first * size, count * size), outputGradient.Slice(first * size, count * size), InputGradientBuffer.AsSpan(first * size, count * size));
+        }
+    }
+
+    private void Apply(ReadOnlySpan<float> x, Span<float> y)
+    {
+        switch (Kind)
+        {
+            case ActivationKind.Relu: Activations.Relu(x, y); break;
+            case ActivationKind.Sigmoid: Activations.Sigmoid(x, y); break;
+            default: Activations.Tanh(x, y); break;
+        }
+    }
+
+    private void Differentiate(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx)
+    {
+        switch (Kind)
+        {
+            case ActivationKind.Relu: Activations.ReluBackward(y, dy, dx); break;
+            case ActivationKind.Sigmoid: Activations.SigmoidBackward(y, dy, dx); break;
+            default: Activations.TanhBackward(y, dy, dx); break;
+        }
+    }
+
     public override ReadOnlySpan<float> Backward(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, int batch, bool inputGradient)
     {
         CheckBackward(input, outputGradient, batch);

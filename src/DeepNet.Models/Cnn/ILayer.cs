@@ -93,6 +93,44 @@ public abstract class LayerBase : ILayer
 
     public abstract ReadOnlySpan<float> Forward(ReadOnlySpan<float> input, int batch, bool training);
 
+    /// <summary>
+    /// Whether the layer computes each sample on its own (convolution, pooling, activation), so that
+    /// <see cref="ForwardSamples"/> and <see cref="BackwardSamples"/> may run disjoint sample ranges concurrently.
+    /// </summary>
+    internal virtual bool IsPerSample => false;
+
+    /// <summary>The input gradient buffer of the latest backward pass of <paramref name="batch"/> samples.</summary>
+    internal Span<float> InputGradientView(int batch) => InputGradientBuffer.AsSpan(0, batch * InputShape.Size);
+
+    /// <summary>Before the <see cref="ForwardSamples"/> calls of a batch, on one thread.</summary>
+    internal virtual void BeginForward(int batch)
+    {
+    }
+
+    /// <summary>
+    /// Forward of samples [first, first + count) of the batch into the output buffer; <paramref name="input"/> is the whole
+    /// batch's. <paramref name="partition"/> (0 or 1) names the workspace: calls with different partitions may run concurrently.
+    /// </summary>
+    internal virtual void ForwardSamples(ReadOnlySpan<float> input, int batch, int first, int count, int partition) =>
+        throw new NotSupportedException($"{Description} does not compute samples separately.");
+
+    /// <summary>Before the <see cref="BackwardSamples"/> calls of a batch, on one thread.</summary>
+    internal virtual void BeginBackward(int batch, bool inputGradient)
+    {
+    }
+
+    /// <summary>
+    /// Backward of samples [first, first + count): writes their input gradient (when asked for) into the input-gradient buffer
+    /// and adds to <paramref name="partition"/>'s parameter-gradient partials. The spans are the whole batch's.
+    /// </summary>
+    internal virtual void BackwardSamples(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, int batch, int first, int count, bool inputGradient, int partition) =>
+        throw new NotSupportedException($"{Description} does not compute samples separately.");
+
+    /// <summary>After the <see cref="BackwardSamples"/> calls of a batch, on one thread: the parameter gradients from the partials.</summary>
+    internal virtual void EndBackward()
+    {
+    }
+
     public abstract ReadOnlySpan<float> Backward(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, int batch, bool inputGradient);
 
     protected void CheckForward(ReadOnlySpan<float> input, int batch)

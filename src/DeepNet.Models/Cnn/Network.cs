@@ -14,6 +14,8 @@ public sealed class Network
     private readonly ILayer[] _layers;
     private readonly SoftmaxCrossEntropyLoss _loss;
     private readonly Xoshiro256StarStar _rng;
+    private readonly int _perSample; // leading layers that compute each sample on its own (convolution, activation, pooling)
+    private readonly PerSamplePass _pass;
 
     public Network(TensorShape input, IReadOnlyList<LayerSpec> layers, int maxBatch, ulong seed)
         : this(input, layers, maxBatch, new Xoshiro256StarStar(seed), initialize: true)
@@ -53,6 +55,12 @@ public sealed class Network
         Classes = shapes[^1].Size;
         _loss = new SoftmaxCrossEntropyLoss(Classes, maxBatch);
         Parameters = [.. _layers.SelectMany(l => l.Parameters)];
+        while (_perSample < _layers.Length && ((LayerBase)_layers[_perSample]).IsPerSample)
+        {
+            _perSample++;
+        }
+
+        _pass = new PerSamplePass(this);
         if (initialize)
         {
             Initialize(initialization);
@@ -190,12 +198,120 @@ public sealed class Network
     public ReadOnlySpan<float> Forward(ReadOnlySpan<float> input, int batch, bool training = false)
     {
         ReadOnlySpan<float> x = input;
-        foreach (ILayer layer in _layers)
+        int first = 0;
+        if (_perSample > 0)
         {
-            x = layer.Forward(x, batch, training);
+            ForwardPerSampleLayers(input, batch);
+            x = LayerOutput(_perSample - 1, batch);
+            first = _perSample;
+        }
+
+        for (int i = first; i < _layers.Length; i++)
+        {
+            x = _layers[i].Forward(x, batch, training);
         }
 
         return x;
+    }
+
+    // The leading per-sample layers run the batch as two fixed halves, one per core (PartitionWorker): the halves never share
+    // data, and the convolutions' gradient partials are summed in half order, so results do not depend on thread timing.
+    private unsafe void ForwardPerSampleLayers(ReadOnlySpan<float> input, int batch)
+    {
+        if (batch < 1 || batch > MaxBatch)
+        {
+            throw new ArgumentOutOfRangeException(nameof(batch), $"batch {batch} is not in [1, {MaxBatch}].");
+        }
+
+        if (input.Length != batch * InputShape.Size)
+        {
+            throw new ArgumentException($"Expected {batch}×{InputShape} = {batch * InputShape.Size} inputs, got {input.Length}.", nameof(input));
+        }
+
+        for (int i = 0; i < _perSample; i++)
+        {
+            ((LayerBase)_layers[i]).BeginForward(batch);
+        }
+
+        fixed (float* x = input)
+        {
+            _pass.Prepare(backward: false, batch, x, input.Length, null, 0);
+            PartitionWorker.Run(_pass);
+        }
+    }
+
+    private unsafe void BackwardPerSampleLayers(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, int batch)
+    {
+        for (int i = 0; i < _perSample; i++)
+        {
+            ((LayerBase)_layers[i]).BeginBackward(batch, inputGradient: i > 0);
+        }
+
+        fixed (float* x = input)
+        fixed (float* dy = outputGradient)
+        {
+            _pass.Prepare(backward: true, batch, x, input.Length, dy, outputGradient.Length);
+            PartitionWorker.Run(_pass);
+        }
+
+        for (int i = 0; i < _perSample; i++)
+        {
+            ((LayerBase)_layers[i]).EndBackward();
+        }
+    }
+
+    /// <summary>One half of the per-sample layers' forward or backward pass; reused for every batch (no allocation).</summary>
+    private sealed unsafe class PerSamplePass(Network network) : IPartitionedWork
+    {
+        private bool _backward;
+        private int _batch;
+        private float* _input;
+        private int _inputLength;
+        private float* _gradient;
+        private int _gradientLength;
+
+        public void Prepare(bool backward, int batch, float* input, int inputLength, float* gradient, int gradientLength)
+        {
+            _backward = backward;
+            _batch = batch;
+            _input = input;
+            _inputLength = inputLength;
+            _gradient = gradient;
+            _gradientLength = gradientLength;
+        }
+
+        public void Run(int partition)
+        {
+            (int first, int count) = DirectConvolution.PartitionOf(_batch, partition);
+            if (count == 0)
+            {
+                return;
+            }
+
+            ILayer[] layers = network._layers;
+            var input = new ReadOnlySpan<float>(_input, _inputLength);
+            if (!_backward)
+            {
+                ReadOnlySpan<float> x = input;
+                for (int i = 0; i < network._perSample; i++)
+                {
+                    var layer = (LayerBase)layers[i];
+                    layer.ForwardSamples(x, _batch, first, count, partition);
+                    x = layer.OutputView(_batch);
+                }
+
+                return;
+            }
+
+            ReadOnlySpan<float> gradient = new(_gradient, _gradientLength);
+            for (int i = network._perSample - 1; i >= 0; i--)
+            {
+                var layer = (LayerBase)layers[i];
+                ReadOnlySpan<float> layerInput = i == 0 ? input : ((LayerBase)layers[i - 1]).OutputView(_batch);
+                layer.BackwardSamples(layerInput, gradient, _batch, first, count, inputGradient: i > 0, partition);
+                gradient = layer.InputGradientView(_batch);
+            }
+        }
     }
 
     /// <summary>
@@ -214,10 +330,15 @@ public sealed class Network
         double loss = _loss.Forward(logits, labels);
         correct = CountCorrect(logits, labels);
         ReadOnlySpan<float> gradient = _loss.Gradient(batch);
-        for (int i = _layers.Length - 1; i >= 0; i--)
+        for (int i = _layers.Length - 1; i >= _perSample; i--)
         {
             ReadOnlySpan<float> layerInput = i == 0 ? input : LayerOutput(i - 1, batch);
             gradient = _layers[i].Backward(layerInput, gradient, batch, inputGradient: i > 0);
+        }
+
+        if (_perSample > 0)
+        {
+            BackwardPerSampleLayers(input, gradient, batch);
         }
 
         return loss;

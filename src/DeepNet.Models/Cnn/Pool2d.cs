@@ -44,6 +44,26 @@ public sealed class MaxPool2d : LayerBase
             InputShape.Height, InputShape.Width, Spec.Window, Spec.Stride, dx);
         return dx;
     }
+
+    internal override bool IsPerSample => true;
+
+    internal override void ForwardSamples(ReadOnlySpan<float> input, int batch, int first, int count, int partition)
+    {
+        int inSize = InputShape.Size, outSize = OutputShape.Size;
+        Pooling.MaxForward(input.Slice(first * inSize, count * inSize), count * InputShape.Channels, InputShape.Height, InputShape.Width,
+            Spec.Window, Spec.Stride, OutputBuffer.AsSpan(first * outSize, count * outSize), _argmax.AsSpan(first * outSize, count * outSize));
+    }
+
+    internal override void BackwardSamples(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, int batch, int first, int count, bool inputGradient, int partition)
+    {
+        if (inputGradient)
+        {
+            int inSize = InputShape.Size, outSize = OutputShape.Size;
+            Pooling.MaxBackward(outputGradient.Slice(first * outSize, count * outSize), _argmax.AsSpan(first * outSize, count * outSize),
+                count * InputShape.Channels, InputShape.Height, InputShape.Width, Spec.Window, Spec.Stride,
+                InputGradientBuffer.AsSpan(first * inSize, count * inSize));
+        }
+    }
 }
 
 /// <summary>Average pooling per channel (<see cref="Pooling.AverageForward"/>).</summary>
@@ -76,5 +96,24 @@ public sealed class AvgPool2d : LayerBase
         Span<float> dx = InputGradientBuffer.AsSpan(0, batch * InputShape.Size);
         Pooling.AverageBackward(outputGradient, batch * InputShape.Channels, InputShape.Height, InputShape.Width, Spec.Window, Spec.Stride, dx);
         return dx;
+    }
+
+    internal override bool IsPerSample => true;
+
+    internal override void ForwardSamples(ReadOnlySpan<float> input, int batch, int first, int count, int partition)
+    {
+        int inSize = InputShape.Size, outSize = OutputShape.Size;
+        Pooling.AverageForward(input.Slice(first * inSize, count * inSize), count * InputShape.Channels, InputShape.Height, InputShape.Width,
+            Spec.Window, Spec.Stride, OutputBuffer.AsSpan(first * outSize, count * outSize));
+    }
+
+    internal override void BackwardSamples(ReadOnlySpan<float> input, ReadOnlySpan<float> outputGradient, int batch, int first, int count, bool inputGradient, int partition)
+    {
+        if (inputGradient)
+        {
+            int inSize = InputShape.Size, outSize = OutputShape.Size;
+            Pooling.AverageBackward(outputGradient.Slice(first * outSize, count * outSize), count * InputShape.Channels,
+                InputShape.Height, InputShape.Width, Spec.Window, Spec.Stride, InputGradientBuffer.AsSpan(first * inSize, count * inSize));
+        }
     }
 }

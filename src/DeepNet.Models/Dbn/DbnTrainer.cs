@@ -172,6 +172,78 @@ public sealed class DbnTrainer
     /// <summary>0-based layer in pre-training; the number of layers once pre-training is done.</summary>
     public int Layer => _completed.Count;
 
+    /// <summary>
+    /// Starts a run whose bottom layers are already trained (e.g. an RBM trained on its own): they are not pre-trained
+    /// again; pre-training goes on with layer <c>pretrained.Count</c>, then the fine-tuning of <paramref name="options"/>.
+    /// </summary>
+    /// <param name="pretrained">
+    /// The bottom RBMs, bottom first (cloned): RBM l has the hidden units of <c>options.Layers[l]</c> and the visible units
+    /// of the layer below (RBM 0: the data's features and the visible type of <c>options.Layers[0]</c>). A label-joined
+    /// top layer cannot be given.
+    /// </param>
+    public static DbnTrainer StartFromLayers(DbnOptions options, Matrix data, int[]? labels, int classes, IReadOnlyList<Rbm> pretrained)
+    {
+        ArgumentNullException.ThrowIfNull(pretrained);
+        var trainer = new DbnTrainer(options, data, labels, classes);
+        int given = options.JoinLabels ? options.Layers.Count - 1 : options.Layers.Count;
+        if (pretrained.Count < 1 || pretrained.Count > given)
+        {
+            throw new ArgumentException(
+                $"Give between 1 and {given} trained layers of the {options.Layers.Count}{(options.JoinLabels ? " (the label-joined top layer is trained here)" : "")}; got {pretrained.Count}.",
+                nameof(pretrained));
+        }
+
+        for (int l = 0; l < pretrained.Count; l++)
+        {
+            Rbm rbm = pretrained[l];
+            int visible = l == 0 ? data.Cols : options.Layers[l - 1].HiddenUnits;
+            if (rbm.VisibleUnits != visible || rbm.HiddenUnits != options.Layers[l].HiddenUnits || rbm.VisibleType != options.Layers[l].VisibleType)
+            {
+                throw new ArgumentException(
+                    $"Trained layer {l} is a {rbm.VisibleType} RBM {rbm.VisibleUnits}→{rbm.HiddenUnits}; the run needs a {options.Layers[l].VisibleType} RBM {visible}→{options.Layers[l].HiddenUnits}.",
+                    nameof(pretrained));
+            }
+        }
+
+        trainer._completed.AddRange(pretrained.Select(r => r.Clone()));
+        return trainer;
+    }
+
+    /// <summary>
+    /// Starts a run at the fine-tuning stage of a trained DBN: <paramref name="stack"/> stands for the pre-training and
+    /// <paramref name="network"/> (cloned; e.g. the DBN's fine-tuned classifier) is trained further with
+    /// <c>options.Backprop</c> under <c>options.FineTuning</c> (Global or ClassifierOnTop).
+    /// </summary>
+    public static DbnTrainer StartFineTuning(DbnOptions options, Matrix data, int[] labels, int classes, DeepBeliefNetwork stack, DenseSigmoidNetwork network)
+    {
+        ArgumentNullException.ThrowIfNull(stack);
+        ArgumentNullException.ThrowIfNull(network);
+        var trainer = new DbnTrainer(options, data, labels, classes);
+        if (options.FineTuning == DbnFineTuning.None)
+        {
+            throw new ArgumentException("Starting at the fine-tuning needs a fine-tuning mode other than None.", nameof(options));
+        }
+
+        if (stack.Layers.Count != options.Layers.Count || stack.LabelUnits != (options.JoinLabels ? classes : 0) || stack.Inputs != data.Cols)
+        {
+            throw new ArgumentException(
+                $"The stack has {stack.Layers.Count} layers, {stack.Inputs} inputs and {stack.LabelUnits} label units; the run needs {options.Layers.Count}, {data.Cols} and {(options.JoinLabels ? classes : 0)}.",
+                nameof(stack));
+        }
+
+        if (network.Inputs != data.Cols || network.Outputs != classes || network.LayerCount != stack.Layers.Count + 1)
+        {
+            throw new ArgumentException(
+                $"The network is {network.Inputs} inputs → {network.Outputs} classes in {network.LayerCount} layers; the run needs {data.Cols} → {classes} in {stack.Layers.Count + 1}.",
+                nameof(network));
+        }
+
+        trainer._completed.AddRange(stack.Layers.Select(r => r.Clone()));
+        trainer._stage = DbnStage.FineTuning;
+        trainer._backprop = new BackpropTrainer(trainer.FineTuningOptions(stack.Layers.Count), network.Clone(), data, labels);
+        return trainer;
+    }
+
     /// <summary>Continues a run from <paramref name="state"/> on the same data and labels it was taken on.</summary>
     public static DbnTrainer Resume(DbnTrainingState state, Matrix data, int[]? labels)
     {
@@ -265,16 +337,18 @@ public sealed class DbnTrainer
             // A generator of its own, so the softmax initialization does not depend on how many samples pre-training drew.
             var rng = new Xoshiro256StarStar(_options.Seed ^ 0x9E3779B97F4A7C15UL);
             DenseSigmoidNetwork network = stack.Unroll(_classes, _options.OutputWeightStdDev, rng);
-            BackpropOptions backprop = _options.FineTuning == DbnFineTuning.ClassifierOnTop
-                ? _options.Backprop with { FrozenLayers = stack.Layers.Count, TopLayerOnlyEpochs = 0 }
-                : _options.Backprop;
-            _backprop = new BackpropTrainer(backprop, network, _data, _labels!);
+            _backprop = new BackpropTrainer(FineTuningOptions(stack.Layers.Count), network, _data, _labels!);
         }
 
         _backprop.Train(checkpoints, cancellationToken);
         _stage = DbnStage.Completed;
         return new DbnResult(stack, _backprop.Network);
     }
+
+    /// <summary>The backprop options of the fine-tuning: every RBM layer frozen for ClassifierOnTop, as given for Global.</summary>
+    private BackpropOptions FineTuningOptions(int stackLayers) => _options.FineTuning == DbnFineTuning.ClassifierOnTop
+        ? _options.Backprop with { FrozenLayers = stackLayers, TopLayerOnlyEpochs = 0 }
+        : _options.Backprop;
 
     /// <summary>Static convenience: a new run trained to the end.</summary>
     public static DbnResult Train(

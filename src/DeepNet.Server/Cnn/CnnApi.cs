@@ -1,3 +1,4 @@
+using DeepNet.Server.Auth;
 using DeepNet.Data;
 using DeepNet.Models.Cnn;
 using DeepNet.Server.Contracts;
@@ -34,10 +35,11 @@ public static class CnnApi
         int? index,
         JobStore store,
         IDbContextFactory<DeepNetDbContext> contexts,
+        DeepNetDbContext view,
         CancellationToken cancellationToken)
     {
         int sampleIndex = index ?? 0;
-        var job = await store.FindAsync(id, cancellationToken);
+        var job = await view.ReadableJobOwnerAsync(id, cancellationToken) is null ? null : await store.FindAsync(id, cancellationToken);
         if (job is null || job.Kind != JobKinds.Cnn)
         {
             return NotFound(job is null ? $"Job {id} not found." : $"Job {id} is not a CNN job.");

@@ -125,7 +125,8 @@ public sealed record JobDto(
     IReadOnlyList<EvaluationDto>? Evaluations = null,
     DbnJobSpec? Dbn = null,
     CnnJobSpec? Cnn = null,
-    IReadOnlyList<StageEpochDto>? Stages = null);
+    IReadOnlyList<StageEpochDto>? Stages = null,
+    string? OwnerId = null);
 
 /// <summary>Training progress of a job.</summary>
 /// <param name="Epoch">Current epoch, 1-based.</param>
@@ -265,7 +266,7 @@ public sealed record ModelDto(
     Guid Id,
     string Name,
     string Kind,
-    Guid JobId,
+    Guid? JobId,
     DateTime CreatedAt,
     int VisibleUnits,
     int HiddenUnits,
@@ -283,4 +284,5 @@ public sealed record ModelDto(
     CnnJobSpec? Cnn = null,
     float? TestError = null,
     string? Architecture = null,
-    JsonElement? Metrics = null);
+    JsonElement? Metrics = null,
+    ModelSharingDto? Sharing = null);

@@ -1,3 +1,4 @@
+using DeepNet.Server.Auth;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using DeepNet.Models.Dbn;
@@ -10,7 +11,7 @@ using Microsoft.EntityFrameworkCore;
 namespace DeepNet.Server.Dbn;
 
 /// <summary>Sampling from trained DBNs at <c>/hubs/dbn</c>.</summary>
-public sealed class DbnHub(DbnGenerator generator) : Hub
+public sealed class DbnHub(DbnGenerator generator, RequestUser viewer) : Hub
 {
     public const string Path = "/hubs/dbn";
 
@@ -21,7 +22,7 @@ public sealed class DbnHub(DbnGenerator generator) : Hub
     /// (not a DBN, a label on a DBN without label units, out-of-range numbers) fail with a HubException saying why.
     /// </summary>
     public IAsyncEnumerable<DbnGenerationFrame> Generate(DbnGenerateRequest request, CancellationToken cancellationToken) =>
-        generator.StreamAsync(request, cancellationToken);
+        generator.StreamAsync(request, viewer, cancellationToken);
 }
 
 /// <summary>
@@ -42,7 +43,7 @@ public sealed class DbnGenerator(IDbContextFactory<DeepNetDbContext> contexts)
 
     private readonly SemaphoreSlim _running = new(MaxConcurrentStreams);
 
-    public async IAsyncEnumerable<DbnGenerationFrame> StreamAsync(DbnGenerateRequest? request, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<DbnGenerationFrame> StreamAsync(DbnGenerateRequest? request, RequestUser viewer, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         request ??= new DbnGenerateRequest();
         int chains = request.Chains ?? DefaultChains;
@@ -68,7 +69,7 @@ public sealed class DbnGenerator(IDbContextFactory<DeepNetDbContext> contexts)
             throw new HubException("modelId is required: the id of a trained DBN model.");
         }
 
-        var (stack, width, height) = await LoadAsync(modelId, cancellationToken);
+        var (stack, width, height) = await LoadAsync(modelId, viewer, cancellationToken);
         if (request.Label is { } label)
         {
             if (stack.LabelUnits == 0)
@@ -121,9 +122,9 @@ public sealed class DbnGenerator(IDbContextFactory<DeepNetDbContext> contexts)
         }
     }
 
-    private async Task<(DeepBeliefNetwork Stack, int Width, int Height)> LoadAsync(Guid modelId, CancellationToken cancellationToken)
+    private async Task<(DeepBeliefNetwork Stack, int Width, int Height)> LoadAsync(Guid modelId, RequestUser viewer, CancellationToken cancellationToken)
     {
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await using var db = await contexts.CreateViewAsync(viewer, cancellationToken);
         var row = await db.TrainedModels.AsNoTracking()
             .Where(m => m.Id == modelId)
             .Select(m => new { m.Kind, m.File, m.ImageWidth, m.ImageHeight })

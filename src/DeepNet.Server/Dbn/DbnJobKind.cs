@@ -5,6 +5,7 @@ using DeepNet.Models.Dbn;
 using DeepNet.Server.Contracts;
 using DeepNet.Server.Jobs;
 using DeepNet.Server.Persistence;
+using DeepNet.Server.Sharing;
 using Microsoft.EntityFrameworkCore;
 
 namespace DeepNet.Server.Dbn;
@@ -48,11 +49,12 @@ public sealed class DbnJobKind(
         var data = Wait(DbnData.LoadAsync(dataSpec, spec, contexts, cancellationToken));
         cancellationToken.ThrowIfCancellationRequested();
 
-        var (trainer, completedLayers) = CreateTrainer(job.Id, spec, data);
+        var start = ModelForkStart.Read(job.OptionsJson);
+        var (trainer, completedLayers) = CreateTrainer(job.Id, start, spec, data, cancellationToken);
         int completedEpochs = Wait(store.GetStageEpochsAsync(job.Id)).Count;
         Wait(store.SetStageAsync(job.Id, JobStages.Training));
         var versions = Wait(store.GetImagesAsync(job.Id)).ToDictionary(i => i.Kind, i => i.Version);
-        var observer = new DbnJobObserver(job.Id, store, feed, spec, data, clock, completedLayers, completedEpochs, versions);
+        var observer = new DbnJobObserver(job.Id, store, feed, spec, data, clock, completedLayers, completedEpochs, versions, SkippedEpochs(start, spec));
         DbnResult result = trainer.Train(observer, cancellationToken);
         cancellationToken.ThrowIfCancellationRequested();
 
@@ -123,7 +125,12 @@ public sealed class DbnJobKind(
     public static string Architecture(int inputs, DbnJobSpec spec, int classes) =>
         string.Join('-', new[] { inputs }.Concat(spec.Layers!.Select(l => l.HiddenUnits)).Concat(spec.FineTuning == DbnSpecNames.None ? [] : [classes]));
 
-    private (DbnTrainer Trainer, IReadOnlyList<Rbm> CompletedLayers) CreateTrainer(Guid jobId, DbnJobSpec spec, DbnData data)
+    /// <summary>
+    /// The job's trainer: resumed from its checkpoint, else a new run — from the parent model when the job is a fork
+    /// (<see cref="ModelForkStart"/>), else from scratch.
+    /// </summary>
+    private (DbnTrainer Trainer, IReadOnlyList<Rbm> CompletedLayers) CreateTrainer(
+        Guid jobId, JobStartFrom? start, DbnJobSpec spec, DbnData data, CancellationToken cancellationToken)
     {
         var checkpoint = Wait(store.GetCheckpointAsync(jobId));
         if (checkpoint is not null)
@@ -143,8 +150,41 @@ public sealed class DbnJobKind(
         }
 
         Wait(store.ResetTrainingStateAsync(jobId));
-        return (new DbnTrainer(ToOptions(spec, data.Train.Cols), data.Train, data.TrainLabels, data.Classes), []);
+        var options = ToOptions(spec, data.Train.Cols);
+        return start is null
+            ? (new DbnTrainer(options, data.Train, data.TrainLabels, data.Classes), [])
+            : StartFrom(jobId, start, options, data, cancellationToken);
     }
+
+    /// <summary>
+    /// A fork's new run: "dbnFirstLayer" takes the parent RBM as layer 1 (not pre-trained again), "fineTune" starts at the
+    /// fine-tuning of the parent DBN's stack and classifier.
+    /// </summary>
+    private (DbnTrainer Trainer, IReadOnlyList<Rbm> CompletedLayers) StartFrom(
+        Guid jobId, JobStartFrom start, DbnOptions options, DbnData data, CancellationToken cancellationToken)
+    {
+        byte[] file = Wait(ModelForkStart.LoadParentFileAsync(contexts, start, cancellationToken));
+        logger.LogInformation("DBN job {JobId} starts from model {ModelId} ({Mode}).", jobId, start.ModelId, start.Mode);
+        if (start.Mode == ForkModes.FineTune)
+        {
+            var parent = DbnModelFile.Load(file);
+            var classifier = parent.Classifier ?? throw new InvalidDataException($"Model {start.ModelId} has no classifier to fine-tune.");
+            var labels = data.TrainLabels ?? throw new InvalidDataException("Fine-tuning needs a labelled data set.");
+            return (DbnTrainer.StartFineTuning(options, data.Train, labels, data.Classes, parent.Stack, classifier), parent.Stack.Layers);
+        }
+
+        Rbm rbm = RbmModelFile.Load(file).Rbm;
+        return (DbnTrainer.StartFromLayers(options, data.Train, data.TrainLabels, data.Classes, [rbm]), [rbm]);
+    }
+
+    /// <summary>Epochs of the spec a fork does not run: layer 1's pre-training (dbnFirstLayer), all pre-training (fineTune).</summary>
+    private static int SkippedEpochs(JobStartFrom? start, DbnJobSpec spec) =>
+        spec.Pretraining == DbnSpecNames.None ? 0 : start?.Mode switch
+        {
+            ForkModes.DbnFirstLayer => spec.Layers![0].Epochs,
+            ForkModes.FineTune => spec.Layers!.Sum(l => l.Epochs),
+            _ => 0,
+        };
 
     private void StoreModel(Job job, DbnJobSpec spec, DataSpec dataSpec, DbnData data, DbnResult result, ClassifierEvaluation? testEvaluation, double seconds)
     {
@@ -217,6 +257,7 @@ public sealed class DbnJobKind(
             Architecture = architecture,
             SizeBytes = file.LongLength,
             File = file,
+            ParentModelId = ModelForkStart.Read(job.OptionsJson)?.ModelId,
         };
         if (!Wait(store.CompleteAsync(job.Id, model)))
         {

@@ -41,6 +41,7 @@ public sealed class DbnJobObserver : IDbnTrainingObserver
     /// <param name="completedLayers">Layers already pre-trained (from the checkpoint of a resumed run).</param>
     /// <param name="completedEpochs">Stage epochs already stored (a resumed run continues counting).</param>
     /// <param name="imageVersions">Last stored version per image kind, so versions keep growing after a resume.</param>
+    /// <param name="skippedEpochs">Epochs of the spec the run never trains (a fork's layers taken from its parent model).</param>
     public DbnJobObserver(
         Guid jobId,
         JobStore store,
@@ -50,7 +51,8 @@ public sealed class DbnJobObserver : IDbnTrainingObserver
         TimeProvider clock,
         IReadOnlyList<Rbm> completedLayers,
         int completedEpochs,
-        IReadOnlyDictionary<string, int> imageVersions)
+        IReadOnlyDictionary<string, int> imageVersions,
+        int skippedEpochs = 0)
     {
         _jobId = jobId;
         _store = store;
@@ -62,7 +64,7 @@ public sealed class DbnJobObserver : IDbnTrainingObserver
         _completedEpochs = completedEpochs;
         _epochsAtStart = completedEpochs;
         _versions = new Dictionary<string, int>(imageVersions, StringComparer.Ordinal);
-        _totalEpochs = TotalEpochs(spec);
+        _totalEpochs = Math.Max(0, TotalEpochs(spec) - skippedEpochs);
     }
 
     /// <summary>The evaluation on the test rows after the last fine-tuning epoch (null before it, or without a classifier).</summary>

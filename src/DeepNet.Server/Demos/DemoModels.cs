@@ -1,3 +1,4 @@
+using DeepNet.Server.Auth;
 using DeepNet.Data;
 using DeepNet.Models;
 using DeepNet.Server.Jobs;
@@ -16,10 +17,10 @@ public sealed record DemoModel(Guid Id, string Kind, Rbm Rbm, int ImageWidth, in
 /// <summary>Loads trained models for the demos, each with a short-lived database context.</summary>
 public sealed class DemoModels(IDbContextFactory<DeepNetDbContext> contexts)
 {
-    /// <summary>The model, or null when there is none with that id.</summary>
-    public async Task<DemoModel?> LoadAsync(Guid id, CancellationToken cancellationToken)
+    /// <summary>The model, or null when there is none with that id that <paramref name="viewer"/> may read.</summary>
+    public async Task<DemoModel?> LoadAsync(Guid id, RequestUser viewer, CancellationToken cancellationToken)
     {
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await using var db = await contexts.CreateViewAsync(viewer, cancellationToken);
         var row = await db.TrainedModels.AsNoTracking()
             .Where(m => m.Id == id)
             .Select(m => new { m.Id, m.Kind, m.File, m.ImageWidth, m.ImageHeight, m.DataSpecJson, m.PatchesJson })

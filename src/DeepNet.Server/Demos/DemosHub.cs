@@ -1,10 +1,11 @@
+using DeepNet.Server.Auth;
 using DeepNet.Server.Contracts;
 using Microsoft.AspNetCore.SignalR;
 
 namespace DeepNet.Server.Demos;
 
 /// <summary>The lecture's live demos at <c>/hubs/demos</c>.</summary>
-public sealed class DemosHub(GibbsSampler sampler) : Hub
+public sealed class DemosHub(GibbsSampler sampler, RequestUser viewer) : Hub
 {
     public const string Path = "/hubs/demos";
 
@@ -14,5 +15,5 @@ public sealed class DemosHub(GibbsSampler sampler) : Hub
     /// at most ~10 frames per second. Ends after <c>steps</c> steps or when the client cancels the stream.
     /// </summary>
     public IAsyncEnumerable<GibbsFrame> Gibbs(GibbsRequest request, CancellationToken cancellationToken) =>
-        sampler.StreamAsync(request, cancellationToken);
+        sampler.StreamAsync(request, viewer, cancellationToken);
 }

@@ -1,3 +1,4 @@
+using DeepNet.Server.Auth;
 using System.Numerics.Tensors;
 using System.Text.Json;
 using DeepNet.Data;
@@ -22,7 +23,7 @@ public sealed class FeatureMaps(DemoModels models, ImageLibrary images)
     public const long MaxMapValues = 16L * 1024 * 1024;
 
     /// <summary>Renders the maps of <paramref name="request"/> as PNG, or says why it cannot.</summary>
-    public async Task<FeatureMapsOutcome> RenderAsync(FeatureMapsRequest request, CancellationToken cancellationToken)
+    public async Task<FeatureMapsOutcome> RenderAsync(FeatureMapsRequest request, RequestUser viewer, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         int size = request.Size ?? DefaultSize;
@@ -37,7 +38,7 @@ public sealed class FeatureMaps(DemoModels models, ImageLibrary images)
         }
 
         string imageId = string.IsNullOrWhiteSpace(request.Image) ? DefaultImage : request.Image.Trim();
-        var model = await models.LoadAsync(modelId, cancellationToken);
+        var model = await models.LoadAsync(modelId, viewer, cancellationToken);
         if (model is null)
         {
             return FeatureMapsOutcome.NotFound("Model not found", $"Model {modelId} not found.");
@@ -65,7 +66,7 @@ public sealed class FeatureMaps(DemoModels models, ImageLibrary images)
                 $"{filters} maps of {mapSide}×{mapSide} are too many pixels to compute and draw; use a smaller size.");
         }
 
-        var image = await images.LoadAsync(imageId, cancellationToken);
+        var image = await images.LoadAsync(imageId, viewer, cancellationToken);
         if (image is null)
         {
             return FeatureMapsOutcome.NotFound("Image not found", $"Image {imageId} not found.");

@@ -1,3 +1,4 @@
+using DeepNet.Server.Auth;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using DeepNet.Data;
@@ -41,9 +42,9 @@ public sealed class GibbsSampler(DemoModels models, IDbContextFactory<DeepNetDbC
     /// Validates the request, then yields the starting state (step 0) and a frame every <c>every</c> steps until
     /// <c>steps</c> are done or <paramref name="cancellationToken"/> fires. Invalid requests throw <see cref="HubException"/>.
     /// </summary>
-    public async IAsyncEnumerable<GibbsFrame> StreamAsync(GibbsRequest? request, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public async IAsyncEnumerable<GibbsFrame> StreamAsync(GibbsRequest? request, RequestUser viewer, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var (model, side, start, chains, steps, every, seed) = await PrepareAsync(request ?? new GibbsRequest(), cancellationToken);
+        var (model, side, start, chains, steps, every, seed) = await PrepareAsync(request ?? new GibbsRequest(), viewer, cancellationToken);
         if (!await _running.WaitAsync(TimeSpan.Zero, cancellationToken))
         {
             throw new HubException("Too many Gibbs sampling streams are running; try again in a moment.");
@@ -84,7 +85,7 @@ public sealed class GibbsSampler(DemoModels models, IDbContextFactory<DeepNetDbC
     }
 
     private async Task<(DemoModel Model, int Side, float[]? Start, int Chains, int Steps, int Every, ulong Seed)> PrepareAsync(
-        GibbsRequest request, CancellationToken cancellationToken)
+        GibbsRequest request, RequestUser viewer, CancellationToken cancellationToken)
     {
         int chains = request.Chains ?? DefaultChains;
         int steps = request.Steps ?? DefaultSteps;
@@ -115,7 +116,7 @@ public sealed class GibbsSampler(DemoModels models, IDbContextFactory<DeepNetDbC
             throw new HubException("modelId is required.");
         }
 
-        var model = await models.LoadAsync(modelId, cancellationToken) ?? throw new HubException($"Model {modelId} not found.");
+        var model = await models.LoadAsync(modelId, viewer, cancellationToken) ?? throw new HubException($"Model {modelId} not found.");
         int side = DemoModels.FilterSide(model)
             ?? throw new HubException($"Model {modelId} has {model.Rbm.VisibleUnits} visible units, which do not form a square image.");
         float[]? startStates = start == DigitStart ? await DigitsAsync(model, chains, cancellationToken) : null;

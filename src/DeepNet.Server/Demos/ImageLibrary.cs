@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using DeepNet.Data;
+using DeepNet.Server.Auth;
 using DeepNet.Server.Contracts;
 using DeepNet.Server.Persistence;
 using Microsoft.EntityFrameworkCore;
@@ -19,9 +20,9 @@ public sealed class ImageLibrary(IDbContextFactory<DeepNetDbContext> contexts, T
     private static readonly ConcurrentDictionary<string, byte[]> _builtInPngs = new(StringComparer.Ordinal);
 
     /// <summary>Built-in photos first (in their catalogue order), then uploads, newest first.</summary>
-    public async Task<IReadOnlyList<ImageDto>> ListAsync(CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ImageDto>> ListAsync(RequestUser viewer, CancellationToken cancellationToken)
     {
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await using var db = await contexts.CreateViewAsync(viewer, cancellationToken);
         var uploads = await db.UserImages.AsNoTracking()
             .OrderByDescending(i => i.CreatedAt)
             .Select(i => new { i.Id, i.Name, i.Width, i.Height, i.SizeBytes, i.CreatedAt })
@@ -32,7 +33,7 @@ public sealed class ImageLibrary(IDbContextFactory<DeepNetDbContext> contexts, T
     }
 
     /// <summary>One image's description, or null when the id names no image.</summary>
-    public async Task<ImageDto?> FindAsync(string id, CancellationToken cancellationToken)
+    public async Task<ImageDto?> FindAsync(string id, RequestUser? viewer, CancellationToken cancellationToken)
     {
         if (TryParseId(id, out var builtIn, out var upload))
         {
@@ -41,7 +42,7 @@ public sealed class ImageLibrary(IDbContextFactory<DeepNetDbContext> contexts, T
                 return ToDto(builtIn);
             }
 
-            await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+            await using var db = await contexts.CreateViewAsync(viewer, cancellationToken);
             var row = await db.UserImages.AsNoTracking()
                 .Where(i => i.Id == upload)
                 .Select(i => new { i.Id, i.Name, i.Width, i.Height, i.SizeBytes, i.CreatedAt })
@@ -53,7 +54,7 @@ public sealed class ImageLibrary(IDbContextFactory<DeepNetDbContext> contexts, T
     }
 
     /// <summary>The grayscale PNG of an image, or null when the id names no image.</summary>
-    public async Task<byte[]?> GetPngAsync(string id, CancellationToken cancellationToken)
+    public async Task<byte[]?> GetPngAsync(string id, RequestUser? viewer, CancellationToken cancellationToken)
     {
         if (!TryParseId(id, out var builtIn, out var upload))
         {
@@ -65,7 +66,7 @@ public sealed class ImageLibrary(IDbContextFactory<DeepNetDbContext> contexts, T
             return _builtInPngs.GetOrAdd(builtIn.Name, name => BuiltInImages.Load(name).ToPng());
         }
 
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await using var db = await contexts.CreateViewAsync(viewer, cancellationToken);
         return await db.UserImages.AsNoTracking()
             .Where(i => i.Id == upload)
             .Select(i => i.Png)
@@ -73,7 +74,7 @@ public sealed class ImageLibrary(IDbContextFactory<DeepNetDbContext> contexts, T
     }
 
     /// <summary>The pixels of an image (values in [0,1]), or null when the id names no image.</summary>
-    public async Task<GrayImage?> LoadAsync(string id, CancellationToken cancellationToken)
+    public async Task<GrayImage?> LoadAsync(string id, RequestUser? viewer, CancellationToken cancellationToken)
     {
         if (!TryParseId(id, out var builtIn, out _))
         {
@@ -85,15 +86,15 @@ public sealed class ImageLibrary(IDbContextFactory<DeepNetDbContext> contexts, T
             return BuiltInImages.Load(builtIn.Name);
         }
 
-        return await GetPngAsync(id, cancellationToken) is { } png ? ImageDecoder.Decode(png) : null;
+        return await GetPngAsync(id, viewer, cancellationToken) is { } png ? ImageDecoder.Decode(png) : null;
     }
 
-    /// <summary>The pixels of an image a job refers to; throws InvalidOperationException when it no longer exists.</summary>
+    /// <summary>The pixels of an image a job refers to (the worker's unrestricted view); throws InvalidOperationException when it no longer exists.</summary>
     public async Task<GrayImage> LoadExistingAsync(string id, CancellationToken cancellationToken) =>
-        await LoadAsync(id, cancellationToken) ?? throw new InvalidOperationException($"Image '{id}' no longer exists.");
+        await LoadAsync(id, viewer: null, cancellationToken) ?? throw new InvalidOperationException($"Image '{id}' no longer exists.");
 
     /// <summary>Stores a decoded image as a grayscale PNG.</summary>
-    public async Task<ImageDto> AddAsync(string name, GrayImage image, CancellationToken cancellationToken)
+    public async Task<ImageDto> AddAsync(string name, GrayImage image, string ownerId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(image);
         byte[] png = image.ToPng();
@@ -106,6 +107,7 @@ public sealed class ImageLibrary(IDbContextFactory<DeepNetDbContext> contexts, T
             Png = png,
             SizeBytes = png.LongLength,
             CreatedAt = clock.GetUtcNow().UtcDateTime,
+            OwnerId = ownerId,
         };
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         db.UserImages.Add(row);
@@ -114,9 +116,9 @@ public sealed class ImageLibrary(IDbContextFactory<DeepNetDbContext> contexts, T
     }
 
     /// <summary>Deletes an upload; false when there is no such upload.</summary>
-    public async Task<bool> DeleteAsync(Guid id, CancellationToken cancellationToken)
+    public async Task<bool> DeleteAsync(Guid id, RequestUser viewer, CancellationToken cancellationToken)
     {
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await using var db = await contexts.CreateViewAsync(viewer, cancellationToken);
         return await db.UserImages.Where(i => i.Id == id).ExecuteDeleteAsync(cancellationToken) > 0;
     }
 

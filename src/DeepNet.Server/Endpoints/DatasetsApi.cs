@@ -1,3 +1,4 @@
+using DeepNet.Server.Auth;
 using System.Text.Json;
 using DeepNet.Data;
 using DeepNet.Server.Contracts;
@@ -76,6 +77,7 @@ public static class DatasetsApi
         [FromForm] string? labelColumn,
         IFormFileCollection? files,
         [FromForm] string? size,
+        HttpContext http,
         DeepNetDbContext db,
         TimeProvider clock,
         CancellationToken cancellationToken)
@@ -134,6 +136,7 @@ public static class DatasetsApi
             SizeBytes = blob.LongLength,
             CreatedAt = clock.GetUtcNow().UtcDateTime,
             Blob = blob,
+            OwnerId = http.User.UserId(),
         };
         db.UserDatasets.Add(row);
         await db.SaveChangesAsync(cancellationToken);

@@ -1,3 +1,4 @@
+using DeepNet.Server.Auth;
 using DeepNet.Server.Contracts;
 using DeepNet.Server.Demos;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -33,9 +34,10 @@ public static class DemosApi
     public static async Task<Results<FileContentHttpResult, ValidationProblem, ProblemHttpResult>> RenderFeatureMaps(
         FeatureMapsRequest? request,
         FeatureMaps featureMaps,
+        RequestUser viewer,
         CancellationToken cancellationToken)
     {
-        var outcome = await featureMaps.RenderAsync(request ?? new FeatureMapsRequest(), cancellationToken);
+        var outcome = await featureMaps.RenderAsync(request ?? new FeatureMapsRequest(), viewer, cancellationToken);
         if (outcome.Png is { } png)
         {
             return TypedResults.File(png, "image/png");

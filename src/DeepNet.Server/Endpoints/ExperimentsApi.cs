@@ -1,6 +1,8 @@
+using DeepNet.Server.Auth;
 using DeepNet.Server.Contracts;
 using DeepNet.Server.Experiments;
 using DeepNet.Server.Jobs;
+using DeepNet.Server.Persistence;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace DeepNet.Server.Endpoints;
@@ -24,7 +26,7 @@ public static class ExperimentsApi
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status400BadRequest);
 
-        api.MapGet("/", async (ExperimentService experiments, CancellationToken cancellationToken) => TypedResults.Ok(await experiments.ListAsync(cancellationToken)))
+        api.MapGet("/", async (ExperimentService experiments, RequestUser viewer, CancellationToken cancellationToken) => TypedResults.Ok(await experiments.ListAsync(viewer, cancellationToken)))
             .WithName("ListExperiments")
             .WithSummary("All started tables, newest first");
 
@@ -43,16 +45,16 @@ public static class ExperimentsApi
     }
 
     public static async Task<Results<Created<ExperimentDto>, ValidationProblem>> CreateExperiment(
-        CreateExperimentRequest? request, ExperimentService experiments, CancellationToken cancellationToken)
+        CreateExperimentRequest? request, ExperimentService experiments, RequestUser viewer, CancellationToken cancellationToken)
     {
-        var (experiment, errors) = await experiments.CreateAsync(request, cancellationToken);
+        var (experiment, errors) = await experiments.CreateAsync(request, viewer, cancellationToken);
         return experiment is null
             ? TypedResults.ValidationProblem(errors, detail: "The experiment request has invalid fields.")
             : TypedResults.Created($"/api/experiments/{experiment.Id}", experiment);
     }
 
-    public static async Task<Results<Ok<ExperimentDto>, ProblemHttpResult>> GetExperiment(Guid id, ExperimentService experiments, CancellationToken cancellationToken) =>
-        await experiments.GetAsync(id, cancellationToken) is { } experiment ? TypedResults.Ok(experiment) : NotFound(id);
+    public static async Task<Results<Ok<ExperimentDto>, ProblemHttpResult>> GetExperiment(Guid id, ExperimentService experiments, RequestUser viewer, CancellationToken cancellationToken) =>
+        await experiments.GetAsync(id, viewer, cancellationToken) is { } experiment ? TypedResults.Ok(experiment) : NotFound(id);
 
     public static async Task<Results<Accepted<ExperimentDto>, ProblemHttpResult>> CancelExperiment(
         Guid id,
@@ -60,9 +62,12 @@ public static class ExperimentsApi
         JobStore store,
         RunningJobRegistry running,
         JobLiveFeed feed,
+        DeepNetDbContext db,
+        HttpContext http,
+        RequestUser viewer,
         CancellationToken cancellationToken)
     {
-        if (await experiments.GetJobIdsAsync(id, cancellationToken) is not { } jobIds)
+        if (await experiments.GetJobIdsAsync(id, viewer, cancellationToken) is not { } jobIds)
         {
             return NotFound(id);
         }
@@ -70,10 +75,10 @@ public static class ExperimentsApi
         foreach (var jobId in jobIds)
         {
             // Finished rows answer 409, which is expected here: only unfinished rows are canceled.
-            await JobsApi.CancelJob(jobId, store, running, feed, cancellationToken);
+            await JobsApi.CancelJob(jobId, store, running, feed, db, http, cancellationToken);
         }
 
-        var experiment = await experiments.GetAsync(id, cancellationToken);
+        var experiment = await experiments.GetAsync(id, viewer, cancellationToken);
         return experiment is null ? NotFound(id) : TypedResults.Accepted($"/api/experiments/{id}", experiment);
     }
 

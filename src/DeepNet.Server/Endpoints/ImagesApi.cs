@@ -1,3 +1,4 @@
+using DeepNet.Server.Auth;
 using DeepNet.Data;
 using DeepNet.Server.Contracts;
 using DeepNet.Server.Demos;
@@ -61,6 +62,7 @@ public static class ImagesApi
         IFormFile? file,
         [FromForm] string? name,
         ImageLibrary images,
+        RequestUser viewer,
         CancellationToken cancellationToken)
     {
         if (file is null)
@@ -109,22 +111,22 @@ public static class ImagesApi
             return Invalid("file", ex.Message, "Invalid image");
         }
 
-        var dto = await images.AddAsync(displayName, image, cancellationToken);
+        var dto = await images.AddAsync(displayName, image, viewer.Id, cancellationToken);
         return TypedResults.Created(dto.Url, dto);
     }
 
     /// <summary>Built-in photos first, then uploads, newest first.</summary>
-    public static async Task<Ok<IReadOnlyList<ImageDto>>> ListImages(ImageLibrary images, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await images.ListAsync(cancellationToken));
+    public static async Task<Ok<IReadOnlyList<ImageDto>>> ListImages(ImageLibrary images, RequestUser viewer, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await images.ListAsync(viewer, cancellationToken));
 
     /// <summary>The grayscale PNG of a built-in photo or an upload.</summary>
     /// <param name="id">"builtin:&lt;name&gt;" or an upload's id.</param>
-    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetImage(string id, ImageLibrary images, CancellationToken cancellationToken) =>
-        await images.GetPngAsync(id, cancellationToken) is { } png ? TypedResults.File(png, "image/png") : ImageNotFound(id);
+    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetImage(string id, ImageLibrary images, RequestUser viewer, CancellationToken cancellationToken) =>
+        await images.GetPngAsync(id, viewer, cancellationToken) is { } png ? TypedResults.File(png, "image/png") : ImageNotFound(id);
 
     /// <summary>Deletes an uploaded image.</summary>
     /// <param name="id">The upload's id.</param>
-    public static async Task<Results<NoContent, ProblemHttpResult>> DeleteImage(string id, ImageLibrary images, CancellationToken cancellationToken)
+    public static async Task<Results<NoContent, ProblemHttpResult>> DeleteImage(string id, ImageLibrary images, RequestUser viewer, CancellationToken cancellationToken)
     {
         if (ImageLibrary.IsBuiltInId(id))
         {
@@ -136,7 +138,7 @@ public static class ImagesApi
                 : ImageNotFound(id);
         }
 
-        return Guid.TryParse(id, out var upload) && await images.DeleteAsync(upload, cancellationToken)
+        return Guid.TryParse(id, out var upload) && await images.DeleteAsync(upload, viewer, cancellationToken)
             ? TypedResults.NoContent()
             : ImageNotFound(id);
     }

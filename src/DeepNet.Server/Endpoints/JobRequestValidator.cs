@@ -1,3 +1,4 @@
+using DeepNet.Server.Auth;
 using DeepNet.Data;
 using DeepNet.Models;
 using DeepNet.Server.Contracts;
@@ -76,7 +77,7 @@ public static class JobRequestValidator
             }
             else
             {
-                await ValidatePatchesAsync(job.Patches, images, errors, cancellationToken);
+                await ValidatePatchesAsync(job.Patches, images, db.Viewer, errors, cancellationToken);
                 if (job.Patches.PatchSize is >= MinPatchSize and <= MaxPatchSize)
                 {
                     visibleUnits = job.Patches.PatchSize * job.Patches.PatchSize;
@@ -132,7 +133,7 @@ public static class JobRequestValidator
         return dataErrors.ContainsKey("data.imageSize") ? null : data.ImageSize * data.ImageSize;
     }
 
-    private static async Task ValidatePatchesAsync(PatchesSpec patches, ImageLibrary images, Dictionary<string, string[]> errors, CancellationToken cancellationToken)
+    private static async Task ValidatePatchesAsync(PatchesSpec patches, ImageLibrary images, RequestUser? viewer, Dictionary<string, string[]> errors, CancellationToken cancellationToken)
     {
         if (patches.PatchSize is < MinPatchSize or > MaxPatchSize)
         {
@@ -156,7 +157,7 @@ public static class JobRequestValidator
 
         foreach (var (field, reference) in new[] { ("trainImage", patches.TrainImage), ("testImage", patches.TestImage) })
         {
-            if (reference is null || await images.FindAsync(reference, cancellationToken) is not { } size)
+            if (reference is null || await images.FindAsync(reference, viewer, cancellationToken) is not { } size)
             {
                 errors[$"patches.{field}"] = [$"image '{reference}' does not exist; use 'builtin:<name>' ({string.Join(", ", BuiltInImages.All.Select(i => i.Name))}) or the id of an uploaded image"];
             }

@@ -1,3 +1,4 @@
+using DeepNet.Server.Auth;
 using DeepNet.Data;
 using DeepNet.Models;
 using DeepNet.Server.Contracts;
@@ -60,8 +61,10 @@ public static class JobsApi
         DeepNetDbContext db,
         ImageLibrary images,
         JobKindRegistry kinds,
+        HttpContext http,
         CancellationToken cancellationToken)
     {
+        string owner = http.User.UserId();
         if (kinds.Find(request?.Kind) is { } kind)
         {
             var validation = await kind.ValidateAsync(request!, db, cancellationToken);
@@ -70,7 +73,7 @@ public static class JobsApi
                 return TypedResults.ValidationProblem(validation.Errors, detail: "The job request has invalid fields.");
             }
 
-            var created = await store.CreateAsync(draft, cancellationToken);
+            var created = await store.CreateAsync(draft, owner, cancellationToken);
             queue.Notify(created.Id);
             return TypedResults.Accepted($"/api/jobs/{created.Id}", JobMapper.ToDto(created, []));
         }
@@ -82,20 +85,22 @@ public static class JobsApi
             return TypedResults.ValidationProblem(errors, detail: "The job request has invalid fields.");
         }
 
-        var job = await store.CreateAsync(submission, cancellationToken);
+        var job = await store.CreateAsync(submission, owner, cancellationToken);
         queue.Notify(job.Id);
         var dto = JobMapper.ToDto(job, []);
         return TypedResults.Accepted($"/api/jobs/{job.Id}", dto);
     }
 
-    /// <summary>All jobs, newest first.</summary>
-    public static async Task<Ok<IReadOnlyList<JobDto>>> ListJobs(JobStore store, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await store.ListAsync(cancellationToken));
+    /// <summary>The caller's jobs, newest first.</summary>
+    public static async Task<Ok<IReadOnlyList<JobDto>>> ListJobs(JobStore store, HttpContext http, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await store.ListAsync(http.User.UserId(), cancellationToken));
 
     /// <summary>One job with its progress and per-epoch history.</summary>
     /// <param name="id">Job id.</param>
-    public static async Task<Results<Ok<JobDto>, ProblemHttpResult>> GetJob(Guid id, JobStore store, CancellationToken cancellationToken) =>
-        await store.GetAsync(id, cancellationToken) is { } job ? TypedResults.Ok(job) : JobNotFound(id);
+    public static async Task<Results<Ok<JobDto>, ProblemHttpResult>> GetJob(Guid id, JobStore store, DeepNetDbContext db, CancellationToken cancellationToken) =>
+        await db.ReadableJobOwnerAsync(id, cancellationToken) is not null && await store.GetAsync(id, cancellationToken) is { } job
+            ? TypedResults.Ok(job)
+            : JobNotFound(id);
 
     /// <summary>Cancels a queued job at once or asks a running job to stop after its current minibatch.</summary>
     /// <param name="id">Job id.</param>
@@ -104,8 +109,18 @@ public static class JobsApi
         JobStore store,
         RunningJobRegistry running,
         JobLiveFeed feed,
+        DeepNetDbContext db,
+        HttpContext http,
         CancellationToken cancellationToken)
     {
+        switch (await db.ReadableJobOwnerAsync(id, cancellationToken))
+        {
+            case null:
+                return JobNotFound(id);
+            case var owner when owner != http.User.UserId():
+                return AccessProblems.OwnerOnly("Job", id, "cancel it");
+        }
+
         var status = await store.GetStatusAsync(id, cancellationToken);
         if (status is null)
         {
@@ -146,8 +161,14 @@ public static class JobsApi
         string kind,
         JobStore store,
         JobLiveFeed feed,
+        DeepNetDbContext db,
         CancellationToken cancellationToken)
     {
+        if (await db.ReadableJobOwnerAsync(id, cancellationToken) is null)
+        {
+            return JobNotFound(id);
+        }
+
         if (!JobImageKinds.IsKnown(kind))
         {
             return TypedResults.Problem(
@@ -183,8 +204,5 @@ public static class JobsApi
                     : $"Job {id} has no {kind} image; it appears when the job's {JobImageKinds.EvaluationOf(kind)} evaluation finishes.");
     }
 
-    private static ProblemHttpResult JobNotFound(Guid id) => TypedResults.Problem(
-        statusCode: StatusCodes.Status404NotFound,
-        title: "Job not found",
-        detail: $"Job {id} not found.");
+    private static ProblemHttpResult JobNotFound(Guid id) => AccessProblems.NotFound("Job", id);
 }

@@ -1,3 +1,4 @@
+using DeepNet.Server.Auth;
 using System.Globalization;
 using System.Text.Json;
 using DeepNet.Data;
@@ -161,6 +162,7 @@ public static class PoolingApi
         HttpRequest request,
         [FromQuery] string? format,
         ImageLibrary images,
+        RequestUser viewer,
         CancellationToken cancellationToken)
     {
         string answer = string.IsNullOrWhiteSpace(format) ? "png" : format.Trim().ToLowerInvariant();
@@ -196,7 +198,7 @@ public static class PoolingApi
                 return Invalid(errors, "Invalid pooling request");
             }
 
-            image = await images.LoadAsync(id!, cancellationToken);
+            image = await images.LoadAsync(id!, viewer, cancellationToken);
             if (image is null)
             {
                 return ImagesApi.ImageNotFound(id!);

@@ -1,3 +1,4 @@
+using DeepNet.Server.Auth;
 using System.Text.Json;
 using DeepNet.Server.Contracts;
 using DeepNet.Server.Jobs;
@@ -24,7 +25,7 @@ public sealed class ExperimentService(
         _definitions.Values.OrderBy(d => d.Kind, StringComparer.Ordinal).Select(ToDto).ToList();
 
     /// <summary>Validates the request and starts the table; errors are keyed by field ("kind", "scale", "name").</summary>
-    public async Task<(ExperimentDto? Experiment, Dictionary<string, string[]> Errors)> CreateAsync(CreateExperimentRequest? request, CancellationToken cancellationToken)
+    public async Task<(ExperimentDto? Experiment, Dictionary<string, string[]> Errors)> CreateAsync(CreateExperimentRequest? request, RequestUser viewer, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         string scale = request?.Scale ?? ExperimentScales.Full;
@@ -50,7 +51,7 @@ public sealed class ExperimentService(
         }
 
         string name = request!.Name?.Trim() ?? definition.Title;
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await using var db = await contexts.CreateViewAsync(viewer, cancellationToken);
         var now = clock.GetUtcNow().UtcDateTime;
         var jobs = new List<(string Key, Job Job)>();
         foreach (var row in definition.Rows(scale))
@@ -66,7 +67,7 @@ public sealed class ExperimentService(
             }
 
             // One tick apart, so the queue (oldest first) runs the rows in table order.
-            jobs.Add((row.Key, JobStore.NewJob(draft, now.AddTicks(jobs.Count))));
+            jobs.Add((row.Key, JobStore.NewJob(draft, viewer.Id, now.AddTicks(jobs.Count))));
         }
 
         var experiment = new Experiment
@@ -76,6 +77,7 @@ public sealed class ExperimentService(
             Name = name,
             Scale = scale,
             CreatedAt = now,
+            OwnerId = viewer.Id,
             RowsJson = JobMapper.ToJson(jobs.Select(j => new StoredRow(j.Key, j.Job.Id)).ToList()),
         };
         db.Jobs.AddRange(jobs.Select(j => j.Job));
@@ -87,12 +89,12 @@ public sealed class ExperimentService(
             feed.PublishStatus(JobMapper.ToDto(job, []));
         }
 
-        return (await GetAsync(experiment.Id, cancellationToken), errors);
+        return (await GetAsync(experiment.Id, viewer, cancellationToken), errors);
     }
 
-    public async Task<IReadOnlyList<ExperimentDto>> ListAsync(CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ExperimentDto>> ListAsync(RequestUser viewer, CancellationToken cancellationToken)
     {
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await using var db = await contexts.CreateViewAsync(viewer, cancellationToken);
         var ids = await db.Experiments.AsNoTracking().OrderByDescending(e => e.CreatedAt).Select(e => e.Id).ToListAsync(cancellationToken);
         var list = new List<ExperimentDto>(ids.Count);
         foreach (var id in ids)
@@ -106,16 +108,16 @@ public sealed class ExperimentService(
         return list;
     }
 
-    public async Task<ExperimentDto?> GetAsync(Guid id, CancellationToken cancellationToken)
+    public async Task<ExperimentDto?> GetAsync(Guid id, RequestUser viewer, CancellationToken cancellationToken)
     {
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await using var db = await contexts.CreateViewAsync(viewer, cancellationToken);
         return await ReadAsync(db, id, cancellationToken);
     }
 
     /// <summary>The job ids of an experiment's rows, or null when it does not exist.</summary>
-    public async Task<IReadOnlyList<Guid>?> GetJobIdsAsync(Guid id, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<Guid>?> GetJobIdsAsync(Guid id, RequestUser viewer, CancellationToken cancellationToken)
     {
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await using var db = await contexts.CreateViewAsync(viewer, cancellationToken);
         var experiment = await db.Experiments.AsNoTracking().SingleOrDefaultAsync(e => e.Id == id, cancellationToken);
         return experiment is null ? null : ReadRows(experiment).Select(r => r.JobId).ToList();
     }

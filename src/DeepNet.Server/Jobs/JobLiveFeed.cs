@@ -11,7 +11,8 @@ namespace DeepNet.Server.Jobs;
 /// </summary>
 public sealed class JobLiveFeed(IHubContext<TrainingHub, ITrainingClient> hub, ILogger<JobLiveFeed> logger)
 {
-    public const string JobListGroup = "jobs";
+    /// <summary>The group that receives StatusChanged for every job of one owner.</summary>
+    public static string JobListGroup(string ownerId) => $"jobs:{ownerId}";
 
     private readonly Lock _sync = new();
     private const int RecentStatusCapacity = 256;
@@ -55,7 +56,10 @@ public sealed class JobLiveFeed(IHubContext<TrainingHub, ITrainingClient> hub, I
             }
 
             Observe(hub.Clients.Group(JobGroup(job.Id)).StatusChanged(job));
-            Observe(hub.Clients.Group(JobListGroup).StatusChanged(job));
+            if (job.OwnerId is { } owner)
+            {
+                Observe(hub.Clients.Group(JobListGroup(owner)).StatusChanged(job));
+            }
         }
     }
 

@@ -59,7 +59,8 @@ public static class JobMapper
         (evaluations ?? []).OrderBy(e => e.CreatedAt).Select(ToDto).ToList(),
         job.Kind == JobKinds.Dbn ? Read<DbnJobSpec>(job.OptionsJson) : null,
         job.Kind == JobKinds.Cnn ? Read<CnnJobSpec>(job.OptionsJson) : null,
-        (stages ?? []).OrderBy(e => e.CreatedAt).ThenBy(e => e.Epoch).Select(ToDto).ToList());
+        (stages ?? []).OrderBy(e => e.CreatedAt).ThenBy(e => e.Epoch).Select(ToDto).ToList(),
+        job.OwnerId);
 
     /// <summary>Kinds whose options are <see cref="RbmOptions"/>.</summary>
     public static bool IsRbmKind(string kind) => kind is JobKinds.Rbm or JobKinds.RbmPatches;

@@ -5,6 +5,7 @@ using DeepNet.Numerics;
 using DeepNet.Server.Contracts;
 using DeepNet.Server.Demos;
 using DeepNet.Server.Persistence;
+using DeepNet.Server.Sharing;
 using Microsoft.EntityFrameworkCore;
 
 namespace DeepNet.Server.Jobs;
@@ -80,7 +81,7 @@ public sealed class JobRunner(
         var data = Wait(JobData.LoadAsync(job.Kind, options, spec, patches, contexts, images, cancellationToken));
         cancellationToken.ThrowIfCancellationRequested();
 
-        var trainer = CreateTrainer(job.Id, options, data.Train);
+        var trainer = CreateTrainer(job, options, data.Train, cancellationToken);
         Wait(store.SetStageAsync(job.Id, JobStages.Training));
         var versions = Wait(store.GetImagesAsync(job.Id)).ToDictionary(i => i.Kind, i => i.Version);
         var monitor = new RbmMonitor(data.Train, data.HeldOut, options.Seed);
@@ -140,6 +141,7 @@ public sealed class JobRunner(
             File = file,
             PatchesJson = patchesJson,
             EvaluationsJson = evaluationsJson,
+            ParentModelId = ModelForkStart.Read(job.OptionsJson)?.ModelId,
         };
         if (!Wait(store.CompleteAsync(job.Id, model)))
         {
@@ -222,8 +224,13 @@ public sealed class JobRunner(
         return results;
     }
 
-    private RbmTrainer CreateTrainer(Guid jobId, RbmOptions options, Matrix data)
+    /// <summary>
+    /// The job's trainer: resumed from its checkpoint, else a new run — from the parent's weights when the job is a fork
+    /// (<see cref="ModelForkStart"/>), else from random weights.
+    /// </summary>
+    private RbmTrainer CreateTrainer(Job job, RbmOptions options, Matrix data, CancellationToken cancellationToken)
     {
+        Guid jobId = job.Id;
         var checkpoint = Wait(store.GetCheckpointAsync(jobId));
         if (checkpoint is not null)
         {
@@ -242,7 +249,15 @@ public sealed class JobRunner(
         }
 
         Wait(store.ResetTrainingStateAsync(jobId));
-        return new RbmTrainer(options, data);
+        var fresh = new RbmTrainer(options, data);
+        if (ModelForkStart.Read(job.OptionsJson) is { } start)
+        {
+            var parent = RbmModelFile.Load(Wait(ModelForkStart.LoadParentFileAsync(contexts, start, cancellationToken))).Rbm;
+            ModelForkStart.CopyInto(parent, fresh.Model);
+            logger.LogInformation("Job {JobId} starts from the weights of model {ModelId}.", jobId, start.ModelId);
+        }
+
+        return fresh;
     }
 
     private void PublishStatus(Guid jobId)

@@ -44,11 +44,12 @@ public sealed class JobStore(IDbContextFactory<DeepNetDbContext> contexts, JobLi
 {
     private const int MaxErrorLength = 4000;
 
-    public async Task<Job> CreateAsync(JobSubmission submission, CancellationToken cancellationToken = default)
+    public async Task<Job> CreateAsync(JobSubmission submission, string ownerId, CancellationToken cancellationToken = default)
     {
         var job = new Job
         {
             Id = Guid.NewGuid(),
+            OwnerId = ownerId,
             Name = JobRequestValidator.NameOrDefault(submission.Name),
             Kind = submission.Kind,
             Status = JobStatus.Queued,
@@ -65,9 +66,9 @@ public sealed class JobStore(IDbContextFactory<DeepNetDbContext> contexts, JobLi
     }
 
     /// <summary>Stores a queued job of a kind with its own spec (DBN, CNN).</summary>
-    public async Task<Job> CreateAsync(JobDraft draft, CancellationToken cancellationToken = default)
+    public async Task<Job> CreateAsync(JobDraft draft, string ownerId, CancellationToken cancellationToken = default)
     {
-        var job = NewJob(draft, clock.GetUtcNow().UtcDateTime);
+        var job = NewJob(draft, ownerId, clock.GetUtcNow().UtcDateTime);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         db.Jobs.Add(job);
         await db.SaveChangesAsync(cancellationToken);
@@ -75,9 +76,10 @@ public sealed class JobStore(IDbContextFactory<DeepNetDbContext> contexts, JobLi
     }
 
     /// <summary>A new queued job from a draft (not yet added to any context).</summary>
-    public static Job NewJob(JobDraft draft, DateTime createdAt) => new()
+    public static Job NewJob(JobDraft draft, string ownerId, DateTime createdAt) => new()
     {
         Id = Guid.NewGuid(),
+        OwnerId = ownerId,
         Name = draft.Name,
         Kind = draft.Kind,
         Status = JobStatus.Queued,
@@ -169,14 +171,15 @@ public sealed class JobStore(IDbContextFactory<DeepNetDbContext> contexts, JobLi
         await db.Jobs.Where(j => j.Id == id).ExecuteUpdateAsync(s => s.SetProperty(j => j.Stage, stage), cancellationToken);
     }
 
-    /// <summary>All jobs, newest first.</summary>
-    public async Task<IReadOnlyList<JobDto>> ListAsync(CancellationToken cancellationToken = default)
+    /// <summary>The jobs of one owner, newest first.</summary>
+    public async Task<IReadOnlyList<JobDto>> ListAsync(string ownerId, CancellationToken cancellationToken = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var jobs = await db.Jobs.AsNoTracking().OrderByDescending(j => j.CreatedAt).ToListAsync(cancellationToken);
-        var history = (await db.JobEpochMetrics.AsNoTracking().ToListAsync(cancellationToken)).ToLookup(m => m.JobId);
+        var jobs = await db.Jobs.AsNoTracking().Where(j => j.OwnerId == ownerId).OrderByDescending(j => j.CreatedAt).ToListAsync(cancellationToken);
+        var ids = jobs.Select(j => j.Id).ToList();
+        var history = (await db.JobEpochMetrics.AsNoTracking().Where(m => ids.Contains(m.JobId)).ToListAsync(cancellationToken)).ToLookup(m => m.JobId);
         // Reports (up to thousands of numbers per epoch) are left to GET /api/jobs/{id}; evaluations are small.
-        var evaluations = (await WithoutImage(db.JobEvaluations).ToListAsync(cancellationToken)).ToLookup(e => e.JobId);
+        var evaluations = (await WithoutImage(db.JobEvaluations).Where(e => ids.Contains(e.JobId)).ToListAsync(cancellationToken)).ToLookup(e => e.JobId);
         return jobs.Select(j => JobMapper.ToDto(j, history[j.Id], LiveProgress(j), evaluations: evaluations[j.Id])).ToList();
     }
 
@@ -363,6 +366,8 @@ public sealed class JobStore(IDbContextFactory<DeepNetDbContext> contexts, JobLi
             return false;
         }
 
+        // The job's owner owns what it made; the job kinds need not know who that is.
+        model.OwnerId = await db.Jobs.Where(j => j.Id == id).Select(j => j.OwnerId).SingleAsync(cancellationToken);
         db.TrainedModels.Add(model);
         await db.SaveChangesAsync(cancellationToken);
         await db.JobCheckpoints.Where(c => c.JobId == id).ExecuteDeleteAsync(cancellationToken);

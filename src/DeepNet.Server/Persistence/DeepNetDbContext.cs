@@ -1,3 +1,5 @@
+using DeepNet.Server.Auth;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 
@@ -5,11 +7,32 @@ namespace DeepNet.Server.Persistence;
 
 /// <summary>
 /// The service's store. The model is provider-neutral (no SQLite-only column types, enums as strings,
-/// UTC DateTime) so PostgreSQL can take over later with its own migrations.
+/// UTC DateTime) so PostgreSQL can take over later with its own migrations. Identity's tables live here too.
+/// <para>
+/// Query filters give each caller their view: with <see cref="Viewer"/> set (HTTP requests, hub invocations) queries
+/// return only the caller's data sets, images and experiments, the models they may read (own, public, shared with a
+/// class they are in) and the jobs they own or whose model they may read. Without it (the job worker, startup) they
+/// return everything. Changing something is the owner's alone: callers check <c>OwnerId</c> explicitly.
+/// </para>
 /// </summary>
-public sealed class DeepNetDbContext(DbContextOptions<DeepNetDbContext> options) : DbContext(options)
+public sealed class DeepNetDbContext(DbContextOptions<DeepNetDbContext> options) : IdentityDbContext<AppUser>(options)
 {
     public const int NameMaxLength = 200;
+    public const int DescriptionMaxLength = 4000;
+    public const int UserIdMaxLength = 450;
+
+    /// <summary>Whose view this context gives; null for the unrestricted view of the worker.</summary>
+    public RequestUser? Viewer { get; set; }
+
+    private bool Unrestricted => Viewer is null || !Viewer.IsRestricted;
+
+    private string ViewerId => Viewer?.Id ?? "";
+
+    public DbSet<Classroom> Classes => Set<Classroom>();
+
+    public DbSet<ClassMember> ClassMembers => Set<ClassMember>();
+
+    public DbSet<ModelClassShare> ModelClassShares => Set<ModelClassShare>();
 
     public DbSet<Job> Jobs => Set<Job>();
 
@@ -42,6 +65,8 @@ public sealed class DeepNetDbContext(DbContextOptions<DeepNetDbContext> options)
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
+        base.OnModelCreating(modelBuilder);
+
         modelBuilder.Entity<Job>(job =>
         {
             job.ToTable("Jobs");
@@ -56,6 +81,9 @@ public sealed class DeepNetDbContext(DbContextOptions<DeepNetDbContext> options)
             job.Property(j => j.ProgressPhase).HasMaxLength(64);
             job.HasIndex(j => new { j.Status, j.CreatedAt });
             job.HasIndex(j => j.CreatedAt);
+            job.Property(j => j.OwnerId).HasMaxLength(UserIdMaxLength).IsRequired();
+            job.HasIndex(j => new { j.OwnerId, j.CreatedAt });
+            job.HasQueryFilter(j => Unrestricted || j.OwnerId == ViewerId || (j.ModelId != null && TrainedModels.Any(m => m.Id == j.ModelId)));
         });
 
         modelBuilder.Entity<JobEpochMetric>(metric =>
@@ -95,6 +123,19 @@ public sealed class DeepNetDbContext(DbContextOptions<DeepNetDbContext> options)
             model.Property(m => m.Architecture).HasMaxLength(NameMaxLength);
             model.HasIndex(m => m.CreatedAt);
             model.HasIndex(m => m.JobId);
+            model.Property(m => m.OwnerId).HasMaxLength(UserIdMaxLength).IsRequired();
+            model.Property(m => m.Visibility).HasConversion<string>().HasMaxLength(16).IsRequired();
+            model.Property(m => m.ShareToken).HasMaxLength(64);
+            model.Property(m => m.Description).HasMaxLength(DescriptionMaxLength);
+            model.Property(m => m.Source).HasMaxLength(16).IsRequired();
+            model.HasIndex(m => m.ShareToken).IsUnique();
+            model.HasIndex(m => new { m.OwnerId, m.CreatedAt });
+            model.HasIndex(m => new { m.Visibility, m.CreatedAt });
+            model.HasQueryFilter(m => Unrestricted
+                || m.OwnerId == ViewerId
+                || m.Visibility == ModelVisibility.Public
+                || (m.Visibility == ModelVisibility.Class && ModelClassShares.Any(s => s.ModelId == m.Id
+                    && ClassMembers.Any(c => c.ClassId == s.ClassId && c.UserId == ViewerId))));
         });
 
         modelBuilder.Entity<JobEpochReport>(report =>
@@ -123,6 +164,9 @@ public sealed class DeepNetDbContext(DbContextOptions<DeepNetDbContext> options)
             dataset.Property(d => d.Kind).HasMaxLength(16).IsRequired();
             dataset.Property(d => d.Blob).IsRequired();
             dataset.HasIndex(d => d.CreatedAt);
+            dataset.Property(d => d.OwnerId).HasMaxLength(UserIdMaxLength).IsRequired();
+            dataset.HasIndex(d => d.OwnerId);
+            dataset.HasQueryFilter(d => Unrestricted || d.OwnerId == ViewerId);
         });
 
         modelBuilder.Entity<UserImage>(image =>
@@ -132,6 +176,9 @@ public sealed class DeepNetDbContext(DbContextOptions<DeepNetDbContext> options)
             image.Property(i => i.Name).HasMaxLength(NameMaxLength).IsRequired();
             image.Property(i => i.Png).IsRequired();
             image.HasIndex(i => i.CreatedAt);
+            image.Property(i => i.OwnerId).HasMaxLength(UserIdMaxLength).IsRequired();
+            image.HasIndex(i => i.OwnerId);
+            image.HasQueryFilter(i => Unrestricted || i.OwnerId == ViewerId);
         });
 
         modelBuilder.Entity<JobStageEpoch>(epoch =>
@@ -152,6 +199,40 @@ public sealed class DeepNetDbContext(DbContextOptions<DeepNetDbContext> options)
             experiment.Property(e => e.Scale).HasMaxLength(16).IsRequired();
             experiment.Property(e => e.RowsJson).IsRequired();
             experiment.HasIndex(e => e.CreatedAt);
+            experiment.Property(e => e.OwnerId).HasMaxLength(UserIdMaxLength).IsRequired();
+            experiment.HasIndex(e => e.OwnerId);
+            experiment.HasQueryFilter(e => Unrestricted || e.OwnerId == ViewerId);
+        });
+
+        modelBuilder.Entity<Classroom>(classroom =>
+        {
+            classroom.ToTable("Classes");
+            classroom.HasKey(c => c.Id);
+            classroom.Property(c => c.Name).HasMaxLength(NameMaxLength).IsRequired();
+            classroom.Property(c => c.JoinCode).HasMaxLength(16).IsRequired();
+            classroom.HasIndex(c => c.JoinCode).IsUnique();
+            classroom.Property(c => c.InstructorId).HasMaxLength(UserIdMaxLength).IsRequired();
+            classroom.HasOne<AppUser>().WithMany().HasForeignKey(c => c.InstructorId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<ClassMember>(member =>
+        {
+            member.ToTable("ClassMembers");
+            member.HasKey(m => new { m.ClassId, m.UserId });
+            member.Property(m => m.UserId).HasMaxLength(UserIdMaxLength);
+            member.Property(m => m.Role).HasMaxLength(16).IsRequired();
+            member.HasIndex(m => m.UserId);
+            member.HasOne<Classroom>().WithMany().HasForeignKey(m => m.ClassId).OnDelete(DeleteBehavior.Cascade);
+            member.HasOne<AppUser>().WithMany().HasForeignKey(m => m.UserId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<ModelClassShare>(share =>
+        {
+            share.ToTable("ModelClassShares");
+            share.HasKey(s => new { s.ModelId, s.ClassId });
+            share.HasIndex(s => s.ClassId);
+            share.HasOne<TrainedModel>().WithMany().HasForeignKey(s => s.ModelId).OnDelete(DeleteBehavior.Cascade);
+            share.HasOne<Classroom>().WithMany().HasForeignKey(s => s.ClassId).OnDelete(DeleteBehavior.Cascade);
         });
     }
 

@@ -9,6 +9,9 @@ public sealed class Job
 
     public string Kind { get; set; } = "";
 
+    /// <summary>The Identity user id of the student who submitted the job.</summary>
+    public string OwnerId { get; set; } = "";
+
     public JobStatus Status { get; set; }
 
     public DateTime CreatedAt { get; set; }
@@ -106,7 +109,26 @@ public sealed class TrainedModel
 
     public string Kind { get; set; } = "";
 
-    public Guid JobId { get; set; }
+    /// <summary>The job that trained it; null for an imported model.</summary>
+    public Guid? JobId { get; set; }
+
+    /// <summary>The Identity user id of the model's owner (who trained, forked or imported it).</summary>
+    public string OwnerId { get; set; } = "";
+
+    /// <summary>Who besides the owner may read it.</summary>
+    public ModelVisibility Visibility { get; set; }
+
+    /// <summary>The unguessable token of the model's unlisted link; set only while <see cref="Visibility"/> is Unlisted.</summary>
+    public string? ShareToken { get; set; }
+
+    /// <summary>The owner's description on the model card.</summary>
+    public string? Description { get; set; }
+
+    /// <summary>The model this one was forked or imported from (provenance); null for a model trained from scratch.</summary>
+    public Guid? ParentModelId { get; set; }
+
+    /// <summary>"training" (a job made it) or "import" (uploaded as a file).</summary>
+    public string Source { get; set; } = ModelSources.Training;
 
     public DateTime CreatedAt { get; set; }
 
@@ -166,6 +188,9 @@ public sealed class Experiment
 {
     public Guid Id { get; set; }
 
+    /// <summary>The Identity user id of the owner; nobody else sees it.</summary>
+    public string OwnerId { get; set; } = "";
+
     /// <summary>The definition it was made from, e.g. "bengio2007" or "mnist-table".</summary>
     public string Kind { get; set; } = "";
 
@@ -211,6 +236,9 @@ public sealed class UserDataset
 {
     public Guid Id { get; set; }
 
+    /// <summary>The Identity user id of the owner; nobody else sees it.</summary>
+    public string OwnerId { get; set; } = "";
+
     public string Name { get; set; } = "";
 
     /// <summary>"idx", "csv" or "images".</summary>
@@ -241,6 +269,9 @@ public sealed class UserImage
 {
     public Guid Id { get; set; }
 
+    /// <summary>The Identity user id of the owner; nobody else sees it.</summary>
+    public string OwnerId { get; set; } = "";
+
     public string Name { get; set; } = "";
 
     public int Width { get; set; }
@@ -252,4 +283,65 @@ public sealed class UserImage
     public long SizeBytes { get; set; }
 
     public DateTime CreatedAt { get; set; }
+}
+
+/// <summary>Who besides its owner may read a model.</summary>
+public enum ModelVisibility
+{
+    /// <summary>Only the owner.</summary>
+    Private,
+
+    /// <summary>Members of the classes it is shared with (<see cref="ModelClassShare"/>).</summary>
+    Class,
+
+    /// <summary>Anyone holding the link with its <see cref="TrainedModel.ShareToken"/>.</summary>
+    Unlisted,
+
+    /// <summary>Every signed-in user of this server.</summary>
+    Public,
+}
+
+/// <summary>Values of <see cref="TrainedModel.Source"/>.</summary>
+public static class ModelSources
+{
+    public const string Training = "training";
+    public const string Import = "import";
+}
+
+/// <summary>A class: its instructor created it and shares its join code with classmates.</summary>
+public sealed class Classroom
+{
+    public Guid Id { get; set; }
+
+    public string Name { get; set; } = "";
+
+    /// <summary>Eight characters from an alphabet without look-alikes; unique.</summary>
+    public string JoinCode { get; set; } = "";
+
+    public string InstructorId { get; set; } = "";
+
+    public DateTime CreatedAt { get; set; }
+}
+
+/// <summary>A user in a class; the instructor is a member with role "instructor", so being in a class is having a row.</summary>
+public sealed class ClassMember
+{
+    public const string InstructorRole = "instructor";
+    public const string MemberRole = "member";
+
+    public Guid ClassId { get; set; }
+
+    public string UserId { get; set; } = "";
+
+    public string Role { get; set; } = MemberRole;
+
+    public DateTime JoinedAt { get; set; }
+}
+
+/// <summary>A model shared with a class (its visibility is Class).</summary>
+public sealed class ModelClassShare
+{
+    public Guid ModelId { get; set; }
+
+    public Guid ClassId { get; set; }
 }

@@ -1,0 +1,67 @@
+using System.Text;
+using DeepNet.Models.ModelExchange;
+using DeepNet.Server.Jobs;
+using DeepNet.Server.Persistence;
+using Microsoft.EntityFrameworkCore;
+
+namespace DeepNet.Server.Sharing;
+
+/// <summary>
+/// The downloadable file of a model: the stored safetensors file stamped with the exchange metadata (format version,
+/// model type, tensor shapes, author, creation time, parent, checksum) and the model's current name and description.
+/// Every metadata key the stored file carries (hyperparameters, data_spec, metrics, image size, patches, …) is kept.
+/// </summary>
+public static class ModelExchangeExport
+{
+    /// <summary>The exchange file and its download name ("&lt;name&gt;-&lt;id8&gt;.safetensors") of a model, or null when not found.</summary>
+    /// <param name="models">Where to look: the caller's view (<c>db.TrainedModels</c>) or an unlisted link's query.</param>
+    public static async Task<(byte[] File, string FileName)?> CreateAsync(
+        DeepNetDbContext db, IQueryable<TrainedModel> models, CancellationToken cancellationToken)
+    {
+        var model = await models.AsNoTracking()
+            .Select(m => new { m.Id, m.Name, m.Kind, m.OwnerId, m.CreatedAt, m.ParentModelId, m.Description, m.JobId, m.Source, m.File })
+            .SingleOrDefaultAsync(cancellationToken);
+        if (model is null)
+        {
+            return null;
+        }
+
+        string author = await db.Users.AsNoTracking().Where(u => u.Id == model.OwnerId).Select(u => u.Email).SingleOrDefaultAsync(cancellationToken) ?? "";
+        var extra = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            [ModelExchangeFormat.NameKey] = model.Name,
+            [ModelExchangeFormat.ModelIdKey] = model.Id.ToString("D"),
+            ["job_id"] = model.JobId?.ToString("D") ?? "",
+            ["source"] = model.Source,
+        };
+        if (!string.IsNullOrEmpty(model.Description))
+        {
+            extra["description"] = model.Description;
+        }
+
+        var stamp = new ModelExchangeStamp(ModelType(model.Kind), author, model.CreatedAt, model.ParentModelId, extra);
+        byte[] file = ModelExchangeFile.Export(model.File, stamp);
+        return (file, $"{SafeFileName(model.Name)}-{model.Id.ToString("N")[..8]}.safetensors");
+    }
+
+    /// <summary>The exchange model_type of a model kind: "rbm" for RBMs of digits and of image patches.</summary>
+    public static string ModelType(string kind) => kind switch
+    {
+        JobKinds.Rbm or JobKinds.RbmPatches => ModelExchangeFormat.RbmType,
+        JobKinds.Dbn => ModelExchangeFormat.DbnType,
+        JobKinds.Cnn => ModelExchangeFormat.CnnType,
+        _ => throw new InvalidOperationException($"Model kind '{kind}' has no exchange format."),
+    };
+
+    private static string SafeFileName(string name)
+    {
+        var builder = new StringBuilder(name.Length);
+        foreach (char c in name)
+        {
+            builder.Append(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '-');
+        }
+
+        string safe = builder.ToString().Trim('-', '.');
+        return safe.Length == 0 ? "model" : safe[..Math.Min(safe.Length, 80)];
+    }
+}

@@ -1,0 +1,168 @@
+using DeepNet.Data;
+using DeepNet.Server.Contracts;
+using DeepNet.Server.Endpoints;
+using DeepNet.Server.Persistence;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace DeepNet.Server.Sharing;
+
+/// <summary>
+/// "Try it": run a readable model on a drawn digit (<c>/try</c>) or, for patch models, on an uploaded image
+/// (<c>/try-image</c>). The same handlers serve <c>/api/models/{id}</c> (the caller's view: own, public, shared with
+/// a class they are in) and <c>/api/shared/{token}</c> (whoever holds an unlisted link).
+/// </summary>
+public static class ModelTryApi
+{
+    public static IEndpointRouteBuilder MapModelTryApi(this IEndpointRouteBuilder app)
+    {
+        var models = app.MapGroup("/api/models").WithTags("Models");
+        var shared = app.MapGroup("/api/shared/{token}").WithTags("Shared links").AllowAnonymous();
+
+        const string tryDescription =
+            "Body {width, height, pixels}: width·height grey levels in [0, 1] (0 = black background, as MNIST), row-major, sides 1..1024; " +
+            "resized (area averaging when shrinking) to the model's image size. RBM: the up-down pass with probabilities (patch models: the image as one " +
+            "patch through the model's standardizer). DBN: class probabilities of its classifier and, when its layers were pre-trained as RBMs or " +
+            "auto-associators, the reconstruction through the stack. CNN: class probabilities. reconstructionPngBase64 shows the model's input above its reconstruction.";
+
+        models.MapPost("/{id:guid}/try", TryModel)
+            .WithName("TryModel")
+            .WithSummary("Run a model on a drawn image: reconstruction and/or class probabilities")
+            .WithDescription(tryDescription)
+            .Accepts<TryRequest>("application/json")
+            .Produces<TryResultDto>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        shared.MapPost("/try", TrySharedModel)
+            .WithName("TrySharedModel")
+            .WithSummary("Run the model of an unlisted link on a drawn image (no sign-in needed)")
+            .WithDescription(tryDescription)
+            .Accepts<TryRequest>("application/json")
+            .Produces<TryResultDto>()
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        const string tryImageDescription =
+            "multipart/form-data with field 'file' (one PNG or JPEG, at most 10 MB and 4096×4096 pixels; scaled down to 256 pixels on its longer side). " +
+            "Patch models (kind rbm-patches) only: the image is reconstructed window by window through the model's standardizer, overlaps averaged. " +
+            "Returns a PNG: the image | the reconstruction from binary hidden samples | from hidden probabilities.";
+
+        models.MapPost("/{id:guid}/try-image", TryModelImage)
+            .WithName("TryModelImage")
+            .WithSummary("Reconstruct an uploaded image with a patch model")
+            .WithDescription(tryImageDescription)
+            .Accepts<IFormFile>("multipart/form-data")
+            .Produces(StatusCodes.Status200OK, contentType: "image/png")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .WithMetadata(new RequestSizeLimitAttribute(ImagesApi.MaxRequestBytes))
+            .DisableAntiforgery();
+
+        shared.MapPost("/try-image", TrySharedModelImage)
+            .WithName("TrySharedModelImage")
+            .WithSummary("Reconstruct an uploaded image with the patch model of an unlisted link")
+            .WithDescription(tryImageDescription)
+            .Accepts<IFormFile>("multipart/form-data")
+            .Produces(StatusCodes.Status200OK, contentType: "image/png")
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .WithMetadata(new RequestSizeLimitAttribute(ImagesApi.MaxRequestBytes))
+            .DisableAntiforgery();
+
+        return app;
+    }
+
+    /// <summary>Runs a model the caller may read on an image.</summary>
+    /// <param name="id">Model id.</param>
+    /// <param name="request">The image.</param>
+    public static async Task<Results<Ok<TryResultDto>, ValidationProblem, ProblemHttpResult>> TryModel(
+        Guid id, TryRequest? request, DeepNetDbContext db, ModelTry tries, CancellationToken cancellationToken) =>
+        await ModelTry.FindAsync(db.TrainedModels.Where(m => m.Id == id), cancellationToken) is { } row
+            ? await RunAsync(row, request, tries, cancellationToken)
+            : SharingProblems.ModelNotFound(id);
+
+    /// <summary>Runs the model of an unlisted link on an image.</summary>
+    /// <param name="token">The link's token.</param>
+    /// <param name="request">The image.</param>
+    public static async Task<Results<Ok<TryResultDto>, ValidationProblem, ProblemHttpResult>> TrySharedModel(
+        string token, TryRequest? request, DeepNetDbContext db, ModelTry tries, CancellationToken cancellationToken) =>
+        await SharedRowAsync(db, token, cancellationToken) is { } row
+            ? await RunAsync(row, request, tries, cancellationToken)
+            : LinkNotFound();
+
+    /// <summary>Reconstructs an uploaded image with a patch model the caller may read.</summary>
+    /// <param name="id">Model id.</param>
+    /// <param name="file">One PNG or JPEG file, at most 10 MB.</param>
+    public static async Task<Results<FileContentHttpResult, ValidationProblem, ProblemHttpResult>> TryModelImage(
+        Guid id, IFormFile? file, DeepNetDbContext db, ModelTry tries, CancellationToken cancellationToken) =>
+        await ModelTry.FindAsync(db.TrainedModels.Where(m => m.Id == id), cancellationToken) is { } row
+            ? await RunImageAsync(row, file, tries, cancellationToken)
+            : SharingProblems.ModelNotFound(id);
+
+    /// <summary>Reconstructs an uploaded image with the patch model of an unlisted link.</summary>
+    /// <param name="token">The link's token.</param>
+    /// <param name="file">One PNG or JPEG file, at most 10 MB.</param>
+    public static async Task<Results<FileContentHttpResult, ValidationProblem, ProblemHttpResult>> TrySharedModelImage(
+        string token, IFormFile? file, DeepNetDbContext db, ModelTry tries, CancellationToken cancellationToken) =>
+        await SharedRowAsync(db, token, cancellationToken) is { } row
+            ? await RunImageAsync(row, file, tries, cancellationToken)
+            : LinkNotFound();
+
+    private static async Task<Results<Ok<TryResultDto>, ValidationProblem, ProblemHttpResult>> RunAsync(
+        TryModelRow row, TryRequest? request, ModelTry tries, CancellationToken cancellationToken)
+    {
+        var errors = ModelTry.Validate(request);
+        if (errors.Count > 0)
+        {
+            return SharingProblems.Invalid(errors, "Invalid image");
+        }
+
+        var (result, error) = await tries.TryAsync(row, request!, cancellationToken);
+        return result is not null ? TypedResults.Ok(result) : SharingProblems.Invalid(error!.Field, error.Message, "Model cannot be tried");
+    }
+
+    private static async Task<Results<FileContentHttpResult, ValidationProblem, ProblemHttpResult>> RunImageAsync(
+        TryModelRow row, IFormFile? file, ModelTry tries, CancellationToken cancellationToken)
+    {
+        if (file is null || file.Length == 0)
+        {
+            return SharingProblems.Invalid("file", "is required: send one PNG or JPEG image as multipart/form-data field 'file'.", "Invalid upload");
+        }
+
+        if (file.Length > ImagesApi.MaxImageBytes)
+        {
+            return SharingProblems.Invalid("file", $"is {file.Length} bytes; at most {ImagesApi.MaxImageBytes} bytes (10 MB) are accepted.", "Invalid upload");
+        }
+
+        var bytes = new byte[file.Length];
+        await using (var stream = file.OpenReadStream())
+        {
+            await stream.ReadExactlyAsync(bytes, cancellationToken);
+        }
+
+        GrayImage image;
+        try
+        {
+            image = ImageDecoder.Decode(bytes);
+        }
+        catch (InvalidImageException ex)
+        {
+            return SharingProblems.Invalid("file", ex.Message, "Invalid image");
+        }
+
+        var (png, error) = await tries.TryImageAsync(row, image, cancellationToken);
+        return png is not null ? TypedResults.File(png, "image/png") : SharingProblems.Invalid(error!.Field, error.Message, "Model cannot be tried");
+    }
+
+    private static async Task<TryModelRow?> SharedRowAsync(DeepNetDbContext db, string token, CancellationToken cancellationToken) =>
+        await SharedLinkApi.FindAsync(db, token, cancellationToken) is { } model
+            ? new TryModelRow(model.Id, model.Kind, model.ImageWidth, model.ImageHeight, model.OptionsJson, model.PatchesJson)
+            : null;
+
+    // The same answer as the other /api/shared/{token} routes give for an unknown, rotated or revoked token.
+    private static ProblemHttpResult LinkNotFound() => TypedResults.Problem(
+        statusCode: StatusCodes.Status404NotFound,
+        title: "Shared model not found",
+        detail: "No model is shared with this link; it may have been revoked or replaced by a new one.");
+}

@@ -1,0 +1,93 @@
+using System.Net;
+using DeepNet.Models;
+using DeepNet.Models.ModelExchange;
+using DeepNet.Server.Contracts;
+
+namespace DeepNet.Server.Tests.Sharing;
+
+[Collection(ModelExchangeCollection.Name)]
+public sealed class ModelExchangeExportTests(ModelExchangeFixture models)
+{
+    [Fact]
+    public async Task ADownloadedRbmCarriesTheExchangeMetadataAndAnIntactChecksum()
+    {
+        byte[] file = await models.Owner.Client.DownloadAsync(models.Rbm);
+
+        ModelExchangeContents contents = ModelExchangeFile.Read(file);
+
+        IReadOnlyDictionary<string, string> m = contents.Metadata;
+        Assert.Equal("1", m["format_version"]);
+        Assert.Equal("rbm", m["model_type"]);
+        Assert.Equal(models.Owner.Email, m["author"]);
+        Assert.Equal("", m["parent"]);
+        Assert.Equal(models.Rbm.ToString("D"), m["model_id"]);
+        Assert.Equal("digits 1-3", m["name"]);
+        Assert.Matches("^sha256:[0-9a-f]{64}$", m["checksum"]);
+        Assert.Equal("{\"weights\":[16,256],\"visible_bias\":[256],\"hidden_bias\":[16]}", m["tensor_shapes"]);
+        foreach (string key in new[] { "hyperparameters", "data_spec", "metrics", "created_at", "job_id", "job_kind", "image_width", "image_height", "visible_type", "sigma" })
+        {
+            Assert.True(m.ContainsKey(key), $"metadata '{key}' is missing");
+        }
+
+        Assert.True(DateTime.TryParse(m["created_at"], out _));
+        Assert.Equal((256, 16, 16, 16), (contents.VisibleUnits, contents.HiddenUnits, contents.ImageWidth, contents.ImageHeight));
+    }
+
+    [Fact]
+    public async Task EveryModelTypeDownloadsAsAValidExchangeFile()
+    {
+        foreach ((Guid id, string type) in new[] { (models.Dbn, "dbn"), (models.Cnn, "cnn"), (models.PatchRbm, "rbm") })
+        {
+            ModelExchangeContents contents = ModelExchangeFile.Read(await models.Owner.Client.DownloadAsync(id));
+            Assert.Equal(type, contents.ModelType);
+            Assert.Equal(id.ToString("D"), contents.Metadata["model_id"]);
+        }
+
+        ModelExchangeContents patch = ModelExchangeFile.Read(await models.Owner.Client.DownloadAsync(models.PatchRbm));
+        Assert.Equal(VisibleUnitType.Gaussian, patch.Rbm!.VisibleType);
+        Assert.Equal("rbm-patches", patch.Metadata["job_kind"]);
+        Assert.True(patch.Metadata.ContainsKey("patches"));
+    }
+
+    [Fact]
+    public async Task TheFileIsNamedAfterTheModel()
+    {
+        var response = await models.Owner.Client.GetAsync($"/api/models/{models.Rbm}/file");
+
+        Assert.Equal($"digits-1-3-{models.Rbm.ToString("N")[..8]}.safetensors", response.Content.Headers.ContentDisposition?.FileName?.Trim('"'));
+    }
+
+    [Fact]
+    public async Task SomeoneWhoCannotReadTheModelGetsNotFoundUntilItIsPublic()
+    {
+        var model = (await models.Owner.TrainAsync(TestApp.SmallJob(epochs: 1, name: "private then public"))).ModelId!.Value;
+        TestUser stranger = await models.App.NewUserAsync("stranger");
+
+        var refused = await stranger.Client.GetAsync($"/api/models/{model}/file");
+        string detail = await SharingTestKit.AssertProblemAsync(refused, HttpStatusCode.NotFound);
+        Assert.Equal($"Model {model} not found.", detail);
+
+        await models.Owner.SetVisibilityAsync(model, "public");
+        byte[] file = await stranger.Client.DownloadAsync(model);
+        Assert.Equal(models.Owner.Email, ModelExchangeFile.Read(file).Metadata["author"]);
+    }
+
+    [Fact]
+    public async Task AnUnlistedLinkDownloadsTheFileWithoutSignInUntilItIsRevoked()
+    {
+        var model = (await models.Owner.TrainAsync(TestApp.SmallJob(epochs: 1, name: "unlisted"))).ModelId!.Value;
+        ModelDto unlisted = await models.Owner.SetVisibilityAsync(model, "unlisted");
+        string token = unlisted.Sharing!.ShareToken!;
+        var anonymous = models.App.CreateAnonymousClient();
+
+        var response = await anonymous.GetAsync($"/api/shared/{token}/file");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        ModelExchangeContents contents = ModelExchangeFile.Read(await response.Content.ReadAsByteArrayAsync());
+        Assert.Equal(model.ToString("D"), contents.Metadata["model_id"]);
+
+        var revoke = await models.Owner.Client.DeleteAsync($"/api/models/{model}/share-link");
+        Assert.True(revoke.IsSuccessStatusCode, await revoke.Content.ReadAsStringAsync());
+        await SharingTestKit.AssertProblemAsync(await anonymous.GetAsync($"/api/shared/{token}/file"), HttpStatusCode.NotFound);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync($"/api/models/{model}/file")).StatusCode);
+    }
+}
