@@ -49,7 +49,8 @@ public sealed class JobLifecycleTests
         Assert.Equal("application/octet-stream", download.Content.Headers.ContentType?.MediaType);
         Assert.Equal($"Homework-1-{model.Id.ToString("N")[..8]}.safetensors", download.Content.Headers.ContentDisposition?.FileName);
         byte[] file = await download.Content.ReadAsByteArrayAsync();
-        Assert.Equal(model.SizeBytes, file.Length);
+        // The download is the stored file with author, parent and checksum added to its header.
+        Assert.InRange(file.Length, model.SizeBytes, model.SizeBytes + 4096);
 
         var (rbm, metadata) = RbmModelFile.Load(file);
         Assert.Equal(256, rbm.VisibleUnits);
@@ -57,6 +58,7 @@ public sealed class JobLifecycleTests
         Assert.Equal((16, 256), (rbm.Weights.Rows, rbm.Weights.Cols));
         Assert.Equal("1", metadata["format_version"]);
         Assert.Equal("rbm", metadata["model_type"]);
+        Assert.StartsWith("sha256:", metadata["checksum"], StringComparison.Ordinal);
         Assert.Equal(job.Id.ToString("D"), metadata["job_id"]);
         Assert.Equal("Homework 1", metadata["name"]);
         Assert.Contains("\"hiddenUnits\":16", metadata["hyperparameters"], StringComparison.Ordinal);
