@@ -175,6 +175,7 @@ public sealed class JobLifecycleTests
             Id = Guid.NewGuid(),
             Name = "broken",
             Kind = "rbm",
+            OwnerId = await app.UserIdAsync(),
             Status = JobStatus.Queued,
             CreatedAt = DateTime.UtcNow.AddMinutes(-1),
             OptionsJson = "{}",
