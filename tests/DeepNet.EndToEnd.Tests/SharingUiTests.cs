@@ -10,8 +10,9 @@ namespace DeepNet.EndToEnd.Tests;
 
 /// <summary>
 /// Issue 6 in two (three) browsers: a teacher shares a model with a class, a classmate who signs up in the browser joins
-/// the class, finds the model in the gallery, tries it on a digit drawn with the mouse and downloads it; an outsider
-/// gets "not found". Screenshots: e2e6-sharing-*.png.
+/// the class, finds the model in the gallery, tries it on a digit drawn with the mouse, downloads it, imports the file
+/// and forks the model; an outsider gets "not found". Also: unlisted links (anonymous, rotate, revoke), a public classifier's
+/// probabilities and a patch model's photo reconstruction. Screenshots: e2e6-sharing-*.png.
 /// </summary>
 [Collection(EndToEndCollection.Name)]
 public sealed partial class SharingUiTests(EndToEndFixture fixture, ITestOutputHelper output)
@@ -183,6 +184,17 @@ public sealed partial class SharingUiTests(EndToEndFixture fixture, ITestOutputH
             await Expect(student.Locator("[data-testid=model-provenance]")).ToContainTextAsync(modelName);
             await Expect(student.Locator("[data-testid=model-visibility]")).ToHaveTextAsync("Private");
 
+            // ... and builds on the shared model: the server's 400 lands next to the epochs field, then a fork trains.
+            await student.GotoAsync($"/#/models/{modelId}");
+            await student.FillAsync("[data-testid=fork-epochs]", "0");
+            await student.ClickAsync("[data-testid=fork-continue]");
+            await Expect(student.Locator("[data-testid=fork-epochs-error]")).Not.ToBeEmptyAsync();
+            await student.FillAsync("[data-testid=fork-epochs]", "1");
+            await student.FillAsync("[data-testid=fork-name]", $"Fork {suffix}");
+            await student.ClickAsync("[data-testid=fork-continue]");
+            await Expect(student).ToHaveURLAsync(new Regex("#/jobs/[0-9a-fA-F-]{36}$"));
+            await Expect(student.Locator("[data-testid=job-status]")).ToHaveTextAsync("Succeeded", new() { Timeout = TrainingTimeout });
+
             Assert.Empty(Unexpected(teacherErrors));
             Assert.Empty(Unexpected(studentErrors));
 
@@ -301,18 +313,119 @@ public sealed partial class SharingUiTests(EndToEndFixture fixture, ITestOutputH
         }
     }
 
-    /// <summary>Trains a 784–16 RBM on 300 binarized digits for one epoch over HTTP, as the page's user; returns the model id.</summary>
-    private static async Task<Guid> TrainTinyModelAsync(IPage page, string name)
+    [Fact]
+    public async Task APublicClassifierShowsClassProbabilitiesAndAPublicPatchModelReconstructsAnUploadedPhoto()
     {
-        IAPIResponse created = await page.APIRequest.PostAsync("api/jobs", new()
+        string suffix = Guid.NewGuid().ToString("N")[..8];
+        var pages = new List<(string Who, IPage Page, List<string> Errors)>();
+        try
         {
-            DataObject = new
+            // The owner trains a tiny CNN and a tiny patch RBM over HTTP and makes both public.
+            IPage owner = await fixture.NewPageAsync($"publisher-{suffix}@example.com");
+            Watch(owner, "publisher", pages);
+            Guid cnnId = await TrainAsync(owner, new
             {
-                name,
-                rbm = new { hiddenUnits = 16, epochs = 1, batchSize = 20, learningRate = 0.1, seed = 5 },
-                data = new { dataset = "mnist", split = "train", limit = 300, imageSize = 28, binarizeThreshold = 0.5 },
-            },
-        });
+                kind = "cnn",
+                name = $"Tiny LeNet {suffix}",
+                data = new { limit = 400, imageSize = 16 },
+                cnn = new { preset = "small", epochs = 1, batchSize = 20, learningRate = 0.003, validation = 100, testLimit = 200, seed = 5 },
+            });
+            Guid patchId = await TrainAsync(owner, new
+            {
+                kind = "rbm-patches",
+                name = $"Cat patches {suffix}",
+                rbm = new { hiddenUnits = 16, epochs = 1, batchSize = 50, learningRate = 0.01 },
+                patches = new { trainImage = "builtin:chelsea", testImage = "builtin:coffee", patchSize = 8, patchCount = 1000, stride = 4 },
+            });
+            foreach (Guid id in new[] { cnnId, patchId })
+            {
+                IAPIResponse made = await owner.APIRequest.PutAsync($"api/models/{id}/visibility", new() { DataObject = new { visibility = "public" } });
+                Assert.True(made.Ok, $"PUT visibility answered {made.Status}: {await made.TextAsync()}");
+            }
+
+            IPage viewer = await fixture.NewPageAsync($"viewer-{suffix}@example.com");
+            var viewerErrors = Watch(viewer, "viewer", pages);
+            await viewer.GotoAsync("/#/gallery");
+            await viewer.ClickAsync("[data-testid=gallery-tab-public]");
+            await viewer.SelectOptionAsync("[data-testid=gallery-type]", "cnn");
+            await viewer.FillAsync("[data-testid=gallery-search]", suffix);
+            var cnnCard = viewer.Locator("[data-testid=gallery-card]");
+            await Expect(cnnCard).ToHaveCountAsync(1);
+            await Expect(cnnCard).ToHaveAttributeAsync("data-kind", "cnn");
+            await Expect(cnnCard.Locator("[data-testid=gallery-card-metric]")).ToContainTextAsync("test error");
+            await cnnCard.Locator("[data-testid=gallery-card-link]").ClickAsync();
+            await Expect(viewer.Locator("[data-testid=model-name]")).ToHaveTextAsync($"Tiny LeNet {suffix}");
+
+            // A 1 drawn with the mouse: ten bars, one prediction; a CNN has no reconstruction.
+            var canvas = (await viewer.Locator("[data-testid=try-canvas]").BoundingBoxAsync())!;
+            await viewer.Mouse.MoveAsync(canvas.X + (canvas.Width * 0.5f), canvas.Y + (canvas.Height * 0.2f));
+            await viewer.Mouse.DownAsync();
+            await viewer.Mouse.MoveAsync(canvas.X + (canvas.Width * 0.52f), canvas.Y + (canvas.Height * 0.8f), new() { Steps = 12 });
+            await viewer.Mouse.UpAsync();
+            await Expect(viewer.Locator("[data-testid=try-probability]")).ToHaveCountAsync(10);
+            await Expect(viewer.Locator("[data-testid=try-predicted]")).ToHaveTextAsync(new Regex(@"^Prediction: \d$"));
+            await Expect(viewer.Locator("[data-testid=try-status]")).ToHaveTextAsync(new Regex(@"^The model reads a \d\.$"));
+            await Expect(viewer.Locator("[data-testid=try-reconstruction]")).ToBeHiddenAsync();
+            double total = await viewer.Locator("[data-testid=try-probability]")
+                .EvaluateAllAsync<double>("items => items.reduce((sum, item) => sum + Number(item.dataset.p), 0)");
+            Assert.InRange(total, 0.99, 1.01);
+            await Screenshot(viewer, "classifier");
+
+            // The patch model takes a photo instead of a drawing.
+            IAPIResponse photo = await viewer.APIRequest.GetAsync("api/images/builtin:coffee");
+            Assert.True(photo.Ok, $"GET the built-in photo answered {photo.Status}");
+            await viewer.GotoAsync($"/#/models/{patchId}");
+            await Expect(viewer.Locator("[data-testid=model-kind]")).ToHaveTextAsync("RBM (image patches)");
+            await Expect(viewer.Locator("[data-testid=try-canvas]")).ToHaveCountAsync(0);
+            await viewer.SetInputFilesAsync("[data-testid=try-image-file]", new FilePayload
+            {
+                Name = "coffee.png",
+                MimeType = "image/png",
+                Buffer = await photo.BodyAsync(),
+            });
+            await Expect(viewer.Locator("[data-testid=try-status]")).ToHaveTextAsync("Reconstructed.");
+            await viewer.WaitForFunctionAsync("() => { const img = document.querySelector('[data-testid=try-image-result]'); return !!img && !img.hidden && img.complete && img.naturalWidth > 0; }");
+            await Screenshot(viewer, "patches");
+            Assert.Empty(Unexpected(viewerErrors));
+        }
+        catch (Exception failure)
+        {
+            foreach (var (who, page, _) in pages)
+            {
+                try
+                {
+                    await Screenshot(page, $"{who}-failure");
+                }
+                catch (PlaywrightException)
+                {
+                    output.WriteLine($"(no screenshot of {who})");
+                }
+            }
+
+            output.WriteLine(fixture.Server.RecentOutput);
+            throw new InvalidOperationException($"{failure.Message}{Environment.NewLine}Screenshots: {Path.GetTempPath()}{Prefix}-sharing-*-failure.png", failure);
+        }
+        finally
+        {
+            foreach (var (_, page, _) in pages)
+            {
+                await page.Context.CloseAsync();
+            }
+        }
+    }
+
+    /// <summary>Trains a 784–16 RBM on 300 binarized digits for one epoch over HTTP, as the page's user; returns the model id.</summary>
+    private static Task<Guid> TrainTinyModelAsync(IPage page, string name) => TrainAsync(page, new
+    {
+        name,
+        rbm = new { hiddenUnits = 16, epochs = 1, batchSize = 20, learningRate = 0.1, seed = 5 },
+        data = new { dataset = "mnist", split = "train", limit = 300, imageSize = 28, binarizeThreshold = 0.5 },
+    });
+
+    /// <summary>Submits a job over HTTP with the page's cookies and waits until it succeeds; returns the model id.</summary>
+    private static async Task<Guid> TrainAsync(IPage page, object request)
+    {
+        IAPIResponse created = await page.APIRequest.PostAsync("api/jobs", new() { DataObject = request });
         string body = await created.TextAsync();
         Assert.True(created.Ok, $"POST api/jobs answered {created.Status}: {body}");
         string jobId = JsonDocument.Parse(body).RootElement.GetProperty("id").GetString()!;

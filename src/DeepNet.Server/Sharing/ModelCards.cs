@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using DeepNet.Data;
 using DeepNet.Server.Auth;
 using DeepNet.Server.Cnn;
 using DeepNet.Server.Contracts;
@@ -214,7 +213,7 @@ public static class ModelCards
         architecture ?? string.Create(CultureInfo.InvariantCulture, $"{visibleUnits}-{hiddenUnits}");
 
     /// <summary>
-    /// The training data in words: "MNIST 28×28, digits 0-9", "MNIST 16×16, digits 1-3, 1000 images, binarized",
+    /// The training data (a <see cref="DeepNet.Data.DataSpec"/>) in words: "MNIST 28×28, digits 0-9", "MNIST 16×16, digits 1-3, 1000 images, binarized",
     /// "uploaded data set 32×32", "10×10 patches of chelsea".
     /// </summary>
     public static string DatasetLabel(string kind, string dataSpecJson, string? patchesJson, int imageWidth, int imageHeight, int visibleUnits)
