@@ -24,7 +24,7 @@ public sealed class DirectConvolution
     private const int ColumnBlock = 6 * Lanes; // columns per register tile of the correlation kernel
     private const int TapBlock = 5;            // taps per register tile of the weight-gradient kernel
 
-    private readonly int _channels, _height, _width, _filters, _kh, _kw, _padding, _maxBatch;
+    private readonly int _channels, _height, _width, _filters, _padding, _maxBatch;
     private readonly int _paddedWidth, _plane, _sampleSize, _outHeight, _outWidth, _taps;
     private readonly int _columns;    // Q rounded up to ColumnBlock
     private readonly int _filterPairs; // ⌈F / 2⌉
@@ -66,8 +66,6 @@ public sealed class DirectConvolution
         _height = height;
         _width = width;
         _filters = filters;
-        _kh = kh;
-        _kw = kw;
         _padding = padding;
         _maxBatch = maxBatch;
         _paddedWidth = width + 2 * padding;
