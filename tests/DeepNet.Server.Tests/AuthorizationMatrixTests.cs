@@ -244,6 +244,41 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixFixture fixture)
     }
 
     [Theory]
+    [InlineData("owner", "privateModel", true)]
+    [InlineData("classmate", "privateModel", false)]
+    [InlineData("stranger", "privateModel", false)]
+    [InlineData("classmate", "classModel", true)]
+    [InlineData("stranger", "classModel", false)]
+    public async Task StreamingFromAModelOverTheHubNeedsReadAccess(string caller, string model, bool allowed)
+    {
+        await using var connection = fixture.App.CreateHubConnection(DeepNet.Server.Demos.DemosHub.Path, fixture.Email(caller));
+        await connection.StartAsync();
+        var request = new GibbsRequest { ModelId = Guid.Parse(fixture.Ids[model]), Chains = 2, Steps = 2, Every = 1, Seed = 1 };
+        using var timeout = new CancellationTokenSource(TestApp.Timeout);
+        if (allowed)
+        {
+            var frames = new List<GibbsFrame>();
+            await foreach (var frame in connection.StreamAsync<GibbsFrame>("Gibbs", request, timeout.Token))
+            {
+                frames.Add(frame);
+            }
+
+            Assert.Equal([0, 1, 2], frames.Select(f => f.Step));
+        }
+        else
+        {
+            var refused = await Assert.ThrowsAsync<HubException>(async () =>
+            {
+                await foreach (var frame in connection.StreamAsync<GibbsFrame>("Gibbs", request, timeout.Token))
+                {
+                    Assert.Fail($"{caller} received a frame of someone else's model: step {frame.Step}.");
+                }
+            });
+            Assert.Contains("not found", refused.Message, StringComparison.OrdinalIgnoreCase);
+        }
+    }
+
+    [Theory]
     [InlineData("/hubs/training")]
     [InlineData("/hubs/demos")]
     [InlineData("/hubs/dbn")]
