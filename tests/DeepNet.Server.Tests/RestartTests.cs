@@ -88,13 +88,13 @@ public sealed class RestartTests
     public async Task EvaluationInterruptedByRestartRunsAgainAfterIt()
     {
         string directory = TestApp.NewDataDirectory();
-        // One quick epoch, then an AIS run of a few seconds.
+        // One quick epoch, then an AIS run long enough (several seconds) for the poll to see it evaluating.
         var job = new
         {
             name = "evaluating",
             rbm = new { hiddenUnits = 16, epochs = 1, seed = 3 },
             data = new { classes = new[] { 0, 1 }, limit = 200, imageSize = 16 },
-            evaluation = new { ais = new { runs = 40, betas = 5000, testLimit = 100 }, perClass = true, perClassLimit = 5 },
+            evaluation = new { ais = new { runs = 100, betas = 10000, testLimit = 100 }, perClass = true, perClassLimit = 5 },
         };
         try
         {
