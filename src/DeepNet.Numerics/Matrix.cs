@@ -46,6 +46,17 @@ public sealed class Matrix
 
     public Matrix Clone() => new(Rows, Cols, (float[])Data.Clone());
 
+    /// <summary>Rows <paramref name="start"/>..start+count as a new count × Cols matrix.</summary>
+    public Matrix CopyRows(int start, int count)
+    {
+        var rows = new Matrix(count, Cols);
+        RowRange(start, count).CopyTo(rows.Data);
+        return rows;
+    }
+
+    /// <summary>The first <paramref name="count"/> rows (all of them when there are fewer) as a new matrix.</summary>
+    public Matrix FirstRows(int count) => CopyRows(0, Math.Min(count, Rows));
+
     private static int ElementCount(int rows, int cols)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(rows);

@@ -1,71 +1,46 @@
-using DeepNet.Server.Auth;
 using DeepNet.Server.Cnn;
 using DeepNet.Server.Dbn;
 using DeepNet.Server.Demos;
-using DeepNet.Server.Endpoints;
 using DeepNet.Server.Experiments;
-using DeepNet.Server.Hubs;
 using DeepNet.Server.Infrastructure;
 using DeepNet.Server.Jobs;
 using DeepNet.Server.Persistence;
+using DeepNet.Server.RbmFamily;
 using DeepNet.Server.Sharing;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
-using Microsoft.Data.Sqlite;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
 using Swashbuckle.AspNetCore.SwaggerGen;
+using DeepNet.Server.Library;
+using DeepNet.Server.Accounts;
+using DeepNet.Server.Pooling;
 
 namespace DeepNet.Server;
 
 public static class ApplicationServiceExtensions
 {
-    public const string DataDirectoryKey = "Storage:DataDirectory";
-    public const string DatabaseFileName = "deepnet.db";
-
-    /// <summary>Registers persistence, the job worker, SignalR, problem details, health checks and Swagger.</summary>
+    /// <summary>
+    /// The foundation, the job engine and every feature, then health checks and Swagger. A model kind is one line here
+    /// (AddRbmFamily, AddDbn, AddCnn): the engine finds it through <see cref="ModelKindRegistry"/>.
+    /// </summary>
     public static WebApplicationBuilder AddApplicationServices(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        // Resolved from the final configuration (tests and hosts may set Storage:DataDirectory late).
-        services.AddSingleton(sp => new SqliteStorage(sp.GetRequiredService<IConfiguration>()));
-        services.AddDbContextFactory<DeepNetDbContext>((sp, options) => options.UseSqlite(sp.GetRequiredService<SqliteStorage>().ConnectionString));
-        // The scoped context is the caller's view (see DeepNetDbContext); contexts from the factory are the worker's, unrestricted.
-        // AddDbContextFactory registered a plain scoped context already: replace it.
-        services.Replace(ServiceDescriptor.Scoped(sp =>
-        {
-            var db = sp.GetRequiredService<IDbContextFactory<DeepNetDbContext>>().CreateDbContext();
-            db.Viewer = sp.GetRequiredService<RequestUser>();
-            return db;
-        }));
-        services.AddAccounts();
-
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton<JobQueue>();
-        services.AddSingleton<RunningJobRegistry>();
-        services.AddSingleton<JobLiveFeed>();
-        services.AddSingleton<JobStore>();
-        services.AddScoped<JobRunner>();
-        services.AddSingleton<JobKindRegistry>();
-        services.AddSingleton<IJobKind, CnnJobKind>();
-        services.AddSingleton<ExperimentService>();
-        services.AddSingleton<IExperimentDefinition, MnistTableExperiment>();
+        services.AddApiConventions();
+        services.AddPersistence();
+        services.AddJobEngine();
+
+        services.AddAccounts();
+        services.AddRbmFamily();
         services.AddDbn();
-        services.AddHostedService<JobWorker>();
-        services.AddSingleton<ImageLibrary>();
-        services.AddSingleton<DemoModels>();
-        services.AddSingleton<FeatureMaps>();
-        services.AddSingleton<GibbsSampler>();
-        services.AddSingleton<ModelTry>();
+        services.AddCnn();
+        services.AddLibrary();
+        services.AddSharing();
+        services.AddDemos();
+        services.AddExperiments();
 
-        services.ConfigureHttpJsonOptions(options => JsonDefaults.Apply(options.SerializerOptions));
-        services.AddSignalR().AddJsonProtocol(options => JsonDefaults.Apply(options.PayloadSerializerOptions));
-
-        // Binding failures throw BadHttpRequestException (with the JSON error inside) for the handler below to describe.
-        services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
-        services.AddProblemDetails();
-        services.AddExceptionHandler<BadRequestExceptionHandler>();
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
 
         services.AddEndpointsApiExplorer();
@@ -92,23 +67,7 @@ public static class ApplicationServiceExtensions
         return builder;
     }
 
-    /// <summary>Applies EF migrations (never EnsureCreated) and switches SQLite to WAL.</summary>
-    public static WebApplication MigrateDatabase(this WebApplication app)
-    {
-        using var scope = app.Services.CreateScope();
-        var db = scope.ServiceProvider.GetRequiredService<DeepNetDbContext>();
-        app.Logger.LogInformation("Database: {Path}.", Path.Combine(app.Services.GetRequiredService<SqliteStorage>().DataDirectory, DatabaseFileName));
-        db.Database.Migrate();
-        if (db.Database.IsSqlite())
-        {
-            // Persistent in the database file: readers (HTTP) never block the worker's writes and vice versa.
-            db.Database.ExecuteSqlRaw("PRAGMA journal_mode=WAL;");
-        }
-
-        return app;
-    }
-
-    /// <summary>Middleware, static UI, Swagger, the APIs, the hub and /health.</summary>
+    /// <summary>Middleware, static UI, Swagger, every feature's endpoints and hubs, and /health.</summary>
     public static WebApplication MapApplication(this WebApplication app)
     {
         app.UseExceptionHandler();
@@ -121,43 +80,15 @@ public static class ApplicationServiceExtensions
         app.UseAccounts();
 
         app.MapAccountsApi();
-        app.MapJobsApi();
-        app.MapCnnApi();
-        app.MapModelsApi();
-        app.MapSharingApi();
-        app.MapModelExchangeApi();
-        app.MapModelTryApi();
-        app.MapModelForkApi();
-        app.MapHub<TrainingHub>(TrainingHub.Path);
-        app.MapImagesApi();
-        app.MapDatasetsApi();
-        app.MapDemosApi();
-        app.MapPoolingApi();
-        app.MapExperimentsApi();
-        app.MapHub<DemosHub>(DemosHub.Path);
-        app.MapDbnHub();
+        app.MapJobEngine();
+        app.MapDbn();
+        app.MapCnn();
+        app.MapSharing();
+        app.MapLibrary();
+        app.MapDemos();
+        app.MapPooling();
+        app.MapExperiments();
         app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = HealthResponse.WriteAsync }).AllowAnonymous();
         return app;
     }
-}
-
-/// <summary>Where the SQLite database lives: &lt;Storage:DataDirectory&gt;/deepnet.db, default ./data.</summary>
-public sealed class SqliteStorage
-{
-    public SqliteStorage(IConfiguration configuration)
-    {
-        DataDirectory = Path.GetFullPath(
-            configuration[ApplicationServiceExtensions.DataDirectoryKey] is { Length: > 0 } configured ? configured : "data");
-        Directory.CreateDirectory(DataDirectory);
-        ConnectionString = new SqliteConnectionStringBuilder
-        {
-            DataSource = Path.Combine(DataDirectory, ApplicationServiceExtensions.DatabaseFileName),
-            // Seconds a command waits on a locked database (SQLITE_BUSY) before failing.
-            DefaultTimeout = 30,
-        }.ToString();
-    }
-
-    public string DataDirectory { get; }
-
-    public string ConnectionString { get; }
 }

@@ -1,4 +1,5 @@
 using DeepNet.Server;
+using DeepNet.Server.Persistence;
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions
 {

@@ -2,9 +2,10 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
-using DeepNet.Server.Auth;
 using DeepNet.Server.Contracts;
 using Microsoft.AspNetCore.Mvc.Testing;
+using DeepNet.Server.Accounts;
+using DeepNet.Server.Sharing;
 
 namespace DeepNet.Server.Tests;
 

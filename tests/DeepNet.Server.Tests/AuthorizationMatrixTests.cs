@@ -2,11 +2,14 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using DeepNet.Server.Contracts;
-using DeepNet.Server.Hubs;
 using DeepNet.Server.Persistence;
 using DeepNet.Server.Tests.Sharing;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
+using DeepNet.Server.Demos;
+using DeepNet.Server.Experiments;
+using DeepNet.Server.Jobs;
+using DeepNet.Server.Library;
 
 namespace DeepNet.Server.Tests;
 

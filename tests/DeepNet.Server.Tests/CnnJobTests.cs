@@ -13,6 +13,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
+using DeepNet.Server.Sharing;
 
 namespace DeepNet.Server.Tests;
 
@@ -53,7 +54,7 @@ internal sealed class CnnHost : IAsyncDisposable
 
     public async Task<byte[]> ModelFileAsync(Guid modelId) => await Client().GetByteArrayAsync($"/api/models/{modelId}/file");
 
-    public HubConnection Connect() => App.CreateHubConnection(DeepNet.Server.Hubs.TrainingHub.Path);
+    public HubConnection Connect() => App.CreateHubConnection(DeepNet.Server.Jobs.TrainingHub.Path);
 
     public async ValueTask DisposeAsync() => await App.DisposeAsync();
 }

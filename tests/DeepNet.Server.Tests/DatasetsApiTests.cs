@@ -6,10 +6,10 @@ using System.Text;
 using System.Text.Json;
 using DeepNet.Data;
 using DeepNet.Server.Contracts;
-using DeepNet.Server.Endpoints;
 using DeepNet.Server.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using DeepNet.Server.Library;
 
 namespace DeepNet.Server.Tests;
 

@@ -30,7 +30,7 @@ public sealed class DbnExperimentTests(DbnAppFixture fixture) : IClassFixture<Db
     [Fact]
     public async Task EveryFullRowIsAValidJobRequest()
     {
-        var kind = App.Services.GetServices<IJobKind>().OfType<DbnJobKind>().Single();
+        var kind = App.Services.GetServices<IModelKind>().OfType<DbnJobKind>().Single();
         using var scope = App.Services.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<DeepNetDbContext>();
         foreach (var row in new Bengio2007Experiment().Rows(ExperimentScales.Full))

@@ -11,6 +11,7 @@ using DeepNet.Server.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using SixLabors.ImageSharp;
+using DeepNet.Server.Library;
 
 namespace DeepNet.Server.Tests;
 

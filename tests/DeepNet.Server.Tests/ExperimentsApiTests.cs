@@ -5,6 +5,7 @@ using DeepNet.Server.Persistence;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using DeepNet.Server.Experiments;
 
 namespace DeepNet.Server.Tests;
 

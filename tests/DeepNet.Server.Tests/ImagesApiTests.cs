@@ -7,6 +7,7 @@ using System.Text.Json;
 using DeepNet.Server.Contracts;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
+using DeepNet.Server.Library;
 
 namespace DeepNet.Server.Tests;
 

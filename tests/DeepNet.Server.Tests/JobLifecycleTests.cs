@@ -6,6 +6,7 @@ using DeepNet.Server.Contracts;
 using DeepNet.Server.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using DeepNet.Server.Sharing;
 
 namespace DeepNet.Server.Tests;
 

@@ -6,6 +6,8 @@ using System.Text.Json;
 using DeepNet.Server.Contracts;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
+using DeepNet.Server.Pooling;
+using DeepNet.Server.Library;
 
 namespace DeepNet.Server.Tests;
 

@@ -10,6 +10,8 @@ using DeepNet.Server.Persistence;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using DeepNet.Server.Library;
+using DeepNet.Server.Sharing;
 
 namespace DeepNet.Server.Tests;
 

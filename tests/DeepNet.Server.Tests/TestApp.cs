@@ -1,6 +1,5 @@
 using System.Net.Http.Json;
 using System.Text.Json;
-using DeepNet.Server.Auth;
 using DeepNet.Server.Contracts;
 using DeepNet.Server.Infrastructure;
 using DeepNet.Server.Persistence;

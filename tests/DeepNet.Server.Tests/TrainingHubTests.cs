@@ -124,5 +124,5 @@ public sealed class TrainingHubTests
         Assert.Single(done.History);
     }
 
-    internal static HubConnection Connect(TestApp app) => app.CreateHubConnection(DeepNet.Server.Hubs.TrainingHub.Path);
+    internal static HubConnection Connect(TestApp app) => app.CreateHubConnection(DeepNet.Server.Jobs.TrainingHub.Path);
 }

@@ -1,4 +1,3 @@
-using DeepNet.Server.Auth;
 using DeepNet.Data;
 using DeepNet.Models.Cnn;
 using DeepNet.Server.Contracts;
@@ -6,6 +5,7 @@ using DeepNet.Server.Jobs;
 using DeepNet.Server.Persistence;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using DeepNet.Server.Library;
 
 namespace DeepNet.Server.Cnn;
 
@@ -40,7 +40,7 @@ public static class CnnApi
     {
         int sampleIndex = index ?? 0;
         var job = await view.ReadableJobOwnerAsync(id, cancellationToken) is null ? null : await store.FindAsync(id, cancellationToken);
-        if (job is null || job.Kind != JobKinds.Cnn)
+        if (job is null || job.Kind != CnnJobKind.Name)
         {
             return NotFound(job is null ? $"Job {id} not found." : $"Job {id} is not a CNN job.");
         }
@@ -74,9 +74,9 @@ public static class CnnApi
 
         var spec = JobMapper.ReadDataSpec(job.DataSpecJson);
         Dataset images;
-        if (spec.Dataset == JobKinds.UserDataset)
+        if (spec.Dataset == DataSpecValidator.UserDataset)
         {
-            var all = await JobData.LoadUserDatasetAsync(spec, contexts, cancellationToken);
+            var all = await UserDatasets.LoadAsync(spec, contexts, cancellationToken);
             images = DatasetLoader.Select(all, spec with { Limit = null });
         }
         else

@@ -6,6 +6,8 @@ using DeepNet.Server.Contracts;
 using DeepNet.Server.Jobs;
 using DeepNet.Server.Persistence;
 using Microsoft.EntityFrameworkCore;
+using DeepNet.Server.Library;
+using DeepNet.Models.ModelExchange;
 
 namespace DeepNet.Server.Cnn;
 
@@ -25,9 +27,9 @@ public sealed record CnnJobData(TensorShape Input, int Classes, Matrix Train, in
         Dataset train;
         Dataset? test = null;
         int classes;
-        if (spec.Dataset == JobKinds.UserDataset)
+        if (spec.Dataset == DataSpecValidator.UserDataset)
         {
-            Dataset all = await JobData.LoadUserDatasetAsync(spec, contexts, cancellationToken);
+            Dataset all = await UserDatasets.LoadAsync(spec, contexts, cancellationToken);
             if (!all.HasLabels)
             {
                 throw new InvalidOperationException("The data set has no labels; a CNN needs labelled data.");
@@ -51,10 +53,10 @@ public sealed record CnnJobData(TensorShape Input, int Classes, Matrix Train, in
 
         int trainRows = train.Count - validation;
         int[] labels = [.. train.Labels.Select(l => (int)l)];
-        Matrix trainData = validation == 0 ? train.Features : JobData.Rows(train.Features, 0, trainRows);
+        Matrix trainData = validation == 0 ? train.Features : train.Features.CopyRows(0, trainRows);
         CnnLabelledSet? valid = validation == 0
             ? null
-            : new CnnLabelledSet("validation", JobData.Rows(train.Features, trainRows, validation), labels[trainRows..]);
+            : new CnnLabelledSet("validation", train.Features.CopyRows(trainRows, validation), labels[trainRows..]);
         CnnLabelledSet? testSet = test is null ? null : new CnnLabelledSet("test", test.Features, [.. test.Labels.Select(l => (int)l)]);
         return new CnnJobData(input, classes, trainData, labels[..trainRows], valid, testSet);
     }
@@ -69,18 +71,30 @@ public sealed record CnnJobData(TensorShape Input, int Classes, Matrix Train, in
 /// checkpoint per epoch (resumed bit for bit after a restart), measures the test error and stores the model.
 /// </summary>
 public sealed class CnnJobKind(
+    JobSteps steps,
     JobStore store,
     JobLiveFeed feed,
     IDbContextFactory<DeepNetDbContext> contexts,
     TimeProvider clock,
-    ILogger<CnnJobKind> logger) : IJobKind
+    ILogger<CnnJobKind> logger) : IModelKind
 {
+    public const string Name = "cnn";
+
     public const string DefaultName = "CNN job";
 
     /// <summary>Misclassified test samples listed in the model's metrics.</summary>
     public const int MisclassifiedStored = 100;
 
-    public string Kind => JobKinds.Cnn;
+    public string Kind => Name;
+
+    public string ModelType => ModelExchangeFormat.CnnType;
+
+    public bool IsDefaultForModelType => true;
+
+    public ModelImageKinds Images { get; } = new(
+        [CnnImageKinds.Filters(1), "…", CnnImageKinds.Filters(CnnImageKinds.MaxConvolutionLayers), CnnImageKinds.FeatureMaps, CnnImageKinds.Confusion, CnnImageKinds.Misclassified],
+        CnnImageKinds.IsKnown,
+        CnnImageKinds.Filters(1));
 
     public async Task<JobKindValidation> ValidateAsync(CreateJobRequest request, DeepNetDbContext db, CancellationToken cancellationToken)
     {
@@ -115,7 +129,7 @@ public sealed class CnnJobKind(
         }
 
         (TensorShape Input, int Classes, int Rows)? shape = null;
-        if (data.Dataset == JobKinds.UserDataset)
+        if (data.Dataset == DataSpecValidator.UserDataset)
         {
             if (data.DatasetId is { } datasetId)
             {
@@ -171,6 +185,10 @@ public sealed class CnnJobKind(
         return JobKindValidation.Valid(new JobDraft(name, Kind, JobMapper.ToJson(resolved.Spec), JobMapper.ToJson(data)));
     }
 
+    public ITryableModel LoadForTry(TryModelRow row, byte[] file) => TryableCnn.Load(file);
+
+    public JobSpecs DescribeSpecs(string optionsJson) => new(Cnn: JobMapper.Read<CnnJobSpec>(optionsJson));
+
     public void Run(Job job, CancellationToken cancellationToken)
     {
         var spec = JobMapper.Read<CnnJobSpec>(job.OptionsJson) ?? throw new InvalidOperationException("The job has no CNN spec.");
@@ -192,11 +210,7 @@ public sealed class CnnJobKind(
         Network network = trainer.Train(observer, cancellationToken);
 
         // Evaluation: the test split (MNIST), else the validation rows.
-        Wait(store.SetStageAsync(job.Id, JobStages.Evaluating));
-        if (feed.GetProgress(job.Id) is { } progress)
-        {
-            feed.PublishProgress(job.Id, progress with { Stage = JobStages.Evaluating, EtaSeconds = 0 });
-        }
+        steps.EnterEvaluating(job.Id);
 
         CnnEvaluationResult? test = data.Test is null ? null : observer.FinalEvaluation ?? CnnEvaluation.Evaluate(network, data.Test.Data, data.Test.Labels, cancellationToken);
         CnnEvaluationResult? valid = data.Validation is null ? null : CnnEvaluation.Evaluate(network, data.Validation.Data, data.Validation.Labels, cancellationToken);
@@ -224,68 +238,37 @@ public sealed class CnnJobKind(
             shapes = resolved.Shapes.Select(x => x.ToString()).ToList(),
         };
 
-        var createdAt = clock.GetUtcNow().UtcDateTime;
-        var modelId = Guid.NewGuid();
-        string optionsJson = JobMapper.ToJson(resolved.Spec);
-        string specJson = JobMapper.ToJson(dataSpec);
-        string metricsJson = JobMapper.ToJson(metrics);
-        var metadata = ModelMetadata.Create(
-            job, JobKinds.Cnn, modelId, createdAt, optionsJson, specJson, metricsJson, data.Input.Width, data.Input.Height, resolved.Architecture);
-        byte[] file = CnnModelFile.Save(network, metadata);
-        var model = new TrainedModel
+        steps.Complete(job, new CompletedModel(
+            ModelType,
+            JobMapper.ToJson(resolved.Spec),
+            JobMapper.ToJson(dataSpec),
+            JobMapper.ToJson(metrics),
+            data.Input.Width,
+            data.Input.Height,
+            data.Input.Size,
+            data.Classes,
+            metadata => CnnModelFile.Save(network, metadata))
         {
-            Id = modelId,
-            Name = job.Name,
-            Kind = JobKinds.Cnn,
-            JobId = job.Id,
-            CreatedAt = createdAt,
-            VisibleUnits = data.Input.Size,
-            HiddenUnits = data.Classes,
-            ImageWidth = data.Input.Width,
-            ImageHeight = data.Input.Height,
-            OptionsJson = optionsJson,
-            DataSpecJson = specJson,
-            MetricsJson = metricsJson,
             TestError = test is null ? null : (float)test.ErrorPercent,
             Architecture = resolved.Architecture,
-            SizeBytes = file.LongLength,
-            File = file,
-        };
-        if (!Wait(store.CompleteAsync(job.Id, model)))
-        {
-            throw new InvalidOperationException($"Job {job.Id} was no longer running when its model was stored.");
-        }
-
+        });
         logger.LogInformation("CNN job {JobId}: test error {TestError}%.", job.Id, test?.ErrorPercent);
     }
 
-    private CnnTrainer CreateTrainer(Guid jobId, CnnResolvedSpec resolved, CnnJobData data)
-    {
-        var checkpoint = Wait(store.GetCheckpointAsync(jobId));
-        if (checkpoint is not null)
-        {
-            try
+    private CnnTrainer CreateTrainer(Guid jobId, CnnResolvedSpec resolved, CnnJobData data) =>
+        steps.ResumeOrStart(
+            jobId,
+            bytes =>
             {
-                var state = CnnCheckpointFile.FromBytes(checkpoint.State);
+                var state = CnnCheckpointFile.FromBytes(bytes);
                 if (!state.Layers.SequenceEqual(resolved.Layers) || state.InputShape != resolved.Input)
                 {
                     throw new InvalidDataException("The checkpoint is of another architecture.");
                 }
 
-                var trainer = CnnTrainer.Resume(state, data.Train, data.TrainLabels);
-                Wait(store.MarkResumedAsync(jobId, state.NextEpoch - 1));
-                logger.LogInformation("CNN job {JobId} resumes after epoch {Epoch}.", jobId, state.NextEpoch - 1);
-                return trainer;
-            }
-            catch (Exception ex) when (ex is InvalidDataException or ArgumentException)
-            {
-                logger.LogWarning(ex, "CNN job {JobId}: the checkpoint cannot be used; training starts over.", jobId);
-            }
-        }
-
-        Wait(store.ResetTrainingStateAsync(jobId));
-        return new CnnTrainer(resolved.Input, resolved.Layers, resolved.Options, data.Train, data.TrainLabels);
-    }
+                return CnnTrainer.Resume(state, data.Train, data.TrainLabels);
+            },
+            () => new CnnTrainer(resolved.Input, resolved.Layers, resolved.Options, data.Train, data.TrainLabels));
 
     private static double? Finite(double value) => double.IsFinite(value) ? value : null;
 

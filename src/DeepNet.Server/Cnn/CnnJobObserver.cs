@@ -14,13 +14,13 @@ public sealed record CnnLabelledSet(string Name, Matrix Data, int[] Labels)
 
     /// <summary>The first <paramref name="count"/> rows (this set when it has no more).</summary>
     public CnnLabelledSet Head(int count) =>
-        count >= Count ? this : new CnnLabelledSet(Name, JobData.FirstRows(Data, count), Labels[..count]);
+        count >= Count ? this : new CnnLabelledSet(Name, Data.FirstRows(count), Labels[..count]);
 }
 
 /// <summary>
 /// Adapts <see cref="CnnTrainer"/> callbacks (on the training thread) to the live feed and the store, as
-/// <see cref="JobTrainingObserver"/> does for RBMs: progress at most every 100 ms (and the last batch of every epoch),
-/// images at most every 500 ms, and per epoch one transaction with the stage epoch "train", the checkpoint and the
+/// every kind's observer does: progress and images as often as the <see cref="LiveThrottle"/> allows,
+/// and per epoch one transaction with the stage epoch "train", the checkpoint and the
 /// images rendered since the last one. Evaluations run in evaluation mode and draw nothing from the trainer's generator,
 /// so they do not change the run.
 /// </summary>
@@ -31,8 +31,6 @@ public sealed class CnnJobObserver : ICnnTrainingObserver
     /// <summary>Misclassified samples listed per epoch.</summary>
     public const int MisclassifiedListed = CnnImages.MaxMisclassified;
 
-    private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(100);
-    private static readonly TimeSpan ImageInterval = TimeSpan.FromMilliseconds(500);
 
     private readonly Guid _jobId;
     private readonly JobStore _store;
@@ -47,8 +45,7 @@ public sealed class CnnJobObserver : ICnnTrainingObserver
     private readonly Dictionary<string, int> _versions;
     private readonly Dictionary<string, (ImageMessage Message, byte[] Png)> _unsaved = new(StringComparer.Ordinal);
     private readonly CancellationToken _cancellationToken;
-    private long _lastProgress;
-    private long _lastImages;
+    private readonly LiveThrottle _throttle = new();
     private ProgressDto? _progress;
 
     /// <param name="validation">The held-out validation rows, or null.</param>
@@ -90,17 +87,14 @@ public sealed class CnnJobObserver : ICnnTrainingObserver
 
     public void OnBatchCompleted(CnnBatchProgress progress, Network model)
     {
-        long now = Stopwatch.GetTimestamp();
-        bool lastOfEpoch = progress.Batch == progress.BatchesPerEpoch;
-        if (lastOfEpoch || _lastProgress == 0 || Stopwatch.GetElapsedTime(_lastProgress, now) >= ProgressInterval)
+        if (_throttle.ProgressDue(force: progress.Batch == progress.BatchesPerEpoch))
         {
-            _lastProgress = now;
             _progress = JobMapper.Progress(progress.Epoch, progress.Epochs, progress.Batch, progress.BatchesPerEpoch, 0f, progress.SamplesPerSecond, _samplesPerBatch)
                 with { Phase = Stage, Loss = double.IsFinite(progress.Loss) ? progress.Loss : null };
             _feed.PublishProgress(_jobId, _progress);
         }
 
-        if (_lastImages == 0 || Stopwatch.GetElapsedTime(_lastImages, now) >= ImageInterval)
+        if (_throttle.ImagesDue)
         {
             RenderLiveImages(model);
         }
@@ -120,7 +114,7 @@ public sealed class CnnJobObserver : ICnnTrainingObserver
         }
 
         List<int> misclassified = shown is null || evaluation is null ? [] : [.. evaluation.Misclassified(shown.Labels, MisclassifiedListed)];
-        if (last || _unsaved.Count == 0 || Stopwatch.GetElapsedTime(_lastImages) >= ImageInterval)
+        if (last || _unsaved.Count == 0 || _throttle.ImagesDue)
         {
             RenderLiveImages(model);
             if (shown is not null && evaluation is not null)
@@ -172,7 +166,7 @@ public sealed class CnnJobObserver : ICnnTrainingObserver
 
     private void RenderLiveImages(Network model)
     {
-        _lastImages = Stopwatch.GetTimestamp();
+        _throttle.ImagesRendered();
         foreach ((string kind, byte[] png) in CnnImages.Filters(model))
         {
             Publish(kind, png);

@@ -2,6 +2,7 @@ using System.Text.Json;
 using DeepNet.Data;
 using DeepNet.Models;
 using DeepNet.Server.Persistence;
+using DeepNet.Server.Sharing;
 
 namespace DeepNet.Server.Contracts;
 
@@ -239,50 +240,11 @@ public sealed record EvaluationDto(string Kind, DateTime CreatedAt, JsonElement 
 /// <param name="Standardizer">Standardizer parameters (mode, zca, mean, std, zca matrices).</param>
 public sealed record ModelPatchesDto(PatchesSpec Spec, JsonElement Standardizer);
 
-/// <summary>A trained model.</summary>
-/// <param name="Id">Model id.</param>
-/// <param name="Name">Name (the job's name).</param>
-/// <param name="Kind">"rbm", "rbm-patches", "dbn" or "cnn".</param>
-/// <param name="JobId">The job that trained it.</param>
-/// <param name="CreatedAt">When it was stored (UTC).</param>
-/// <param name="VisibleUnits">Visible units, or inputs of a network (imageWidth·imageHeight).</param>
-/// <param name="HiddenUnits">Hidden units of an RBM; for a DBN the top layer's units; for a CNN its output classes.</param>
-/// <param name="ImageWidth">Input image width in pixels.</param>
-/// <param name="ImageHeight">Input image height in pixels.</param>
-/// <param name="Rbm">RBM hyperparameters it was trained with (null for "dbn" and "cnn").</param>
-/// <param name="Data">Data spec it was trained on.</param>
-/// <param name="ReconstructionError">Reconstruction error of the last epoch.</param>
-/// <param name="SizeBytes">Size of the safetensors file.</param>
-/// <param name="FileUrl">Where to download the safetensors file.</param>
-/// <param name="Patches">Patches spec and standardizer of a patch model.</param>
-/// <param name="Report">Monitoring report of the last epoch.</param>
-/// <param name="Evaluations">Evaluations run after training.</param>
-/// <param name="Dbn">The network spec of a DBN model.</param>
-/// <param name="Cnn">The network spec of a CNN model.</param>
-/// <param name="TestError">Test error in percent of a classifier.</param>
-/// <param name="Architecture">Short description of the layers, e.g. "784-500-500-2000-10".</param>
-/// <param name="Metrics">The model's stored metrics object (for classifiers: errors {train, valid, test} in percent, history, confusion matrix).</param>
-public sealed record ModelDto(
-    Guid Id,
-    string Name,
-    string Kind,
-    Guid? JobId,
-    DateTime CreatedAt,
-    int VisibleUnits,
-    int HiddenUnits,
-    int ImageWidth,
-    int ImageHeight,
-    RbmOptions? Rbm,
-    DataSpec Data,
-    float? ReconstructionError,
-    long SizeBytes,
-    string FileUrl,
-    ModelPatchesDto? Patches = null,
-    EpochReportDto? Report = null,
-    IReadOnlyList<EvaluationDto>? Evaluations = null,
-    DbnJobSpec? Dbn = null,
-    CnnJobSpec? Cnn = null,
-    float? TestError = null,
-    string? Architecture = null,
-    JsonElement? Metrics = null,
-    ModelSharingDto? Sharing = null);
+/// <summary>
+/// The kind-specific part of a job or model as the API shows it: the spec of its kind (one of these for the built-in
+/// kinds), read by the kind itself (<c>IModelKind.DescribeSpecs</c>).
+/// </summary>
+public sealed record JobSpecs(RbmOptions? Rbm = null, DbnJobSpec? Dbn = null, CnnJobSpec? Cnn = null)
+{
+    public static readonly JobSpecs None = new();
+}

@@ -6,6 +6,7 @@ using DeepNet.Server.Infrastructure;
 using DeepNet.Server.Jobs;
 using DeepNet.Server.Persistence;
 using Microsoft.EntityFrameworkCore;
+using DeepNet.Server.Library;
 
 namespace DeepNet.Server.Dbn;
 
@@ -47,14 +48,14 @@ public sealed record DbnData(
         int width;
         int height;
         int classes;
-        if (spec.Dataset == JobKinds.UserDataset)
+        if (spec.Dataset == DataSpecValidator.UserDataset)
         {
-            var dataset = DatasetLoader.Select(await JobData.LoadUserDatasetAsync(spec, contexts, cancellationToken), spec);
+            var dataset = DatasetLoader.Select(await UserDatasets.LoadAsync(spec, contexts, cancellationToken), spec);
             int testCount = UserTestCount(dataset.Count);
             var labels = dataset.HasLabels ? dataset.Labels.Select(l => (int)l).ToArray() : null;
-            all = JobData.Rows(dataset.Features, 0, dataset.Count - testCount);
+            all = dataset.Features.CopyRows(0, dataset.Count - testCount);
             allLabels = labels?[..(dataset.Count - testCount)];
-            test = testCount == 0 ? JobData.Rows(dataset.Features, 0, 0) : JobData.Rows(dataset.Features, dataset.Count - testCount, testCount);
+            test = testCount == 0 ? dataset.Features.CopyRows(0, 0) : dataset.Features.CopyRows(dataset.Count - testCount, testCount);
             testLabels = labels?[(dataset.Count - testCount)..];
             (width, height) = dataset.IsImages ? (dataset.Width, dataset.Height) : (dataset.FeatureCount, 1);
             classes = Math.Max(2, (labels is { Length: > 0 } ? labels.Max() : 0) + 1);
@@ -79,9 +80,9 @@ public sealed record DbnData(
 
         int trainRows = all.Rows - validation;
         return new DbnData(
-            JobData.Rows(all, 0, trainRows),
+            all.CopyRows(0, trainRows),
             allLabels?[..trainRows],
-            JobData.Rows(all, trainRows, validation),
+            all.CopyRows(trainRows, validation),
             allLabels?[trainRows..],
             test,
             testLabels,

@@ -1,4 +1,3 @@
-using DeepNet.Server.Auth;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using DeepNet.Models.Dbn;
@@ -129,7 +128,7 @@ public sealed class DbnGenerator(IDbContextFactory<DeepNetDbContext> contexts)
             .Where(m => m.Id == modelId)
             .Select(m => new { m.Kind, m.File, m.ImageWidth, m.ImageHeight })
             .SingleOrDefaultAsync(cancellationToken) ?? throw new HubException($"Model {modelId} not found.");
-        if (row.Kind != JobKinds.Dbn)
+        if (row.Kind != DbnJobKind.Name)
         {
             throw new HubException($"Model {modelId} is a {row.Kind} model, not a DBN; generation needs a model trained by a dbn job.");
         }

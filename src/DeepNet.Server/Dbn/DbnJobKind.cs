@@ -7,6 +7,7 @@ using DeepNet.Server.Jobs;
 using DeepNet.Server.Persistence;
 using DeepNet.Server.Sharing;
 using Microsoft.EntityFrameworkCore;
+using DeepNet.Models.ModelExchange;
 
 namespace DeepNet.Server.Dbn;
 
@@ -16,15 +17,24 @@ namespace DeepNet.Server.Dbn;
 /// the train/valid/test errors, the confusion matrix and the misclassified test rows in its metrics.
 /// </summary>
 public sealed class DbnJobKind(
+    JobSteps steps,
     JobStore store,
     JobLiveFeed feed,
     IDbContextFactory<DeepNetDbContext> contexts,
     TimeProvider clock,
-    ILogger<DbnJobKind> logger) : IJobKind
+    ILogger<DbnJobKind> logger) : IModelKind
 {
+    public const string Name = "dbn";
+
     public const string DefaultName = "DBN job";
 
-    public string Kind => JobKinds.Dbn;
+    public string Kind => Name;
+
+    public string ModelType => ModelExchangeFormat.DbnType;
+
+    public bool IsDefaultForModelType => true;
+
+    public ModelImageKinds Images { get; } = ModelImageKinds.Fixed(DbnImageKinds.All, DbnImageKinds.Filters);
 
     public async Task<JobKindValidation> ValidateAsync(CreateJobRequest request, DeepNetDbContext db, CancellationToken cancellationToken)
     {
@@ -38,8 +48,12 @@ public sealed class DbnJobKind(
         }
 
         string name = request.Name?.Trim() is { Length: > 0 } trimmed ? trimmed : DefaultName;
-        return JobKindValidation.Valid(new JobDraft(name, JobKinds.Dbn, JobMapper.ToJson(spec), JobMapper.ToJson(data)));
+        return JobKindValidation.Valid(new JobDraft(name, DbnJobKind.Name, JobMapper.ToJson(spec), JobMapper.ToJson(data)));
     }
+
+    public ITryableModel LoadForTry(TryModelRow row, byte[] file) => TryableDbn.Load(row, file);
+
+    public JobSpecs DescribeSpecs(string optionsJson) => new(Dbn: JobMapper.Read<DbnJobSpec>(optionsJson));
 
     public void Run(Job job, CancellationToken cancellationToken)
     {
@@ -49,7 +63,7 @@ public sealed class DbnJobKind(
         var data = Wait(DbnData.LoadAsync(dataSpec, spec, contexts, cancellationToken));
         cancellationToken.ThrowIfCancellationRequested();
 
-        var start = ModelForkStart.Read(job.OptionsJson);
+        var start = JobStart.Read(job.OptionsJson);
         var (trainer, completedLayers) = CreateTrainer(job.Id, start, spec, data, cancellationToken);
         int completedEpochs = Wait(store.GetStageEpochsAsync(job.Id)).Count;
         Wait(store.SetStageAsync(job.Id, JobStages.Training));
@@ -127,35 +141,30 @@ public sealed class DbnJobKind(
 
     /// <summary>
     /// The job's trainer: resumed from its checkpoint, else a new run — from the parent model when the job is a fork
-    /// (<see cref="ModelForkStart"/>), else from scratch.
+    /// (<see cref="JobStart"/>), else from scratch.
     /// </summary>
     private (DbnTrainer Trainer, IReadOnlyList<Rbm> CompletedLayers) CreateTrainer(
         Guid jobId, JobStartFrom? start, DbnJobSpec spec, DbnData data, CancellationToken cancellationToken)
     {
-        var checkpoint = Wait(store.GetCheckpointAsync(jobId));
-        if (checkpoint is not null)
-        {
-            try
+        IReadOnlyList<Rbm> completedLayers = [];
+        var trainer = steps.ResumeOrStart(
+            jobId,
+            bytes =>
             {
-                var state = DbnTrainingState.FromBytes(checkpoint.State);
-                var trainer = DbnTrainer.Resume(state, data.Train, data.TrainLabels);
-                Wait(store.MarkResumedAsync(jobId, checkpoint.CompletedEpochs));
-                logger.LogInformation("DBN job {JobId} resumes after {Epochs} epochs (stage {Stage}).", jobId, checkpoint.CompletedEpochs, state.Stage);
-                return (trainer, state.CompletedLayers);
-            }
-            catch (Exception ex) when (ex is InvalidDataException or ArgumentException)
+                var state = DbnTrainingState.FromBytes(bytes);
+                completedLayers = state.CompletedLayers;
+                return DbnTrainer.Resume(state, data.Train, data.TrainLabels);
+            },
+            () =>
             {
-                logger.LogWarning(ex, "DBN job {JobId}: the checkpoint cannot be used; training starts over.", jobId);
-            }
-        }
-
-        Wait(store.ResetTrainingStateAsync(jobId));
-        var options = ToOptions(spec, data.Train.Cols);
-        return start is null
-            ? (new DbnTrainer(options, data.Train, data.TrainLabels, data.Classes), [])
-            : StartFrom(jobId, start, options, data, cancellationToken);
+                var options = ToOptions(spec, data.Train.Cols);
+                (var fresh, completedLayers) = start is null
+                    ? (new DbnTrainer(options, data.Train, data.TrainLabels, data.Classes), [])
+                    : StartFrom(jobId, start, options, data, cancellationToken);
+                return fresh;
+            });
+        return (trainer, completedLayers);
     }
-
     /// <summary>
     /// A fork's new run: "dbnFirstLayer" takes the parent RBM as layer 1 (not pre-trained again), "fineTune" starts at the
     /// fine-tuning of the parent DBN's stack and classifier.
@@ -163,7 +172,7 @@ public sealed class DbnJobKind(
     private (DbnTrainer Trainer, IReadOnlyList<Rbm> CompletedLayers) StartFrom(
         Guid jobId, JobStartFrom start, DbnOptions options, DbnData data, CancellationToken cancellationToken)
     {
-        byte[] file = Wait(ModelForkStart.LoadParentFileAsync(contexts, start, cancellationToken));
+        byte[] file = Wait(JobStart.LoadParentFileAsync(contexts, start, cancellationToken));
         logger.LogInformation("DBN job {JobId} starts from model {ModelId} ({Mode}).", jobId, start.ModelId, start.Mode);
         if (start.Mode == ForkModes.FineTune)
         {
@@ -218,10 +227,6 @@ public sealed class DbnJobKind(
         var stages = Wait(store.GetStageEpochsAsync(job.Id));
         int inputs = data.Train.Cols;
         string architecture = Architecture(inputs, spec, data.Classes);
-        var createdAt = clock.GetUtcNow().UtcDateTime;
-        var modelId = Guid.NewGuid();
-        string optionsJson = JobMapper.ToJson(spec);
-        string specJson = JobMapper.ToJson(dataSpec);
         string metricsJson = JobMapper.ToJson(new
         {
             errors = new { train = trainError, valid = validError, test = testError },
@@ -237,32 +242,20 @@ public sealed class DbnJobKind(
             seconds,
             history = stages.Select(s => new { s.Stage, s.Epoch, s.Metrics }),
         });
-        var metadata = ModelMetadata.Create(job, JobKinds.Dbn, modelId, createdAt, optionsJson, specJson, metricsJson, data.Width, data.Height, architecture);
-        byte[] file = DbnModelFile.Save(result.Stack, result.Classifier, metadata);
-        var model = new TrainedModel
+        steps.Complete(job, new CompletedModel(
+            ModelType,
+            JobMapper.ToJson(spec),
+            JobMapper.ToJson(dataSpec),
+            metricsJson,
+            data.Width,
+            data.Height,
+            inputs,
+            result.Stack.TopUnits,
+            metadata => DbnModelFile.Save(result.Stack, result.Classifier, metadata))
         {
-            Id = modelId,
-            Name = job.Name,
-            Kind = JobKinds.Dbn,
-            JobId = job.Id,
-            CreatedAt = createdAt,
-            VisibleUnits = inputs,
-            HiddenUnits = result.Stack.TopUnits,
-            ImageWidth = data.Width,
-            ImageHeight = data.Height,
-            OptionsJson = optionsJson,
-            DataSpecJson = specJson,
-            MetricsJson = metricsJson,
             TestError = testError is { } t ? (float)t : null,
             Architecture = architecture,
-            SizeBytes = file.LongLength,
-            File = file,
-            ParentModelId = ModelForkStart.Read(job.OptionsJson)?.ModelId,
-        };
-        if (!Wait(store.CompleteAsync(job.Id, model)))
-        {
-            throw new InvalidOperationException($"Job {job.Id} was no longer running when its model was stored.");
-        }
+        });
     }
 
     private static int[][] ToJagged(int[,] matrix) =>

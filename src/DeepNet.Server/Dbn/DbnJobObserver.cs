@@ -16,8 +16,6 @@ namespace DeepNet.Server.Dbn;
 /// </summary>
 public sealed class DbnJobObserver : IDbnTrainingObserver
 {
-    private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(100);
-    private static readonly TimeSpan ImageInterval = TimeSpan.FromMilliseconds(500);
 
     private readonly Guid _jobId;
     private readonly JobStore _store;
@@ -32,8 +30,7 @@ public sealed class DbnJobObserver : IDbnTrainingObserver
     private readonly long _started = Stopwatch.GetTimestamp();
     private readonly int _epochsAtStart;
     private int _completedEpochs;
-    private long _lastProgress;
-    private long _lastImages;
+    private readonly LiveThrottle _throttle = new();
     private ProgressDto? _progress;
     private (string Stage, int Epoch, object Metrics)? _pending;
     private double _lastBackpropSamplesPerSecond;
@@ -87,17 +84,15 @@ public sealed class DbnJobObserver : IDbnTrainingObserver
 
     public void OnBatchCompleted(int layer, TrainingProgress progress, Rbm model)
     {
-        long now = Stopwatch.GetTimestamp();
-        if (progress.Batch == progress.BatchesPerEpoch || _lastProgress == 0 || Stopwatch.GetElapsedTime(_lastProgress, now) >= ProgressInterval)
+        if (_throttle.ProgressDue(force: progress.Batch == progress.BatchesPerEpoch))
         {
-            _lastProgress = now;
             double within = (double)progress.Batch / progress.BatchesPerEpoch;
             Publish(new ProgressDto(
                 progress.Epoch, progress.Epochs, progress.Batch, progress.BatchesPerEpoch, Fraction(within), progress.ReconstructionError,
                 progress.SamplesPerSecond, Eta(within), Phase: PretrainStage(layer), Loss: progress.ReconstructionError));
         }
 
-        if (_lastImages == 0 || Stopwatch.GetElapsedTime(_lastImages, now) >= ImageInterval)
+        if (_throttle.ImagesDue)
         {
             RenderStack(layer, model);
         }
@@ -159,17 +154,15 @@ public sealed class DbnJobObserver : IDbnTrainingObserver
 
     public void OnBatchCompleted(BackpropProgress progress, DenseSigmoidNetwork network)
     {
-        long now = Stopwatch.GetTimestamp();
-        if (progress.Batch == progress.BatchesPerEpoch || _lastProgress == 0 || Stopwatch.GetElapsedTime(_lastProgress, now) >= ProgressInterval)
+        if (_throttle.ProgressDue(force: progress.Batch == progress.BatchesPerEpoch))
         {
-            _lastProgress = now;
             double within = (double)progress.Batch / progress.BatchesPerEpoch;
             Publish(new ProgressDto(
                 progress.Epoch, progress.Epochs, progress.Batch, progress.BatchesPerEpoch, Fraction(within), progress.Loss,
                 _lastBackpropSamplesPerSecond, Eta(within), Phase: FineTuneStage(_spec), Loss: progress.Loss));
         }
 
-        if (_lastImages == 0 || Stopwatch.GetElapsedTime(_lastImages, now) >= ImageInterval)
+        if (_throttle.ImagesDue)
         {
             RenderNetwork(network);
         }
@@ -254,7 +247,7 @@ public sealed class DbnJobObserver : IDbnTrainingObserver
 
     private void EpochImages(bool lastOfStage, Action render)
     {
-        if (lastOfStage || _unsaved.Count == 0 && Stopwatch.GetElapsedTime(_lastImages) >= ImageInterval)
+        if (lastOfStage || _unsaved.Count == 0 && _throttle.ImagesDue)
         {
             render();
         }
@@ -263,7 +256,7 @@ public sealed class DbnJobObserver : IDbnTrainingObserver
     /// <summary>Layer <paramref name="layer"/> in pre-training: its filters (layer 1) or its units projected through the finished layers.</summary>
     private void RenderStack(int layer, Rbm model)
     {
-        _lastImages = Stopwatch.GetTimestamp();
+        _throttle.ImagesRendered();
         if (layer == 0)
         {
             Render(DbnImageKinds.Filters, () => DbnImages.RenderProjection([model.Weights], _data.Width, _data.Height));
@@ -278,7 +271,7 @@ public sealed class DbnJobObserver : IDbnTrainingObserver
     /// <summary>During fine-tuning every hidden layer changes: filters and every projection.</summary>
     private void RenderNetwork(DenseSigmoidNetwork network)
     {
-        _lastImages = Stopwatch.GetTimestamp();
+        _throttle.ImagesRendered();
         var weights = DbnImages.Weights(network);
         for (int l = 1; l <= weights.Count; l++)
         {

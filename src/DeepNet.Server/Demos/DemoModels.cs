@@ -1,4 +1,3 @@
-using DeepNet.Server.Auth;
 using DeepNet.Data;
 using DeepNet.Models;
 using DeepNet.Server.Jobs;

@@ -1,6 +1,6 @@
-using DeepNet.Server.Auth;
 using DeepNet.Server.Contracts;
 using Microsoft.AspNetCore.SignalR;
+using DeepNet.Server.Persistence;
 
 namespace DeepNet.Server.Demos;
 

@@ -1,10 +1,12 @@
-using DeepNet.Server.Auth;
 using System.Numerics.Tensors;
 using System.Text.Json;
 using DeepNet.Data;
 using DeepNet.Models;
 using DeepNet.Numerics;
 using DeepNet.Server.Contracts;
+using DeepNet.Server.Library;
+using DeepNet.Server.Persistence;
+using DeepNet.Server.RbmFamily;
 
 namespace DeepNet.Server.Demos;
 
@@ -72,7 +74,7 @@ public sealed class FeatureMaps(DemoModels models, ImageLibrary images)
             return FeatureMapsOutcome.NotFound("Image not found", $"Image {imageId} not found.");
         }
 
-        PatchStandardizer? standardizer = ReadStandardizer(model.PatchesJson);
+        PatchStandardizer? standardizer = PatchModel.ReadStandardizer(model.PatchesJson);
         if (standardizer is not null && standardizer.Features != model.Rbm.VisibleUnits)
         {
             standardizer = null;
@@ -165,28 +167,6 @@ public sealed class FeatureMaps(DemoModels models, ImageLibrary images)
     }
 
     /// <summary>The standardizer stored with a patch model ({"spec": …, "standardizer": …}), or null.</summary>
-    public static PatchStandardizer? ReadStandardizer(string? patchesJson)
-    {
-        if (string.IsNullOrWhiteSpace(patchesJson))
-        {
-            return null;
-        }
-
-        try
-        {
-            using var document = JsonDocument.Parse(patchesJson);
-            return document.RootElement.ValueKind == JsonValueKind.Object
-                && document.RootElement.TryGetProperty("standardizer", out var element)
-                && element.ValueKind == JsonValueKind.Object
-                ? PatchStandardizer.FromJson(element.GetRawText())
-                : null;
-        }
-        catch (Exception ex) when (ex is JsonException or ArgumentException)
-        {
-            return null;
-        }
-    }
-
     private static float[] StandardizeWhole(float[] pixels)
     {
         float mean = TensorPrimitives.Sum(pixels) / pixels.Length;

@@ -1,4 +1,3 @@
-using DeepNet.Server.Auth;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using DeepNet.Data;
@@ -9,6 +8,7 @@ using DeepNet.Server.Jobs;
 using DeepNet.Server.Persistence;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.EntityFrameworkCore;
+using DeepNet.Server.RbmFamily;
 
 namespace DeepNet.Server.Demos;
 
@@ -127,12 +127,12 @@ public sealed class GibbsSampler(DemoModels models, IDbContextFactory<DeepNetDbC
     private async Task<float[]> DigitsAsync(DemoModel model, int chains, CancellationToken cancellationToken)
     {
         Matrix features;
-        if (model.Kind == JobKinds.RbmPatches)
+        if (model.Kind == RbmKinds.RbmPatches)
         {
             throw new HubException("start 'digit' needs a model trained on digits or a data set; this model was trained on image patches — start from noise.");
         }
 
-        if (model.Data.Dataset == JobKinds.UserDataset)
+        if (model.Data.Dataset == DataSpecValidator.UserDataset)
         {
             features = await UserExamplesAsync(model.Data, cancellationToken);
         }

@@ -1,9 +1,9 @@
-using DeepNet.Server.Auth;
 using System.Text.Json;
 using DeepNet.Server.Contracts;
 using DeepNet.Server.Jobs;
 using DeepNet.Server.Persistence;
 using Microsoft.EntityFrameworkCore;
+using DeepNet.Server.RbmFamily;
 
 namespace DeepNet.Server.Experiments;
 
@@ -13,7 +13,7 @@ namespace DeepNet.Server.Experiments;
 /// </summary>
 public sealed class ExperimentService(
     IEnumerable<IExperimentDefinition> definitions,
-    JobKindRegistry kinds,
+    ModelKindRegistry kinds,
     IDbContextFactory<DeepNetDbContext> contexts,
     JobQueue queue,
     JobLiveFeed feed,
@@ -57,8 +57,8 @@ public sealed class ExperimentService(
         foreach (var row in definition.Rows(scale))
         {
             var jobRequest = row.Job with { Name = Truncate($"{name} · {row.Label}") };
-            var jobKind = kinds.Find(jobRequest.Kind)
-                ?? throw new InvalidOperationException($"Experiment {definition.Kind} row {row.Key} uses job kind '{jobRequest.Kind}', which has no registered IJobKind.");
+            var jobKind = kinds.Resolve(jobRequest.Kind)
+                ?? throw new InvalidOperationException($"Experiment {definition.Kind} row {row.Key} uses job kind '{jobRequest.Kind}', which has no registered IModelKind.");
             var validation = await jobKind.ValidateAsync(jobRequest, db, cancellationToken);
             if (validation.Draft is not { } draft)
             {
@@ -86,7 +86,7 @@ public sealed class ExperimentService(
         foreach (var (_, job) in jobs)
         {
             queue.Notify(job.Id);
-            feed.PublishStatus(JobMapper.ToDto(job, []));
+            feed.PublishStatus(JobMapper.ToDto(job, kinds.Find(job.Kind), []));
         }
 
         return (await GetAsync(experiment.Id, viewer, cancellationToken), errors);
@@ -223,7 +223,7 @@ public sealed class ExperimentService(
         definition.Title,
         definition.Description,
         definition.Rows(ExperimentScales.Full)
-            .Select(r => new ExperimentRowDefinitionDto(r.Key, r.Label, r.PublishedTestError, r.Source, r.Job.Kind ?? JobKinds.Rbm))
+            .Select(r => new ExperimentRowDefinitionDto(r.Key, r.Label, r.PublishedTestError, r.Source, r.Job.Kind ?? RbmKinds.Rbm))
             .ToList());
 
     private sealed record StoredRow(string Key, Guid JobId);

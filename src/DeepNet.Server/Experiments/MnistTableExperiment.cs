@@ -1,6 +1,8 @@
 using DeepNet.Data;
 using DeepNet.Server.Contracts;
 using DeepNet.Server.Jobs;
+using DeepNet.Server.Cnn;
+using DeepNet.Server.Dbn;
 
 namespace DeepNet.Server.Experiments;
 
@@ -40,7 +42,7 @@ public sealed class MnistTableExperiment : IExperimentDefinition
             new("nn-500-300", "3-layer NN, 500+300 hidden units", 1.53, LeCunTable, PlainNet(data, [500, 300], new DbnBackpropSpec { LearningRate = backpropRate, Momentum = 0.9f, BatchSize = batch, Epochs = backpropEpochs }, testLimit)),
             new("dbn", "Stacked RBMs + backprop (784-500-500-2000-10)", 0.95, "the lecture; Hinton & Salakhutdinov 2006 report 1.2 %", new CreateJobRequest
             {
-                Kind = JobKinds.Dbn,
+                Kind = DbnJobKind.Name,
                 Data = data,
                 Dbn = new DbnJobSpec
                 {
@@ -58,7 +60,7 @@ public sealed class MnistTableExperiment : IExperimentDefinition
             }),
             new("lenet5", "LeNet-5, with small affine distortions", 0.80, "the lecture; LeCun et al. 1998 (0.95 % without distortions)", new CreateJobRequest
             {
-                Kind = JobKinds.Cnn,
+                Kind = CnnJobKind.Name,
                 Data = data,
                 Cnn = new CnnJobSpec
                 {
@@ -77,7 +79,7 @@ public sealed class MnistTableExperiment : IExperimentDefinition
 
     private static CreateJobRequest PlainNet(DataSpec data, int[] hidden, DbnBackpropSpec backprop, int? testLimit) => new()
     {
-        Kind = JobKinds.Dbn,
+        Kind = DbnJobKind.Name,
         Data = data,
         Dbn = new DbnJobSpec
         {

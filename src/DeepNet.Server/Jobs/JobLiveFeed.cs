@@ -1,5 +1,4 @@
 using DeepNet.Server.Contracts;
-using DeepNet.Server.Hubs;
 using Microsoft.AspNetCore.SignalR;
 
 namespace DeepNet.Server.Jobs;

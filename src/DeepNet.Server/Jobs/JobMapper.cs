@@ -10,7 +10,6 @@ namespace DeepNet.Server.Jobs;
 /// <summary>Entity ↔ contract conversions.</summary>
 public static class JobMapper
 {
-    public const string RbmKind = JobKinds.Rbm;
 
     public static string ToJson<T>(T value) => JsonSerializer.Serialize(value, JsonDefaults.Options);
 
@@ -35,35 +34,37 @@ public static class JobMapper
     /// <param name="stages">Stored stage epochs of a multi-stage job; null in the job list.</param>
     public static JobDto ToDto(
         Job job,
+        IModelKind? kind,
         IEnumerable<JobEpochMetric> history,
         ProgressDto? liveProgress = null,
         IReadOnlyDictionary<int, string>? reports = null,
         IEnumerable<JobEvaluation>? evaluations = null,
-        IEnumerable<JobStageEpoch>? stages = null) => new(
-        job.Id,
-        job.Name,
-        job.Kind,
-        job.Status,
-        job.CreatedAt,
-        job.StartedAt,
-        job.FinishedAt,
-        job.Error,
-        IsRbmKind(job.Kind) ? ReadOptions(job.OptionsJson) : null,
-        ReadDataSpec(job.DataSpecJson),
-        liveProgress ?? StoredProgress(job),
-        history.OrderBy(m => m.Epoch).Select(m => ToDto(m, reports?.GetValueOrDefault(m.Epoch))).ToList(),
-        job.ModelId,
-        job.ResumedFromEpoch,
-        ReadPatches(job.PatchesJson),
-        ReadEvaluation(job.EvaluationJson),
-        (evaluations ?? []).OrderBy(e => e.CreatedAt).Select(ToDto).ToList(),
-        job.Kind == JobKinds.Dbn ? Read<DbnJobSpec>(job.OptionsJson) : null,
-        job.Kind == JobKinds.Cnn ? Read<CnnJobSpec>(job.OptionsJson) : null,
-        (stages ?? []).OrderBy(e => e.CreatedAt).ThenBy(e => e.Epoch).Select(ToDto).ToList(),
-        job.OwnerId);
-
-    /// <summary>Kinds whose options are <see cref="RbmOptions"/>.</summary>
-    public static bool IsRbmKind(string kind) => kind is JobKinds.Rbm or JobKinds.RbmPatches;
+        IEnumerable<JobStageEpoch>? stages = null)
+    {
+        var specs = kind?.DescribeSpecs(job.OptionsJson) ?? JobSpecs.None;
+        return new(
+            job.Id,
+            job.Name,
+            job.Kind,
+            job.Status,
+            job.CreatedAt,
+            job.StartedAt,
+            job.FinishedAt,
+            job.Error,
+            specs.Rbm,
+            ReadDataSpec(job.DataSpecJson),
+            liveProgress ?? StoredProgress(job),
+            history.OrderBy(m => m.Epoch).Select(m => ToDto(m, reports?.GetValueOrDefault(m.Epoch))).ToList(),
+            job.ModelId,
+            job.ResumedFromEpoch,
+            ReadPatches(job.PatchesJson),
+            ReadEvaluation(job.EvaluationJson),
+            (evaluations ?? []).OrderBy(e => e.CreatedAt).Select(e => ToDto(e, kind?.Images.EvaluationImage(e.Kind))).ToList(),
+            specs.Dbn,
+            specs.Cnn,
+            (stages ?? []).OrderBy(e => e.CreatedAt).ThenBy(e => e.Epoch).Select(ToDto).ToList(),
+            job.OwnerId);
+    }
 
     public static T? Read<T>(string json) => JsonSerializer.Deserialize<T>(json, JsonDefaults.Options);
 
@@ -76,10 +77,10 @@ public static class JobMapper
     public static EpochMetricDto ToDto(JobEpochMetric metric, string? reportJson = null) =>
         new(metric.Epoch, metric.ReconstructionError, metric.SamplesPerSecond, metric.Seconds, ReadReport(reportJson));
 
-    public static EvaluationDto ToDto(JobEvaluation evaluation)
+    /// <param name="imageKind">The job image the evaluation renders, or null.</param>
+    public static EvaluationDto ToDto(JobEvaluation evaluation, string? imageKind)
     {
         using var result = JsonDocument.Parse(evaluation.Json);
-        string? imageKind = JobImageKinds.ImageOf(evaluation.Kind);
         return new EvaluationDto(
             evaluation.Kind,
             evaluation.CreatedAt,
@@ -102,32 +103,8 @@ public static class JobMapper
     public static ImageMessage ToMessage(JobImage image) =>
         new(image.JobId, image.Kind, Convert.ToBase64String(image.Png), image.Version);
 
-    public static ModelDto ToDto(TrainedModel model) => new(
-        model.Id,
-        model.Name,
-        model.Kind,
-        model.JobId,
-        model.CreatedAt,
-        model.VisibleUnits,
-        model.HiddenUnits,
-        model.ImageWidth,
-        model.ImageHeight,
-        IsRbmKind(model.Kind) ? ReadOptions(model.OptionsJson) : null,
-        ReadDataSpec(model.DataSpecJson),
-        model.ReconstructionError,
-        model.SizeBytes,
-        $"/api/models/{model.Id}/file",
-        model.PatchesJson is null ? null : JsonSerializer.Deserialize<ModelPatchesDto>(model.PatchesJson, JsonDefaults.Options),
-        ReadFinalReport(model.MetricsJson),
-        model.EvaluationsJson is null ? [] : JsonSerializer.Deserialize<List<EvaluationDto>>(model.EvaluationsJson, JsonDefaults.Options),
-        model.Kind == JobKinds.Dbn ? Read<DbnJobSpec>(model.OptionsJson) : null,
-        model.Kind == JobKinds.Cnn ? Read<CnnJobSpec>(model.OptionsJson) : null,
-        model.TestError,
-        model.Architecture,
-        IsRbmKind(model.Kind) ? null : JsonSerializer.Deserialize<JsonElement>(model.MetricsJson));
-
     /// <summary>The "report" of a model's metrics JSON (the last epoch's monitoring report).</summary>
-    private static EpochReportDto? ReadFinalReport(string metricsJson)
+    public static EpochReportDto? ReadFinalReport(string metricsJson)
     {
         using var metrics = JsonDocument.Parse(metricsJson);
         return metrics.RootElement.ValueKind == JsonValueKind.Object

@@ -1,7 +1,6 @@
 using DeepNet.Data;
 using DeepNet.Models;
 using DeepNet.Server.Contracts;
-using DeepNet.Server.Endpoints;
 using DeepNet.Server.Persistence;
 using Microsoft.EntityFrameworkCore;
 
@@ -32,40 +31,22 @@ public sealed record StageEpochRecord(
     IReadOnlyList<ImageMessage> Images,
     IReadOnlyDictionary<string, byte[]> ImagePngs);
 
-/// <summary>A validated job of any kind, ready to store: <paramref name="OptionsJson"/> holds the kind's own spec.</summary>
-public sealed record JobDraft(string Name, string Kind, string OptionsJson, string DataSpecJson);
+/// <summary>A validated job request of any kind, ready to store as a queued job.</summary>
+/// <param name="OptionsJson">The kind's own spec with defaults applied.</param>
+/// <param name="PatchesJson">A patch RBM's patches spec.</param>
+/// <param name="EvaluationJson">The evaluations to run after training.</param>
+public sealed record JobDraft(string Name, string Kind, string OptionsJson, string DataSpecJson, string? PatchesJson = null, string? EvaluationJson = null);
 
 /// <summary>
 /// Reads and writes jobs. Every status change goes through <see cref="TryTransitionAsync"/>, a conditional
 /// update (WHERE Status = from) so a cancel and the worker can never both win. Each call uses its own short-lived
 /// context and a short transaction.
 /// </summary>
-public sealed class JobStore(IDbContextFactory<DeepNetDbContext> contexts, JobLiveFeed feed, TimeProvider clock)
+public sealed class JobStore(IDbContextFactory<DeepNetDbContext> contexts, JobLiveFeed feed, ModelKindRegistry kinds, TimeProvider clock)
 {
     private const int MaxErrorLength = 4000;
 
-    public async Task<Job> CreateAsync(JobSubmission submission, string ownerId, CancellationToken cancellationToken = default)
-    {
-        var job = new Job
-        {
-            Id = Guid.NewGuid(),
-            OwnerId = ownerId,
-            Name = JobRequestValidator.NameOrDefault(submission.Name),
-            Kind = submission.Kind,
-            Status = JobStatus.Queued,
-            CreatedAt = clock.GetUtcNow().UtcDateTime,
-            OptionsJson = JobMapper.ToJson(submission.Rbm),
-            DataSpecJson = JobMapper.ToJson(submission.Data),
-            PatchesJson = submission.Patches is null ? null : JobMapper.ToJson(submission.Patches),
-            EvaluationJson = submission.Evaluation is null ? null : JobMapper.ToJson(submission.Evaluation),
-        };
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        db.Jobs.Add(job);
-        await db.SaveChangesAsync(cancellationToken);
-        return job;
-    }
-
-    /// <summary>Stores a queued job of a kind with its own spec (DBN, CNN).</summary>
+    /// <summary>Stores a validated draft as a queued job of <paramref name="ownerId"/>.</summary>
     public async Task<Job> CreateAsync(JobDraft draft, string ownerId, CancellationToken cancellationToken = default)
     {
         var job = NewJob(draft, ownerId, clock.GetUtcNow().UtcDateTime);
@@ -86,6 +67,8 @@ public sealed class JobStore(IDbContextFactory<DeepNetDbContext> contexts, JobLi
         CreatedAt = createdAt,
         OptionsJson = draft.OptionsJson,
         DataSpecJson = draft.DataSpecJson,
+        PatchesJson = draft.PatchesJson,
+        EvaluationJson = draft.EvaluationJson,
     };
 
     /// <summary>The stored stage epochs of a job, oldest first.</summary>
@@ -133,7 +116,7 @@ public sealed class JobStore(IDbContextFactory<DeepNetDbContext> contexts, JobLi
         var reports = await db.JobEpochReports.AsNoTracking().Where(r => r.JobId == id).ToDictionaryAsync(r => r.Epoch, r => r.ReportJson, cancellationToken);
         var evaluations = await WithoutImage(db.JobEvaluations.Where(e => e.JobId == id)).ToListAsync(cancellationToken);
         var stages = await db.JobStageEpochs.AsNoTracking().Where(e => e.JobId == id).ToListAsync(cancellationToken);
-        return JobMapper.ToDto(job, history, LiveProgress(job), reports, evaluations, stages);
+        return JobMapper.ToDto(job, kinds.Find(job.Kind), history, LiveProgress(job), reports, evaluations, stages);
     }
 
     /// <summary>The job's finished evaluations (without their images).</summary>
@@ -180,7 +163,7 @@ public sealed class JobStore(IDbContextFactory<DeepNetDbContext> contexts, JobLi
         var history = (await db.JobEpochMetrics.AsNoTracking().Where(m => ids.Contains(m.JobId)).ToListAsync(cancellationToken)).ToLookup(m => m.JobId);
         // Reports (up to thousands of numbers per epoch) are left to GET /api/jobs/{id}; evaluations are small.
         var evaluations = (await WithoutImage(db.JobEvaluations).Where(e => ids.Contains(e.JobId)).ToListAsync(cancellationToken)).ToLookup(e => e.JobId);
-        return jobs.Select(j => JobMapper.ToDto(j, history[j.Id], LiveProgress(j), evaluations: evaluations[j.Id])).ToList();
+        return jobs.Select(j => JobMapper.ToDto(j, kinds.Find(j.Kind), history[j.Id], LiveProgress(j), evaluations: evaluations[j.Id])).ToList();
     }
 
     public async Task<JobStatus?> GetStatusAsync(Guid id, CancellationToken cancellationToken = default)

@@ -1,9 +1,10 @@
 using System.Security.Claims;
-using DeepNet.Server.Auth;
 using DeepNet.Server.Contracts;
 using DeepNet.Server.Persistence;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using DeepNet.Server.Jobs;
+using DeepNet.Server.Infrastructure;
 
 namespace DeepNet.Server.Sharing;
 
@@ -239,7 +240,7 @@ public static class ClassesApi
     /// <summary>The models shared with a class, newest first, as gallery cards.</summary>
     /// <param name="id">Class id.</param>
     public static async Task<Results<Ok<List<GalleryCardDto>>, ProblemHttpResult>> ListClassModels(
-        Guid id, ClaimsPrincipal user, DeepNetDbContext db, CancellationToken cancellationToken)
+        Guid id, ClaimsPrincipal user, DeepNetDbContext db, ModelKindRegistry kinds, CancellationToken cancellationToken)
     {
         string userId = user.UserId();
         if (await RoleAsync(db, id, userId, cancellationToken) is null)
@@ -252,7 +253,7 @@ public static class ClassesApi
                 .Where(m => m.Visibility == ModelVisibility.Class && db.ModelClassShares.Any(s => s.ModelId == m.Id && s.ClassId == id))
                 .OrderByDescending(m => m.CreatedAt))
             .ToListAsync(cancellationToken);
-        return TypedResults.Ok(await ModelCards.ToCardsAsync(db, rows, cancellationToken));
+        return TypedResults.Ok(await ModelCards.ToCardsAsync(db, rows, kinds, cancellationToken));
     }
 
     /// <summary>The caller's role in a class, or null when the caller is not in it (or it does not exist).</summary>

@@ -1,10 +1,10 @@
 using System.Security.Claims;
-using DeepNet.Server.Auth;
 using DeepNet.Server.Contracts;
 using DeepNet.Server.Jobs;
 using DeepNet.Server.Persistence;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using DeepNet.Server.Infrastructure;
 
 namespace DeepNet.Server.Sharing;
 
@@ -24,7 +24,6 @@ public static class GalleryApi
 
     public static readonly string[] Scopes = [MineScope, ClassesScope, PublicScope];
     public static readonly string[] Sorts = [NewestSort, OldestSort, MetricSort, NameSort];
-    public static readonly string[] Types = [JobKinds.Rbm, JobKinds.RbmPatches, JobKinds.Dbn, JobKinds.Cnn];
 
     /// <summary>The order of metric groups when sorting by metric: cards of one metric together, best first within it.</summary>
     private static readonly string?[] MetricOrder = [ModelCards.TestErrorMetric, ModelCards.AisMetric, ModelCards.ReconstructionErrorMetric, null];
@@ -59,6 +58,7 @@ public static class GalleryApi
         string? sort,
         ClaimsPrincipal user,
         DeepNetDbContext db,
+        ModelKindRegistry kinds,
         CancellationToken cancellationToken)
     {
         string resolvedScope = Normalize(scope) ?? (classId is null ? MineScope : ClassesScope);
@@ -75,9 +75,9 @@ public static class GalleryApi
             errors["classId"] = ["only applies to scope classes."];
         }
 
-        if (resolvedType is not null && !Types.Contains(resolvedType))
+        if (resolvedType is not null && kinds.Find(resolvedType) is null)
         {
-            errors["type"] = [$"'{type}' is not a model type; use {string.Join(", ", Types)}."];
+            errors["type"] = [$"'{type}' is not a model type; use {string.Join(", ", kinds.Names)}."];
         }
 
         if (!Sorts.Contains(resolvedSort))
@@ -127,7 +127,7 @@ public static class GalleryApi
         }
 
         var rows = await ModelCards.Rows(models).ToListAsync(cancellationToken);
-        var cards = await ModelCards.ToCardsAsync(db, rows, cancellationToken);
+        var cards = await ModelCards.ToCardsAsync(db, rows, kinds, cancellationToken);
         return TypedResults.Ok(Sort(cards, resolvedSort));
     }
 

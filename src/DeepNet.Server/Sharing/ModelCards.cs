@@ -1,11 +1,13 @@
 using System.Globalization;
 using System.Text.Json;
-using DeepNet.Server.Auth;
 using DeepNet.Server.Cnn;
 using DeepNet.Server.Contracts;
+using DeepNet.Server.Infrastructure;
 using DeepNet.Server.Jobs;
 using DeepNet.Server.Persistence;
 using Microsoft.EntityFrameworkCore;
+using DeepNet.Server.RbmFamily;
+using DeepNet.Data;
 
 namespace DeepNet.Server.Sharing;
 
@@ -93,21 +95,49 @@ public static class ModelCards
 
     /// <summary>The model card: the model's <see cref="ModelDto"/> with its sharing part as <paramref name="viewerId"/> may see it.</summary>
     /// <param name="viewerId">The caller's user id; null for an anonymous caller (an unlisted link).</param>
-    public static async Task<ModelDto> ToModelDtoAsync(DeepNetDbContext db, TrainedModel model, string? viewerId, CancellationToken cancellationToken) =>
-        JobMapper.ToDto(model) with { Sharing = await ModelSharing.DescribeAsync(db, model, viewerId, cancellationToken) };
+    public static async Task<ModelDto> ToModelDtoAsync(DeepNetDbContext db, TrainedModel model, string? viewerId, ModelKindRegistry kinds, CancellationToken cancellationToken) =>
+        ToDto(model, kinds) with { Sharing = await ModelSharing.DescribeAsync(db, model, viewerId, cancellationToken) };
+
+    /// <summary>The API view of a stored model; its kind describes its spec.</summary>
+    public static ModelDto ToDto(TrainedModel model, ModelKindRegistry kinds) => ToDto(model, kinds.Find(model.Kind)?.DescribeSpecs(model.OptionsJson) ?? JobSpecs.None);
+
+    private static ModelDto ToDto(TrainedModel model, JobSpecs specs) => new(
+        model.Id,
+        model.Name,
+        model.Kind,
+        model.JobId,
+        model.CreatedAt,
+        model.VisibleUnits,
+        model.HiddenUnits,
+        model.ImageWidth,
+        model.ImageHeight,
+        specs.Rbm,
+        JobMapper.ReadDataSpec(model.DataSpecJson),
+        model.ReconstructionError,
+        model.SizeBytes,
+        $"/api/models/{model.Id}/file",
+        model.PatchesJson is null ? null : JsonSerializer.Deserialize<ModelPatchesDto>(model.PatchesJson, JsonDefaults.Options),
+        JobMapper.ReadFinalReport(model.MetricsJson),
+        model.EvaluationsJson is null ? [] : JsonSerializer.Deserialize<List<EvaluationDto>>(model.EvaluationsJson, JsonDefaults.Options),
+        specs.Dbn,
+        specs.Cnn,
+        model.TestError,
+        model.Architecture,
+        specs.Rbm is not null ? null : JsonSerializer.Deserialize<JsonElement>(model.MetricsJson));
 
     /// <summary>Gallery cards of <paramref name="rows"/>, in the same order (authors and thumbnails in two queries).</summary>
-    public static async Task<List<GalleryCardDto>> ToCardsAsync(DeepNetDbContext db, IReadOnlyList<ModelRow> rows, CancellationToken cancellationToken)
+    public static async Task<List<GalleryCardDto>> ToCardsAsync(DeepNetDbContext db, IReadOnlyList<ModelRow> rows, ModelKindRegistry kinds, CancellationToken cancellationToken)
     {
         var authors = await EmailsAsync(db, rows.Select(r => r.OwnerId), cancellationToken);
         var jobIds = rows.Where(r => r.JobId is not null).Select(r => r.JobId!.Value).Distinct().ToList();
+        var thumbnailKinds = kinds.ThumbnailImageKinds;
         var thumbnails = (await db.JobImages.AsNoTracking()
-                .Where(i => jobIds.Contains(i.JobId) && (i.Kind == JobImageKinds.Filters || i.Kind == FirstCnnFilters))
+                .Where(i => jobIds.Contains(i.JobId) && thumbnailKinds.Contains(i.Kind))
                 .Select(i => new { i.JobId, i.Kind })
                 .ToListAsync(cancellationToken))
             .Select(i => (i.JobId, i.Kind))
             .ToHashSet();
-        return rows.Select(r => ToCard(r, authors.GetValueOrDefault(r.OwnerId, ""), r.JobId is { } jobId && thumbnails.Contains((jobId, ThumbnailKind(r.Kind))))).ToList();
+        return rows.Select(r => ToCard(r, authors.GetValueOrDefault(r.OwnerId, ""), r.JobId is { } jobId && kinds.Find(r.Kind) is { } kind && thumbnails.Contains((jobId, kind.Images.Thumbnail)))).ToList();
     }
 
     public static GalleryCardDto ToCard(ModelRow row, string author, bool hasThumbnail)
@@ -129,18 +159,15 @@ public static class ModelCards
 
     public static string ThumbnailUrl(Guid modelId) => $"/api/models/{modelId}/thumbnail";
 
-    /// <summary>The job image that is a model's thumbnail: the first convolution layer's kernels of a CNN, else the (first-layer) filters.</summary>
-    public static string ThumbnailKind(string modelKind) => modelKind == JobKinds.Cnn ? FirstCnnFilters : JobImageKinds.Filters;
-
     /// <summary>The stored thumbnail PNG of a model trained by <paramref name="jobId"/>, or null (imported models have no job).</summary>
-    public static async Task<byte[]?> ThumbnailAsync(DeepNetDbContext db, Guid? jobId, string modelKind, CancellationToken cancellationToken)
+    public static async Task<byte[]?> ThumbnailAsync(DeepNetDbContext db, Guid? jobId, IModelKind? modelKind, CancellationToken cancellationToken)
     {
-        if (jobId is not { } id)
+        if (jobId is not { } id || modelKind is null)
         {
             return null;
         }
 
-        string kind = ThumbnailKind(modelKind);
+        string kind = modelKind.Images.Thumbnail;
         return await db.JobImages.AsNoTracking()
             .Where(i => i.JobId == id && i.Kind == kind)
             .Select(i => i.Png)
@@ -197,7 +224,7 @@ public static class ModelCards
         foreach (var evaluation in evaluations.RootElement.EnumerateArray())
         {
             if (evaluation.ValueKind == JsonValueKind.Object
-                && evaluation.TryGetProperty("kind", out var kind) && kind.ValueKind == JsonValueKind.String && kind.GetString() == JobKinds.AisEvaluation
+                && evaluation.TryGetProperty("kind", out var kind) && kind.ValueKind == JsonValueKind.String && kind.GetString() == RbmKinds.AisEvaluation
                 && evaluation.TryGetProperty("result", out var result) && result.ValueKind == JsonValueKind.Object
                 && result.TryGetProperty("avgTestLogProbability", out var value) && value.ValueKind == JsonValueKind.Number)
             {
@@ -218,14 +245,14 @@ public static class ModelCards
     /// </summary>
     public static string DatasetLabel(string kind, string dataSpecJson, string? patchesJson, int imageWidth, int imageHeight, int visibleUnits)
     {
-        if (kind == JobKinds.RbmPatches && JobMapper.ReadPatches(patchesJson) is { } patches)
+        if (kind == RbmKinds.RbmPatches && JobMapper.ReadPatches(patchesJson) is { } patches)
         {
             return string.Create(CultureInfo.InvariantCulture, $"{patches.PatchSize}×{patches.PatchSize} patches of {ImageName(patches.TrainImage)}");
         }
 
         var spec = JobMapper.ReadDataSpec(dataSpecJson);
         var parts = new List<string>();
-        if (spec.Dataset == JobKinds.UserDataset)
+        if (spec.Dataset == DataSpecValidator.UserDataset)
         {
             parts.Add(imageWidth > 0 && imageHeight > 0
                 ? string.Create(CultureInfo.InvariantCulture, $"uploaded data set {imageWidth}×{imageHeight}")
@@ -269,7 +296,6 @@ public static class ModelCards
             : string.Join(", ", sorted.Select(d => d.ToString(CultureInfo.InvariantCulture)));
     }
 
-    private const string FirstCnnFilters = CnnImageKinds.FiltersPrefix + "1";
 
     /// <summary>"builtin:chelsea" → "chelsea"; an uploaded image's id → "an uploaded image" (its name is its owner's).</summary>
     private static string ImageName(string reference) =>

@@ -1,11 +1,12 @@
 using System.Security.Claims;
 using DeepNet.Models.ModelExchange;
-using DeepNet.Server.Auth;
 using DeepNet.Server.Contracts;
 using DeepNet.Server.Persistence;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
+using DeepNet.Server.Jobs;
+using DeepNet.Server.Infrastructure;
 
 namespace DeepNet.Server.Sharing;
 
@@ -68,23 +69,23 @@ public static class ModelExchangeApi
 
     /// <summary>The model's exchange file, named "&lt;name&gt;-&lt;id8&gt;.safetensors"; unknown and unreadable models are 404.</summary>
     /// <param name="id">Model id.</param>
-    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> DownloadModel(Guid id, DeepNetDbContext db, CancellationToken cancellationToken) =>
-        await ModelExchangeExport.CreateAsync(db, db.TrainedModels.Where(m => m.Id == id), cancellationToken) is { } file
+    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> DownloadModel(Guid id, DeepNetDbContext db, ModelKindRegistry kinds, CancellationToken cancellationToken) =>
+        await ModelExchangeExport.CreateAsync(db, db.TrainedModels.Where(m => m.Id == id), kinds, cancellationToken) is { } file
             ? TypedResults.File(file.File, OctetStream, file.FileName)
             : SharingProblems.ModelNotFound(id);
 
     /// <summary>The exchange file of the model of an unlisted link; an unknown, rotated or revoked token is 404.</summary>
     /// <param name="token">The link's token.</param>
     public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> DownloadSharedModel(
-        string token, DeepNetDbContext db, CancellationToken cancellationToken) =>
+        string token, DeepNetDbContext db, ModelKindRegistry kinds, CancellationToken cancellationToken) =>
         token.Length is > 0 and <= 64
-        && await ModelExchangeExport.CreateAsync(db, db.TrainedModels.WithShareToken(token), cancellationToken) is { } file
+        && await ModelExchangeExport.CreateAsync(db, db.TrainedModels.WithShareToken(token), kinds, cancellationToken) is { } file
             ? TypedResults.File(file.File, OctetStream, file.FileName)
             : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Link not found", detail: "This link does not exist or was revoked.");
 
     /// <summary>Validates an uploaded model file strictly and stores it as a new private model of the caller.</summary>
     public static async Task<Results<Created<ModelDto>, ValidationProblem, ProblemHttpResult>> ImportModel(
-        HttpRequest request, ClaimsPrincipal user, DeepNetDbContext db, TimeProvider clock, CancellationToken cancellationToken)
+        HttpRequest request, ClaimsPrincipal user, DeepNetDbContext db, TimeProvider clock, ModelKindRegistry kinds, CancellationToken cancellationToken)
     {
         string userId = user.UserId();
         byte[] bytes;
@@ -175,7 +176,7 @@ public static class ModelExchangeApi
             }
         }
 
-        (TrainedModel? model, string? error) = ModelExchangeImport.Build(contents, bytes, displayName, userId, parent, clock.GetUtcNow().UtcDateTime);
+        (TrainedModel? model, string? error) = ModelExchangeImport.Build(contents, bytes, displayName, userId, parent, clock.GetUtcNow().UtcDateTime, kinds);
         if (model is null)
         {
             return SharingProblems.Invalid("file", error!, "Invalid model file");
@@ -183,7 +184,7 @@ public static class ModelExchangeApi
 
         db.TrainedModels.Add(model);
         await db.SaveChangesAsync(cancellationToken);
-        ModelDto dto = await ModelCards.ToModelDtoAsync(db, model, userId, cancellationToken);
+        ModelDto dto = await ModelCards.ToModelDtoAsync(db, model, userId, kinds, cancellationToken);
         return TypedResults.Created($"/api/models/{model.Id}", dto);
     }
 

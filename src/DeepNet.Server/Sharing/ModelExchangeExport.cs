@@ -16,7 +16,7 @@ public static class ModelExchangeExport
     /// <summary>The exchange file and its download name ("&lt;name&gt;-&lt;id8&gt;.safetensors") of a model, or null when not found.</summary>
     /// <param name="models">Where to look: the caller's view (<c>db.TrainedModels</c>) or an unlisted link's query.</param>
     public static async Task<(byte[] File, string FileName)?> CreateAsync(
-        DeepNetDbContext db, IQueryable<TrainedModel> models, CancellationToken cancellationToken)
+        DeepNetDbContext db, IQueryable<TrainedModel> models, ModelKindRegistry kinds, CancellationToken cancellationToken)
     {
         var model = await models.AsNoTracking()
             .Select(m => new { m.Id, m.Name, m.Kind, m.OwnerId, m.CreatedAt, m.ParentModelId, m.Description, m.JobId, m.Source, m.File })
@@ -39,19 +39,11 @@ public static class ModelExchangeExport
             extra["description"] = model.Description;
         }
 
-        var stamp = new ModelExchangeStamp(ModelType(model.Kind), author, model.CreatedAt, model.ParentModelId, extra);
+        string modelType = kinds.Find(model.Kind)?.ModelType ?? throw new InvalidOperationException($"Model kind '{model.Kind}' has no exchange format.");
+        var stamp = new ModelExchangeStamp(modelType, author, model.CreatedAt, model.ParentModelId, extra);
         byte[] file = ModelExchangeFile.Export(model.File, stamp);
         return (file, $"{SafeFileName(model.Name)}-{model.Id.ToString("N")[..8]}.safetensors");
     }
-
-    /// <summary>The exchange model_type of a model kind: "rbm" for RBMs of digits and of image patches.</summary>
-    public static string ModelType(string kind) => kind switch
-    {
-        JobKinds.Rbm or JobKinds.RbmPatches => ModelExchangeFormat.RbmType,
-        JobKinds.Dbn => ModelExchangeFormat.DbnType,
-        JobKinds.Cnn => ModelExchangeFormat.CnnType,
-        _ => throw new InvalidOperationException($"Model kind '{kind}' has no exchange format."),
-    };
 
     private static string SafeFileName(string name)
     {

@@ -6,6 +6,7 @@ using DeepNet.Server.Contracts;
 using DeepNet.Server.Infrastructure;
 using DeepNet.Server.Jobs;
 using DeepNet.Server.Persistence;
+using DeepNet.Server.RbmFamily;
 
 namespace DeepNet.Server.Sharing;
 
@@ -27,18 +28,11 @@ public static class ModelExchangeImport
     /// <param name="parentModelId">The readable model the file came from, or null.</param>
     /// <param name="createdAt">Now.</param>
     public static (TrainedModel? Model, string? Error) Build(
-        ModelExchangeContents contents, byte[] file, string name, string ownerId, Guid? parentModelId, DateTime createdAt)
+        ModelExchangeContents contents, byte[] file, string name, string ownerId, Guid? parentModelId, DateTime createdAt, ModelKindRegistry kinds)
     {
         IReadOnlyDictionary<string, string> metadata = contents.Metadata;
         string? jobKind = metadata.GetValueOrDefault(ModelExchangeFormat.JobKindKey);
-        string? kind = (contents.ModelType, jobKind) switch
-        {
-            (ModelExchangeFormat.RbmType, null or JobKinds.Rbm) => JobKinds.Rbm,
-            (ModelExchangeFormat.RbmType, JobKinds.RbmPatches) => JobKinds.RbmPatches,
-            (ModelExchangeFormat.DbnType, null or JobKinds.Dbn) => JobKinds.Dbn,
-            (ModelExchangeFormat.CnnType, null or JobKinds.Cnn) => JobKinds.Cnn,
-            _ => null,
-        };
+        string? kind = kinds.ForImport(contents.ModelType, jobKind)?.Kind;
         if (kind is null)
         {
             return (null, $"job_kind '{Shorten(jobKind)}' does not fit model_type {contents.ModelType}.");
@@ -60,7 +54,7 @@ public static class ModelExchangeImport
         }
 
         string? patchesJson = null;
-        if (kind == JobKinds.RbmPatches && ReadPatches(metadata, contents, out patchesJson) is { } e4)
+        if (kind == RbmKinds.RbmPatches && ReadPatches(metadata, contents, out patchesJson) is { } e4)
         {
             return (null, e4);
         }
@@ -71,8 +65,9 @@ public static class ModelExchangeImport
         }
 
         using var metrics = JsonDocument.Parse(metricsJson);
-        float? reconstructionError = JobMapper.IsRbmKind(kind) ? Number(metrics.RootElement, "reconstructionError") : null;
-        float? testError = JobMapper.IsRbmKind(kind)
+        bool isRbm = contents.ModelType == ModelExchangeFormat.RbmType;
+        float? reconstructionError = isRbm ? Number(metrics.RootElement, "reconstructionError") : null;
+        float? testError = isRbm
             ? null
             : metrics.RootElement.TryGetProperty("errors", out JsonElement errors) && errors.ValueKind == JsonValueKind.Object ? Number(errors, "test") : null;
         var model = new TrainedModel
@@ -95,7 +90,7 @@ public static class ModelExchangeImport
             MetricsJson = metricsJson,
             ReconstructionError = reconstructionError,
             TestError = testError,
-            Architecture = JobMapper.IsRbmKind(kind) ? null : contents.Architecture,
+            Architecture = isRbm ? null : contents.Architecture,
             SizeBytes = file.LongLength,
             File = file,
             PatchesJson = patchesJson,
@@ -106,7 +101,7 @@ public static class ModelExchangeImport
         // The model card and the gallery read these columns; a file whose metadata they cannot read is refused here.
         try
         {
-            JobMapper.ToDto(model);
+            ModelCards.ToDto(model, kinds);
             ModelCards.DatasetLabel(model.Kind, model.DataSpecJson, model.PatchesJson, model.ImageWidth, model.ImageHeight, model.VisibleUnits);
             ModelCards.Metric(model.TestError, model.EvaluationsJson, model.ReconstructionError);
         }

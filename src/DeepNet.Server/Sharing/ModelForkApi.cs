@@ -2,23 +2,23 @@ using System.Security.Claims;
 using System.Text.Json;
 using DeepNet.Data;
 using DeepNet.Models;
-using DeepNet.Server.Auth;
 using DeepNet.Server.Contracts;
 using DeepNet.Server.Dbn;
 using DeepNet.Server.Demos;
-using DeepNet.Server.Endpoints;
 using DeepNet.Server.Infrastructure;
 using DeepNet.Server.Jobs;
 using DeepNet.Server.Persistence;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using DeepNet.Server.Library;
+using DeepNet.Server.RbmFamily;
 
 namespace DeepNet.Server.Sharing;
 
 /// <summary>
 /// Fork: a new job of the caller that starts from a model they may read — continue an RBM, put an RBM under a DBN, or
 /// fine-tune a DBN further. The job is an ordinary job of its kind (validated by the kind's own validator) whose
-/// options carry a <see cref="JobStartFrom"/> (<see cref="ModelForkStart"/>); its model's ParentModelId is the parent.
+/// options carry a <see cref="JobStartFrom"/> (<see cref="JobStart"/>); its model's ParentModelId is the parent.
 /// </summary>
 public static class ModelForkApi
 {
@@ -56,7 +56,7 @@ public static class ModelForkApi
         ClaimsPrincipal user,
         DeepNetDbContext db,
         ImageLibrary images,
-        JobKindRegistry kinds,
+        ModelKindRegistry kinds,
         JobQueue queue,
         TimeProvider clock,
         CancellationToken cancellationToken)
@@ -77,11 +77,11 @@ public static class ModelForkApi
         }
 
         var start = new JobStartFrom(parent.Id, request!.Mode!);
-        var dbnKind = kinds.Find(JobKinds.Dbn) ?? throw new InvalidOperationException("The DBN job kind is not registered.");
+        var dbnKind = kinds.Find(DbnJobKind.Name) ?? throw new InvalidOperationException("The DBN job kind is not registered.");
         var owner = new JobOwner(user.UserId(), clock.GetUtcNow().UtcDateTime);
         var (job, jobErrors) = request.Mode switch
         {
-            ForkModes.Continue => await ContinueAsync(parent, request, name, start, owner, db, images, cancellationToken),
+            ForkModes.Continue => await ContinueAsync(parent, request, name, start, owner, db, kinds, cancellationToken),
             ForkModes.DbnFirstLayer => await DbnFirstLayerAsync(parent, request, name, start, owner, db, dbnKind, cancellationToken),
             _ => await FineTuneAsync(parent, request, name, start, owner, db, dbnKind, cancellationToken),
         };
@@ -93,7 +93,7 @@ public static class ModelForkApi
         db.Jobs.Add(job);
         await db.SaveChangesAsync(cancellationToken);
         queue.Notify(job.Id);
-        return TypedResults.Accepted($"/api/jobs/{job.Id}", JobMapper.ToDto(job, []));
+        return TypedResults.Accepted($"/api/jobs/{job.Id}", JobMapper.ToDto(job, kinds.Find(job.Kind), []));
     }
 
     /// <summary>Who forks, and when.</summary>
@@ -161,14 +161,14 @@ public static class ModelForkApi
     {
         switch (mode)
         {
-            case ForkModes.Continue when parent.Kind is not (JobKinds.Rbm or JobKinds.RbmPatches):
+            case ForkModes.Continue when parent.Kind is not (RbmKinds.Rbm or RbmKinds.RbmPatches):
                 return $"'{ForkModes.Continue}' continues training an RBM; model {parent.Id} is a {parent.Kind} model"
-                    + (parent.Kind == JobKinds.Dbn ? $" (use '{ForkModes.FineTune}')." : ".");
-            case ForkModes.DbnFirstLayer when parent.Kind != JobKinds.Rbm:
+                    + (parent.Kind == DbnJobKind.Name ? $" (use '{ForkModes.FineTune}')." : ".");
+            case ForkModes.DbnFirstLayer when parent.Kind != RbmKinds.Rbm:
                 return $"'{ForkModes.DbnFirstLayer}' puts an RBM trained on images or a data set under a DBN; model {parent.Id} is a {parent.Kind} model.";
-            case ForkModes.FineTune when parent.Kind != JobKinds.Dbn:
+            case ForkModes.FineTune when parent.Kind != DbnJobKind.Name:
                 return $"'{ForkModes.FineTune}' fine-tunes a DBN's classifier; model {parent.Id} is a {parent.Kind} model"
-                    + (parent.Kind is JobKinds.Rbm or JobKinds.RbmPatches ? $" (use '{ForkModes.Continue}' or '{ForkModes.DbnFirstLayer}')." : ".");
+                    + (parent.Kind is RbmKinds.Rbm or RbmKinds.RbmPatches ? $" (use '{ForkModes.Continue}' or '{ForkModes.DbnFirstLayer}')." : ".");
             case ForkModes.FineTune when JobMapper.Read<DbnJobSpec>(parent.OptionsJson)?.FineTuning == DbnSpecNames.None:
                 return $"'{ForkModes.FineTune}' fine-tunes a DBN's classifier; model {parent.Id} was trained without one (fineTuning \"none\").";
             default:
@@ -178,28 +178,27 @@ public static class ModelForkApi
 
     /// <summary>The RBM job again: the parent's options (epochs replaced), data spec and patches, from its weights.</summary>
     private static async Task<(Job?, Dictionary<string, string[]>?)> ContinueAsync(
-        ParentRow parent, ForkRequest request, string name, JobStartFrom start, JobOwner owner, DeepNetDbContext db, ImageLibrary images, CancellationToken cancellationToken)
+        ParentRow parent, ForkRequest request, string name, JobStartFrom start, JobOwner owner, DeepNetDbContext db, ModelKindRegistry kinds, CancellationToken cancellationToken)
     {
         var options = JobMapper.ReadOptions(parent.OptionsJson);
         options = options with { Epochs = request.Epochs ?? options.Epochs };
         var data = JobMapper.ReadDataSpec(parent.DataSpecJson);
         PatchesSpec? patches = parent.PatchesJson is null ? null : JsonSerializer.Deserialize<ModelPatchesDto>(parent.PatchesJson, JsonDefaults.Options)?.Spec;
-        var submission = new JobSubmission(name, parent.Kind, options, data, patches, null);
-        var errors = await JobRequestValidator.ValidateAsync(submission, db, images, cancellationToken);
+        var kind = kinds.Find(parent.Kind) ?? throw new InvalidOperationException($"Job kind '{parent.Kind}' is not registered.");
+        var validation = await kind.ValidateAsync(new CreateJobRequest { Kind = parent.Kind, Name = name, Rbm = options, Data = data, Patches = patches }, db, cancellationToken);
+        var errors = new Dictionary<string, string[]>(validation.Errors, StringComparer.Ordinal);
         await RequireReadableImagesAsync(patches, db, errors, cancellationToken);
-        if (errors.Count > 0)
+        if (errors.Count > 0 || validation.Draft is not { } draft)
         {
             return (null, errors);
         }
 
-        var job = JobStore.NewJob(new JobDraft(name, parent.Kind, ModelForkStart.Attach(JobMapper.ToJson(options), start), JobMapper.ToJson(data)), owner.UserId, owner.Now);
-        job.PatchesJson = patches is null ? null : JobMapper.ToJson(patches);
-        return (job, null);
+        return (JobStore.NewJob(draft with { OptionsJson = JobStart.Attach(draft.OptionsJson, start) }, owner.UserId, owner.Now), null);
     }
 
     /// <summary>A DBN job on the RBM: layers[0] takes the RBM's hidden units and visible type; the rest is validated as any DBN job.</summary>
     private static async Task<(Job?, Dictionary<string, string[]>?)> DbnFirstLayerAsync(
-        ParentRow parent, ForkRequest request, string name, JobStartFrom start, JobOwner owner, DeepNetDbContext db, IJobKind dbnKind, CancellationToken cancellationToken)
+        ParentRow parent, ForkRequest request, string name, JobStartFrom start, JobOwner owner, DeepNetDbContext db, IModelKind dbnKind, CancellationToken cancellationToken)
     {
         var rbm = JobMapper.ReadOptions(parent.OptionsJson);
         var spec = request.Dbn ?? new DbnJobSpec();
@@ -227,7 +226,7 @@ public static class ModelForkApi
 
     /// <summary>The parent DBN's job spec with global fine-tuning for the requested epochs, on its data (or the request's).</summary>
     private static async Task<(Job?, Dictionary<string, string[]>?)> FineTuneAsync(
-        ParentRow parent, ForkRequest request, string name, JobStartFrom start, JobOwner owner, DeepNetDbContext db, IJobKind dbnKind, CancellationToken cancellationToken)
+        ParentRow parent, ForkRequest request, string name, JobStartFrom start, JobOwner owner, DeepNetDbContext db, IModelKind dbnKind, CancellationToken cancellationToken)
     {
         var spec = DbnSpecValidator.WithDefaults(JobMapper.Read<DbnJobSpec>(parent.OptionsJson));
         spec = spec with
@@ -241,9 +240,9 @@ public static class ModelForkApi
 
     private static async Task<(Job?, Dictionary<string, string[]>?)> DbnJobAsync(
         ParentRow parent, string name, JobStartFrom start, JobOwner owner, DbnJobSpec spec, DataSpec data, Dictionary<string, string[]> errors,
-        DeepNetDbContext db, IJobKind dbnKind, CancellationToken cancellationToken)
+        DeepNetDbContext db, IModelKind dbnKind, CancellationToken cancellationToken)
     {
-        var validation = await dbnKind.ValidateAsync(new CreateJobRequest { Kind = JobKinds.Dbn, Name = name, Dbn = spec, Data = data }, db, cancellationToken);
+        var validation = await dbnKind.ValidateAsync(new CreateJobRequest { Kind = DbnJobKind.Name, Name = name, Dbn = spec, Data = data }, db, cancellationToken);
         foreach (var (field, messages) in validation.Errors ?? new Dictionary<string, string[]>())
         {
             errors[field] = messages;
@@ -251,7 +250,7 @@ public static class ModelForkApi
 
         if (validation.Draft is { } && await InputsAsync(data, db, cancellationToken) is { } inputs && inputs != parent.VisibleUnits)
         {
-            errors[data.Dataset == JobKinds.UserDataset ? "data.datasetId" : "data.imageSize"] =
+            errors[data.Dataset == DataSpecValidator.UserDataset ? "data.datasetId" : "data.imageSize"] =
                 [$"gives {inputs} inputs; model {parent.Id} takes {parent.VisibleUnits}."];
         }
 
@@ -260,12 +259,12 @@ public static class ModelForkApi
             return (null, errors);
         }
 
-        return (JobStore.NewJob(draft with { OptionsJson = ModelForkStart.Attach(draft.OptionsJson, start) }, owner.UserId, owner.Now), null);
+        return (JobStore.NewJob(draft with { OptionsJson = JobStart.Attach(draft.OptionsJson, start) }, owner.UserId, owner.Now), null);
     }
 
     /// <summary>The features per row of a (valid) data spec: the data set's, or imageSize² for MNIST.</summary>
     private static async Task<int?> InputsAsync(DataSpec data, DeepNetDbContext db, CancellationToken cancellationToken) =>
-        data.Dataset == JobKinds.UserDataset
+        data.Dataset == DataSpecValidator.UserDataset
             ? await db.UserDatasets.AsNoTracking().Where(d => d.Id == data.DatasetId).Select(d => (int?)d.Features).SingleOrDefaultAsync(cancellationToken)
             : data.ImageSize * data.ImageSize;
 

@@ -1,9 +1,10 @@
 using System.Security.Claims;
-using DeepNet.Server.Auth;
 using DeepNet.Server.Contracts;
 using DeepNet.Server.Persistence;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using DeepNet.Server.Jobs;
+using DeepNet.Server.Infrastructure;
 
 namespace DeepNet.Server.Sharing;
 
@@ -65,7 +66,7 @@ public static class ModelSharingApi
     /// <param name="id">Model id.</param>
     /// <param name="request">name (1..200 characters) and/or description (at most 4000; "" clears it).</param>
     public static async Task<Results<Ok<ModelDto>, ValidationProblem, ProblemHttpResult>> UpdateModel(
-        Guid id, UpdateModelRequest? request, ClaimsPrincipal user, DeepNetDbContext db, CancellationToken cancellationToken)
+        Guid id, UpdateModelRequest? request, ClaimsPrincipal user, DeepNetDbContext db, ModelKindRegistry kinds, CancellationToken cancellationToken)
     {
         string userId = user.UserId();
         if (await OwnerCheckAsync(db, id, userId, "edit it", cancellationToken) is { } refused)
@@ -106,7 +107,7 @@ public static class ModelSharingApi
             await db.TrainedModels.Where(m => m.Id == id).ExecuteUpdateAsync(s => s.SetProperty(m => m.Description, stored), cancellationToken);
         }
 
-        return TypedResults.Ok(await CardAsync(db, id, userId, cancellationToken));
+        return TypedResults.Ok(await CardAsync(db, id, userId, kinds, cancellationToken));
     }
 
     /// <summary>Deletes a model with its class shares; the job that trained it no longer points to it.</summary>
@@ -131,7 +132,7 @@ public static class ModelSharingApi
     /// <param name="id">Model id.</param>
     /// <param name="request">visibility: private | class | unlisted | public; classIds for class.</param>
     public static async Task<Results<Ok<ModelDto>, ValidationProblem, ProblemHttpResult>> SetVisibility(
-        Guid id, SetVisibilityRequest? request, ClaimsPrincipal user, DeepNetDbContext db, CancellationToken cancellationToken)
+        Guid id, SetVisibilityRequest? request, ClaimsPrincipal user, DeepNetDbContext db, ModelKindRegistry kinds, CancellationToken cancellationToken)
     {
         string userId = user.UserId();
         if (await OwnerCheckAsync(db, id, userId, "change its visibility", cancellationToken) is { } refused)
@@ -197,7 +198,7 @@ public static class ModelSharingApi
             await transaction.CommitAsync(cancellationToken);
         }
 
-        return TypedResults.Ok(await CardAsync(db, id, userId, cancellationToken));
+        return TypedResults.Ok(await CardAsync(db, id, userId, kinds, cancellationToken));
     }
 
     /// <summary>Gives the model a new unlisted token and makes it unlisted.</summary>
@@ -239,17 +240,17 @@ public static class ModelSharingApi
 
     /// <summary>The thumbnail PNG of a model the caller may read.</summary>
     /// <param name="id">Model id.</param>
-    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetThumbnail(Guid id, DeepNetDbContext db, CancellationToken cancellationToken)
+    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetThumbnail(Guid id, DeepNetDbContext db, ModelKindRegistry kinds, CancellationToken cancellationToken)
     {
         var model = await db.TrainedModels.Where(m => m.Id == id).Select(m => new { m.JobId, m.Kind }).SingleOrDefaultAsync(cancellationToken);
         return model is null
             ? SharingProblems.ModelNotFound(id)
-            : await ThumbnailResultAsync(db, model.JobId, model.Kind, cancellationToken);
+            : await ThumbnailResultAsync(db, model.JobId, kinds.Find(model.Kind), cancellationToken);
     }
 
     /// <summary>The thumbnail as a PNG file, or a 404 that says there is none.</summary>
     public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> ThumbnailResultAsync(
-        DeepNetDbContext db, Guid? jobId, string kind, CancellationToken cancellationToken) =>
+        DeepNetDbContext db, Guid? jobId, IModelKind? kind, CancellationToken cancellationToken) =>
         await ModelCards.ThumbnailAsync(db, jobId, kind, cancellationToken) is { } png
             ? TypedResults.File(png, "image/png")
             : TypedResults.Problem(
@@ -274,9 +275,9 @@ public static class ModelSharingApi
             : model.CanEdit(userId) ? null : AccessProblems.OwnerOnly("Model", id, action);
     }
 
-    private static async Task<ModelDto> CardAsync(DeepNetDbContext db, Guid id, string userId, CancellationToken cancellationToken)
+    private static async Task<ModelDto> CardAsync(DeepNetDbContext db, Guid id, string userId, ModelKindRegistry kinds, CancellationToken cancellationToken)
     {
         var model = await ModelCards.WithoutFile(db.TrainedModels.Where(m => m.Id == id)).SingleAsync(cancellationToken);
-        return await ModelCards.ToModelDtoAsync(db, model, userId, cancellationToken);
+        return await ModelCards.ToModelDtoAsync(db, model, userId, kinds, cancellationToken);
     }
 }

@@ -1,9 +1,9 @@
 using DeepNet.Data;
 using DeepNet.Server.Contracts;
-using DeepNet.Server.Endpoints;
 using DeepNet.Server.Persistence;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using DeepNet.Server.Library;
 
 namespace DeepNet.Server.Sharing;
 

@@ -1,11 +1,10 @@
 using System.Security.Claims;
-using DeepNet.Server.Auth;
 using DeepNet.Server.Contracts;
-using DeepNet.Server.Endpoints;
 using DeepNet.Server.Jobs;
 using DeepNet.Server.Persistence;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using DeepNet.Server.Infrastructure;
 
 namespace DeepNet.Server.Sharing;
 
@@ -59,17 +58,17 @@ public static class SharedLinkApi
     /// <summary>The card of the model the link names.</summary>
     /// <param name="token">The link's token.</param>
     public static async Task<Results<Ok<ModelDto>, ProblemHttpResult>> GetSharedModel(
-        string token, ClaimsPrincipal user, DeepNetDbContext db, CancellationToken cancellationToken) =>
+        string token, ClaimsPrincipal user, DeepNetDbContext db, ModelKindRegistry kinds, CancellationToken cancellationToken) =>
         await FindAsync(db, token, cancellationToken) is { } model
-            ? TypedResults.Ok(await ModelCards.ToModelDtoAsync(db, model, user.UserIdOrNull(), cancellationToken))
+            ? TypedResults.Ok(await ModelCards.ToModelDtoAsync(db, model, user.UserIdOrNull(), kinds, cancellationToken))
             : LinkNotFound();
 
     /// <summary>The thumbnail of the model the link names.</summary>
     /// <param name="token">The link's token.</param>
     public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetSharedThumbnail(
-        string token, DeepNetDbContext db, CancellationToken cancellationToken) =>
+        string token, DeepNetDbContext db, ModelKindRegistry kinds, CancellationToken cancellationToken) =>
         await FindAsync(db, token, cancellationToken) is { } model
-            ? await ModelSharingApi.ThumbnailResultAsync(db, model.JobId, model.Kind, cancellationToken)
+            ? await ModelSharingApi.ThumbnailResultAsync(db, model.JobId, kinds.Find(model.Kind), cancellationToken)
             : LinkNotFound();
 
     /// <summary>The job that trained the model the link names.</summary>
@@ -100,6 +99,7 @@ public static class SharedLinkApi
         IDbContextFactory<DeepNetDbContext> contexts,
         JobStore store,
         JobLiveFeed feed,
+        ModelKindRegistry kinds,
         CancellationToken cancellationToken)
     {
         if (await FindAsync(db, token, cancellationToken) is not { } model)
@@ -117,7 +117,7 @@ public static class SharedLinkApi
 
         // The token was the access check: the job's images are read through an unrestricted context (the worker's view).
         await using var unrestricted = await contexts.CreateDbContextAsync(cancellationToken);
-        return await JobsApi.GetImage(jobId, kind, store, feed, unrestricted, cancellationToken);
+        return await JobsApi.GetImage(jobId, kind, store, feed, unrestricted, kinds, cancellationToken);
     }
 
     private static ProblemHttpResult LinkNotFound() => TypedResults.Problem(

@@ -1,5 +1,5 @@
-using DeepNet.Server.Auth;
 using Microsoft.AspNetCore.Http.HttpResults;
+using DeepNet.Server.Persistence;
 
 namespace DeepNet.Server.Sharing;
 

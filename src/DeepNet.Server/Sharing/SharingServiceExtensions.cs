@@ -1,8 +1,25 @@
 namespace DeepNet.Server.Sharing;
 
-/// <summary>The sharing endpoints: classes, the gallery, the owner's model controls and unlisted links.</summary>
+/// <summary>Models and their sharing: the model list and card, classes, the gallery, unlisted links, try-it, fork, export and import.</summary>
 public static class SharingServiceExtensions
 {
+    public static IServiceCollection AddSharing(this IServiceCollection services)
+    {
+        services.AddSingleton<ModelTry>();
+        return services;
+    }
+
+    /// <summary>/api/models (list, card, file, try, fork, import) and the sharing endpoints below.</summary>
+    public static IEndpointRouteBuilder MapSharing(this IEndpointRouteBuilder app)
+    {
+        app.MapModelsApi();
+        app.MapSharingApi();
+        app.MapModelExchangeApi();
+        app.MapModelTryApi();
+        app.MapModelForkApi();
+        return app;
+    }
+
     /// <summary>
     /// /api/classes, /api/gallery, PATCH/DELETE /api/models/{id}, /api/models/{id}/visibility, /share-link, /thumbnail,
     /// and the anonymous /api/shared/{token}. They need no services of their own: the scoped DbContext (the caller's view)

@@ -4,6 +4,9 @@ using DeepNet.Data;
 using DeepNet.Server.Contracts;
 using DeepNet.Server.Jobs;
 using DeepNet.Server.Persistence;
+using DeepNet.Server.Sharing;
+using DeepNet.Server.Cnn;
+using DeepNet.Server.Dbn;
 
 namespace DeepNet.Server.Tests.Sharing;
 
@@ -98,8 +101,8 @@ public sealed class GalleryApiTests : IClassFixture<SharedApp>
     {
         var owner = await _app.NewUserAsync("owner");
         var rbm = await _app.InsertModelAsync(owner, "rbm");
-        var dbn = await _app.InsertModelAsync(owner, "dbn", kind: JobKinds.Dbn, architecture: "256-100-10", testError: 5f);
-        var cnn = await _app.InsertModelAsync(owner, "cnn", kind: JobKinds.Cnn, architecture: "LeNet-5", testError: 1f);
+        var dbn = await _app.InsertModelAsync(owner, "dbn", kind: DbnJobKind.Name, architecture: "256-100-10", testError: 5f);
+        var cnn = await _app.InsertModelAsync(owner, "cnn", kind: CnnJobKind.Name, architecture: "LeNet-5", testError: 1f);
 
         Assert.Equal([rbm], (await owner.GalleryAsync("type=rbm")).Select(c => c.Id));
         Assert.Equal([dbn], (await owner.GalleryAsync("type=DBN")).Select(c => c.Id));
@@ -114,7 +117,7 @@ public sealed class GalleryApiTests : IClassFixture<SharedApp>
         var owner = await _app.NewUserAsync($"{tag}-author");
         var byName = await _app.InsertModelAsync(owner, "Digits ONE to three");
         var byDescription = await _app.InsertModelAsync(owner, "second", description: "Trained for HOMEWORK 1");
-        var byArchitecture = await _app.InsertModelAsync(owner, "third", kind: JobKinds.Dbn, architecture: "784-500-500-2000-10", testError: 1.2f);
+        var byArchitecture = await _app.InsertModelAsync(owner, "third", kind: DbnJobKind.Name, architecture: "784-500-500-2000-10", testError: 1.2f);
         await owner.SetVisibilityAsync(byName, "public");
         await owner.SetVisibilityAsync(byDescription, "public");
         await owner.SetVisibilityAsync(byArchitecture, "public");
@@ -133,8 +136,8 @@ public sealed class GalleryApiTests : IClassFixture<SharedApp>
         var owner = await _app.NewUserAsync("owner");
         var t0 = new DateTime(2026, 1, 1, 0, 0, 0, DateTimeKind.Utc);
         string Ais(double value) => $$"""[{"kind":"ais","createdAt":"2026-01-01T00:00:00Z","result":{"logZ":1,"avgTestLogProbability":{{value}}},"imageUrl":null}]""";
-        var worseClassifier = await _app.InsertModelAsync(owner, "delta", kind: JobKinds.Dbn, createdAt: t0.AddMinutes(1), testError: 1.2f);
-        var betterClassifier = await _app.InsertModelAsync(owner, "Charlie", kind: JobKinds.Cnn, createdAt: t0.AddMinutes(2), testError: 0.8f);
+        var worseClassifier = await _app.InsertModelAsync(owner, "delta", kind: DbnJobKind.Name, createdAt: t0.AddMinutes(1), testError: 1.2f);
+        var betterClassifier = await _app.InsertModelAsync(owner, "Charlie", kind: CnnJobKind.Name, createdAt: t0.AddMinutes(2), testError: 0.8f);
         var worseAis = await _app.InsertModelAsync(owner, "bravo", createdAt: t0.AddMinutes(3), reconstructionError: 0.001f, evaluationsJson: Ais(-90.5));
         var betterAis = await _app.InsertModelAsync(owner, "alpha", createdAt: t0.AddMinutes(4), reconstructionError: 0.5f, evaluationsJson: Ais(-85.25));
         var worseReconstruction = await _app.InsertModelAsync(owner, "echo", createdAt: t0.AddMinutes(5), reconstructionError: 0.03f);
@@ -159,7 +162,7 @@ public sealed class GalleryApiTests : IClassFixture<SharedApp>
         string ais = """[{"kind":"perClass","createdAt":"2026-01-01T00:00:00Z","result":{"classes":[]},"imageUrl":null},{"kind":"ais","createdAt":"2026-01-01T00:00:00Z","result":{"avgTestLogProbability":-86.5},"imageUrl":null}]""";
         var rbm = await _app.InsertModelAsync(owner, "rbm", reconstructionError: 0.25f, data: new DataSpec { ImageSize = 16, Classes = [3, 1, 2], Limit = 1000 });
         var aisRbm = await _app.InsertModelAsync(owner, "ais", reconstructionError: 0.25f, evaluationsJson: ais, data: new DataSpec { BinarizeThreshold = 0.5f });
-        var dbn = await _app.InsertModelAsync(owner, "dbn", kind: JobKinds.Dbn, testError: 1.5f, architecture: "784-500-10", data: new DataSpec { Classes = [1, 5, 7], Split = "test" });
+        var dbn = await _app.InsertModelAsync(owner, "dbn", kind: DbnJobKind.Name, testError: 1.5f, architecture: "784-500-10", data: new DataSpec { Classes = [1, 5, 7], Split = "test" });
 
         var cards = (await owner.GalleryAsync("")).ToDictionary(c => c.Id);
 
@@ -187,7 +190,7 @@ public sealed class GalleryApiTests : IClassFixture<SharedApp>
         var rbmJob = await _app.InsertJobWithImageAsync(owner, "filters", Png);
         var cnnJob = await _app.InsertJobWithImageAsync(owner, "filters-1", Png);
         var rbm = await _app.InsertModelAsync(owner, "rbm", jobId: rbmJob);
-        var cnn = await _app.InsertModelAsync(owner, "cnn", kind: JobKinds.Cnn, testError: 1f, jobId: cnnJob);
+        var cnn = await _app.InsertModelAsync(owner, "cnn", kind: CnnJobKind.Name, testError: 1f, jobId: cnnJob);
         var imported = await _app.InsertModelAsync(owner, "imported");
         await owner.SetVisibilityAsync(rbm, "class", course.Id);
 

@@ -2,6 +2,7 @@ using System.Net;
 using DeepNet.Models;
 using DeepNet.Models.ModelExchange;
 using DeepNet.Server.Contracts;
+using DeepNet.Server.Sharing;
 
 namespace DeepNet.Server.Tests.Sharing;
 

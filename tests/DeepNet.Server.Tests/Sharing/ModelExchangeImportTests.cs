@@ -9,6 +9,7 @@ using DeepNet.Models.ModelExchange;
 using DeepNet.Server.Contracts;
 using DeepNet.Server.Persistence;
 using static DeepNet.Server.Tests.Sharing.ModelExchangeClient;
+using DeepNet.Server.Sharing;
 
 namespace DeepNet.Server.Tests.Sharing;
 

@@ -4,6 +4,7 @@ using System.Text.Json;
 using DeepNet.Models;
 using DeepNet.Models.Dbn;
 using DeepNet.Server.Contracts;
+using DeepNet.Server.Jobs;
 using DeepNet.Server.Persistence;
 using DeepNet.Server.Sharing;
 using Microsoft.EntityFrameworkCore;
@@ -185,10 +186,10 @@ public sealed class ModelForkTests(ForkModelsFixture models) : IClassFixture<For
     public void TheStartFromReferenceRoundTripsThroughTheJobsOptions()
     {
         var start = new JobStartFrom(Guid.NewGuid(), ForkModes.Continue);
-        string json = ModelForkStart.Attach("""{"hiddenUnits":16,"epochs":2}""", start);
+        string json = JobStart.Attach("""{"hiddenUnits":16,"epochs":2}""", start);
 
-        Assert.Equal(start, ModelForkStart.Read(json));
-        Assert.Null(ModelForkStart.Read("""{"hiddenUnits":16}"""));
+        Assert.Equal(start, JobStart.Read(json));
+        Assert.Null(JobStart.Read("""{"hiddenUnits":16}"""));
         using var document = JsonDocument.Parse(json);
         Assert.Equal(16, document.RootElement.GetProperty("hiddenUnits").GetInt32());
     }

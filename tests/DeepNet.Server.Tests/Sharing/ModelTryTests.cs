@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using DeepNet.Data;
 using DeepNet.Server.Contracts;
 using DeepNet.Server.Persistence;
+using DeepNet.Server.Sharing;
 
 namespace DeepNet.Server.Tests.Sharing;
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using DeepNet.Server.Contracts;
 using DeepNet.Server.Persistence;
+using DeepNet.Server.Sharing;
 
 namespace DeepNet.Server.Tests.Sharing;
 

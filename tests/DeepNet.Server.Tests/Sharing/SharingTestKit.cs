@@ -7,6 +7,8 @@ using DeepNet.Server.Jobs;
 using DeepNet.Server.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using DeepNet.Server.Sharing;
+using DeepNet.Server.RbmFamily;
 
 namespace DeepNet.Server.Tests.Sharing;
 
@@ -63,7 +65,7 @@ public static class SharingTestKit
         this TestApp app,
         TestUser owner,
         string name,
-        string kind = JobKinds.Rbm,
+        string kind = RbmKinds.Rbm,
         DateTime? createdAt = null,
         float? reconstructionError = 0.05f,
         float? testError = null,
@@ -104,7 +106,7 @@ public static class SharingTestKit
     public static async Task<Guid> InsertJobWithImageAsync(this TestApp app, TestUser owner, string imageKind, byte[] png)
     {
         await using var db = await app.Services.GetRequiredService<IDbContextFactory<DeepNetDbContext>>().CreateDbContextAsync();
-        var job = new Job { Id = Guid.NewGuid(), Name = "stored", Kind = JobKinds.Rbm, OwnerId = owner.Id, Status = JobStatus.Succeeded, CreatedAt = DateTime.UtcNow };
+        var job = new Job { Id = Guid.NewGuid(), Name = "stored", Kind = RbmKinds.Rbm, OwnerId = owner.Id, Status = JobStatus.Succeeded, CreatedAt = DateTime.UtcNow };
         db.Jobs.Add(job);
         db.JobImages.Add(new JobImage { JobId = job.Id, Kind = imageKind, Version = 1, Png = png, UpdatedAt = DateTime.UtcNow });
         await db.SaveChangesAsync();

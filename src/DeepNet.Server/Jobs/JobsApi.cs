@@ -1,0 +1,200 @@
+using DeepNet.Data;
+using DeepNet.Models;
+using DeepNet.Server.Contracts;
+using DeepNet.Server.Demos;
+using DeepNet.Server.Jobs;
+using DeepNet.Server.Persistence;
+using Microsoft.AspNetCore.Http.HttpResults;
+using DeepNet.Server.Infrastructure;
+
+namespace DeepNet.Server.Jobs;
+
+public static class JobsApi
+{
+    public static IEndpointRouteBuilder MapJobsApi(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/jobs").WithTags("Jobs");
+
+        api.MapPost("/", CreateJob)
+            .WithName("CreateJob")
+            .WithSummary("Queue a training job")
+            .WithDescription("Queues a training job. kind 'rbm' (default; MNIST or an uploaded data set), 'rbm-patches' (a Gaussian RBM on patches of an image, with 'patches'; optional 'evaluation' ais/perClass runs after training), 'dbn' (a deep belief network, with 'dbn': layers, pre-training rbm|autoEncoder|supervised|none, fine-tuning global|classifierOnTop|none) or 'cnn' (a convolutional network, with 'cnn': a preset or a layer list whose shapes are checked before queueing). Returns 202 with the job and its Location.")
+            .Accepts<CreateJobRequest>("application/json")
+            .Produces<JobDto>(StatusCodes.Status202Accepted)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
+
+        api.MapGet("/", ListJobs)
+            .WithName("ListJobs")
+            .WithSummary("List all jobs, newest first");
+
+        api.MapGet("/{id:guid}", GetJob)
+            .WithName("GetJob")
+            .WithSummary("Get one job with its progress and metric history")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        api.MapPost("/{id:guid}/cancel", CancelJob)
+            .WithName("CancelJob")
+            .WithSummary("Cancel a queued or running job")
+            .WithDescription("A queued job is canceled at once; a running job stops within one minibatch.")
+            .Produces<JobDto>(StatusCodes.Status202Accepted)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+
+        api.MapGet("/{id:guid}/images/{kind}", GetImage)
+            .WithName("GetJobImage")
+            .WithSummary("Latest rendered image of a job")
+            .WithDescription("RBM jobs: 'filters' (one tile per hidden unit), 'reconstructions', 'per-class' (perClass evaluation), 'patch-reconstruction' (patch jobs). DBN jobs: 'filters' (layer 1), 'features-2'..'features-8' (higher layers projected to pixels), 'confusion', 'misclassified'. CNN jobs: 'filters-1'..'filters-20' (each convolution layer's kernels), 'feature-maps' (a fixed test digit through every layer), 'confusion', 'misclassified'.")
+            .Produces(StatusCodes.Status200OK, contentType: "image/png")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        return app;
+    }
+
+    /// <summary>Queues an RBM training job.</summary>
+    /// <param name="request">Job name, RBM hyperparameters and data spec; all optional.</param>
+    public static async Task<Results<Accepted<JobDto>, ValidationProblem>> CreateJob(
+        CreateJobRequest? request,
+        JobStore store,
+        JobQueue queue,
+        DeepNetDbContext db,
+        ModelKindRegistry kinds,
+        HttpContext http,
+        CancellationToken cancellationToken)
+    {
+        var kind = kinds.Resolve(request?.Kind);
+        if (kind is null)
+        {
+            return TypedResults.ValidationProblem(
+                new Dictionary<string, string[]> { ["kind"] = [$"must be one of {string.Join(", ", kinds.Names)}; got '{request!.Kind}'"] },
+                detail: "The job request has invalid fields.");
+        }
+
+        var validation = await kind.ValidateAsync(request ?? new CreateJobRequest(), db, cancellationToken);
+        if (validation.Draft is not { } draft)
+        {
+            return TypedResults.ValidationProblem(validation.Errors, detail: "The job request has invalid fields.");
+        }
+
+        var job = await store.CreateAsync(draft, http.User.UserId(), cancellationToken);
+        queue.Notify(job.Id);
+        return TypedResults.Accepted($"/api/jobs/{job.Id}", JobMapper.ToDto(job, kind, []));
+    }
+
+    /// <summary>The caller's jobs, newest first.</summary>
+    public static async Task<Ok<IReadOnlyList<JobDto>>> ListJobs(JobStore store, HttpContext http, CancellationToken cancellationToken) =>
+        TypedResults.Ok(await store.ListAsync(http.User.UserId(), cancellationToken));
+
+    /// <summary>One job with its progress and per-epoch history.</summary>
+    /// <param name="id">Job id.</param>
+    public static async Task<Results<Ok<JobDto>, ProblemHttpResult>> GetJob(Guid id, JobStore store, DeepNetDbContext db, CancellationToken cancellationToken) =>
+        await db.ReadableJobOwnerAsync(id, cancellationToken) is not null && await store.GetAsync(id, cancellationToken) is { } job
+            ? TypedResults.Ok(job)
+            : JobNotFound(id);
+
+    /// <summary>Cancels a queued job at once or asks a running job to stop after its current minibatch.</summary>
+    /// <param name="id">Job id.</param>
+    public static async Task<Results<Accepted<JobDto>, ProblemHttpResult>> CancelJob(
+        Guid id,
+        JobStore store,
+        RunningJobRegistry running,
+        JobLiveFeed feed,
+        DeepNetDbContext db,
+        HttpContext http,
+        CancellationToken cancellationToken)
+    {
+        switch (await db.ReadableJobOwnerAsync(id, cancellationToken))
+        {
+            case null:
+                return JobNotFound(id);
+            case var owner when owner != http.User.UserId():
+                return AccessProblems.OwnerOnly("Job", id, "cancel it");
+        }
+
+        var status = await store.GetStatusAsync(id, cancellationToken);
+        if (status is null)
+        {
+            return JobNotFound(id);
+        }
+
+        if (status == JobStatus.Queued && await store.TryTransitionAsync(id, JobStatus.Queued, JobStatus.Canceled, cancellationToken: cancellationToken))
+        {
+            var canceled = await store.GetAsync(id, cancellationToken);
+            feed.PublishStatus(canceled!);
+            return TypedResults.Accepted($"/api/jobs/{id}", canceled!);
+        }
+
+        // Either it was running, or the worker picked it up between our read and the conditional update.
+        bool tripped = running.TryCancel(id);
+        var job = await store.GetAsync(id, cancellationToken);
+        if (job is null)
+        {
+            return JobNotFound(id);
+        }
+
+        if (JobStateMachine.IsFinished(job.Status) && !(tripped && job.Status == JobStatus.Canceled))
+        {
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status409Conflict,
+                title: "Job already finished",
+                detail: $"Job {id} already finished with status {job.Status}.");
+        }
+
+        return TypedResults.Accepted($"/api/jobs/{id}", job);
+    }
+
+    /// <summary>The latest PNG of a job: filters, reconstructions, per-class or patch-reconstruction.</summary>
+    /// <param name="id">Job id.</param>
+    /// <param name="kind">filters, reconstructions, per-class or patch-reconstruction.</param>
+    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetImage(
+        Guid id,
+        string kind,
+        JobStore store,
+        JobLiveFeed feed,
+        DeepNetDbContext db,
+        ModelKindRegistry kinds,
+        CancellationToken cancellationToken)
+    {
+        if (await db.ReadableJobOwnerAsync(id, cancellationToken) is null)
+        {
+            return JobNotFound(id);
+        }
+
+        if (!kinds.IsImageKind(kind))
+        {
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status404NotFound,
+                title: "Unknown image kind",
+                detail: $"Image kind '{kind}' does not exist; valid kinds are {string.Join(", ", kinds.DescribedImageKinds)}.");
+        }
+
+        if (kinds.EvaluationOfImage(kind) is { } evaluation)
+        {
+            if (await store.GetEvaluationImageAsync(id, evaluation, cancellationToken) is { } png)
+            {
+                return TypedResults.File(png, "image/png");
+            }
+        }
+        else if (feed.GetImage(id, kind) is { } live)
+        {
+            return TypedResults.File(Convert.FromBase64String(live.PngBase64), "image/png");
+        }
+
+        else if (await store.GetImageAsync(id, kind, cancellationToken) is { } stored)
+        {
+            return TypedResults.File(stored.Png, "image/png");
+        }
+
+        return await store.GetStatusAsync(id, cancellationToken) is null
+            ? JobNotFound(id)
+            : TypedResults.Problem(
+                statusCode: StatusCodes.Status404NotFound,
+                title: "Image not rendered yet",
+                detail: kinds.EvaluationOfImage(kind) is null
+                    ? $"Job {id} has no {kind} image yet; it appears once training starts."
+                    : $"Job {id} has no {kind} image; it appears when the job's {kinds.EvaluationOfImage(kind)} evaluation finishes.");
+    }
+
+    private static ProblemHttpResult JobNotFound(Guid id) => AccessProblems.NotFound("Job", id);
+}

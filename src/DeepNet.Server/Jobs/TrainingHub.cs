@@ -1,0 +1,40 @@
+using DeepNet.Server.Jobs;
+using DeepNet.Server.Persistence;
+using Microsoft.AspNetCore.SignalR;
+using DeepNet.Server.Infrastructure;
+
+namespace DeepNet.Server.Jobs;
+
+/// <summary>Live view of training jobs at <c>/hubs/training</c>.</summary>
+public sealed class TrainingHub(JobStore jobs, JobLiveFeed feed, DeepNetDbContext db) : Hub<ITrainingClient>
+{
+    public const string Path = "/hubs/training";
+
+    /// <summary>Joins the job's group (the caller must be allowed to read the job); the caller first receives a Snapshot, then live updates.</summary>
+    public async Task WatchJob(string jobId)
+    {
+        var id = ParseJobId(jobId);
+        if (await db.ReadableJobOwnerAsync(id, Context.ConnectionAborted) is null)
+        {
+            throw NotFound(jobId);
+        }
+
+        long sequence = feed.Sequence;
+        var job = await jobs.GetAsync(id, Context.ConnectionAborted) ?? throw NotFound(jobId);
+        var images = await jobs.GetImagesAsync(id, Context.ConnectionAborted);
+        await feed.WatchAsync(Groups, Context.ConnectionId, Clients.Caller, sequence, job, images);
+    }
+
+    /// <summary>Stops receiving updates of the job.</summary>
+    public Task UnwatchJob(string jobId) =>
+        Groups.RemoveFromGroupAsync(Context.ConnectionId, JobLiveFeed.JobGroup(ParseJobId(jobId)));
+
+    /// <summary>Receives StatusChanged for every job of the caller.</summary>
+    public Task WatchJobList() =>
+        Groups.AddToGroupAsync(Context.ConnectionId, JobLiveFeed.JobListGroup(Context.UserId()));
+
+    private static Guid ParseJobId(string jobId) =>
+        Guid.TryParse(jobId, out var id) ? id : throw NotFound(jobId);
+
+    private static HubException NotFound(string jobId) => new($"Job {jobId} not found.");
+}

@@ -1,0 +1,7 @@
+namespace DeepNet.Server.Pooling;
+
+/// <summary>The pooling playground: the lecture's max and average pooling on matrices and images.</summary>
+public static class PoolingServiceExtensions
+{
+    public static IEndpointRouteBuilder MapPooling(this IEndpointRouteBuilder app) => app.MapPoolingApi();
+}
