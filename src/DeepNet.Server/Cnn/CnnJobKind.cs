@@ -86,14 +86,7 @@ public sealed class CnnJobKind(
     {
         ArgumentNullException.ThrowIfNull(request);
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        if (request.Name is not null && string.IsNullOrWhiteSpace(request.Name))
-        {
-            errors["name"] = ["must not be blank"];
-        }
-        else if (request.Name is { Length: > DeepNetDbContext.NameMaxLength })
-        {
-            errors["name"] = [$"must be at most {DeepNetDbContext.NameMaxLength} characters"];
-        }
+        JobName.Check(request.Name, (key, message) => errors[key] = [message]);
 
         foreach ((string field, object? value) in new (string, object?)[] { ("rbm", request.Rbm), ("patches", request.Patches), ("evaluation", request.Evaluation), ("dbn", request.Dbn) })
         {
