@@ -122,6 +122,7 @@ public static class ApplicationServiceExtensions
 
         app.MapAccountsApi();
         app.MapJobsApi();
+        app.MapLimitsApi();
         app.MapCnnApi();
         app.MapModelsApi();
         app.MapSharingApi();
