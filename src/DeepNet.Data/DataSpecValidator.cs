@@ -1,3 +1,5 @@
+using DeepNet.Numerics;
+
 namespace DeepNet.Data;
 
 /// <summary>Checks a <see cref="DataSpec"/>; errors are keyed by field ("data.classes") like ASP.NET Core validation problems.</summary>
@@ -7,10 +9,28 @@ public static class DataSpecValidator
     public const string UserDataset = "user";
     public const string TrainSplit = "train";
     public const string TestSplit = "test";
-    public const int MaxLimit = 60_000;
+    public const int MaxLimit = Mnist.TrainCount;
 
     /// <summary>Upper bound of Limit for a user data set (whose real size is the server's check).</summary>
     public const int MaxUserLimit = 1_000_000;
+
+    /// <summary>Limit of an MNIST spec (the default data set).</summary>
+    public static readonly FieldLimit Limit = FieldLimit.Integers(1, MaxLimit);
+
+    public static readonly FieldLimit UserLimit = FieldLimit.Integers(1, MaxUserLimit);
+
+    public static readonly FieldLimit BinarizeThreshold = FieldLimit.Reals(0, 1);
+
+    /// <summary>The first N digits of MNIST's test split that a test error or log-probability is measured on.</summary>
+    public static readonly FieldLimit TestLimit = FieldLimit.Integers(1, Mnist.TestCount);
+
+    /// <summary>The numeric fields of an MNIST spec (a user data set's limit is <see cref="UserLimit"/>); defaults are <see cref="DataSpec"/>'s.</summary>
+    public static IReadOnlyList<FieldRule<DataSpec>> Rules => [LimitRule, BinarizeThresholdRule];
+
+    private static readonly FieldRule<DataSpec> LimitRule = new("limit", Limit, s => s.Limit);
+    private static readonly FieldRule<DataSpec> UserLimitRule = LimitRule with { Limit = UserLimit };
+    private static readonly FieldRule<DataSpec> BinarizeThresholdRule =
+        new("binarizeThreshold", BinarizeThreshold, s => s.BinarizeThreshold, "(or omitted for grey levels)");
 
     /// <summary>Returns the errors per field, keyed "{prefix}.{field}" with camelCase field names; empty when the spec is valid.</summary>
     public static IReadOnlyDictionary<string, string[]> Validate(DataSpec spec, string prefix = "data")
@@ -76,20 +96,12 @@ public static class DataSpecValidator
             }
         }
 
-        int maxLimit = user ? MaxUserLimit : MaxLimit;
-        if (spec.Limit is int limit && (limit < 1 || limit > maxLimit))
-        {
-            Add("limit", $"must be between 1 and {maxLimit}; got {limit}");
-        }
+        (user ? UserLimitRule : LimitRule).Check(spec, "", Add);
+        BinarizeThresholdRule.Check(spec, "", Add);
 
         if (!user && spec.ImageSize is not (28 or 16))
         {
             Add("imageSize", $"must be 28 (MNIST as stored) or 16 (downscaled); got {spec.ImageSize}");
-        }
-
-        if (spec.BinarizeThreshold is float threshold && !(threshold is >= 0f and <= 1f))
-        {
-            Add("binarizeThreshold", $"must be between 0 and 1 (or omitted for grey levels); got {threshold}");
         }
 
         return errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal);

@@ -100,14 +100,7 @@ public sealed class CnnJobKind(
     {
         ArgumentNullException.ThrowIfNull(request);
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        if (request.Name is not null && string.IsNullOrWhiteSpace(request.Name))
-        {
-            errors["name"] = ["must not be blank"];
-        }
-        else if (request.Name is { Length: > DeepNetDbContext.NameMaxLength })
-        {
-            errors["name"] = [$"must be at most {DeepNetDbContext.NameMaxLength} characters"];
-        }
+        JobName.Check(request.Name, (key, message) => errors[key] = [message]);
 
         foreach ((string field, object? value) in new (string, object?)[] { ("rbm", request.Rbm), ("patches", request.Patches), ("evaluation", request.Evaluation), ("dbn", request.Dbn) })
         {
@@ -186,6 +179,17 @@ public sealed class CnnJobKind(
     }
 
     public ITryableModel LoadForTry(TryModelRow row, byte[] file) => TryableCnn.Load(file);
+
+    string IModelKind.DefaultName => DefaultName;
+
+    public void PublishLimits(PublishedLimits fields)
+    {
+        fields.Add("data", DataSpecValidator.Rules, new DataSpec());
+        fields.Add("cnn.layers", CnnSpecValidator.Layers, null);
+        fields.Add("cnn", CnnSpecValidator.Rules, new CnnJobSpec());
+        fields.Add("cnn.augment", CnnSpecValidator.AugmentRules, new CnnAugmentDto());
+        fields.Add("cnn.layers[]", CnnSpecValidator.LayerRules, new CnnLayerDto());
+    }
 
     public JobSpecs DescribeSpecs(string optionsJson) => new(Cnn: JobMapper.Read<CnnJobSpec>(optionsJson));
 

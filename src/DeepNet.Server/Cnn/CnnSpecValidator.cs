@@ -1,5 +1,7 @@
-using System.Globalization;
+using DeepNet.Data;
+using DeepNet.Models;
 using DeepNet.Models.Cnn;
+using DeepNet.Numerics;
 using DeepNet.Server.Contracts;
 
 namespace DeepNet.Server.Cnn;
@@ -31,9 +33,64 @@ public static class CnnSpecValidator
     public const string LeNet5Preset = "lenet5";
     public const string SmallPreset = "small";
     public const int MaxLayers = 20;
-    public const int MaxEpochs = 200;
-    public const int MaxBatchSize = 1024;
-    public const int MaxValidation = 20_000;
+
+    /// <summary>Layers listed in <see cref="CnnJobSpec.Layers"/> (the implied output layer not counted).</summary>
+    public static readonly FieldLimit Layers = FieldLimit.Integers(1, MaxLayers);
+
+    public static readonly FieldLimit Epochs = FieldLimit.Integers(1, 200);
+    public static readonly FieldLimit BatchSize = FieldLimit.Integers(1, 1024);
+    public static readonly FieldLimit Validation = FieldLimit.Integers(0, 20_000);
+    public static readonly FieldLimit Rotation = FieldLimit.Reals(0, 45);
+    public static readonly FieldLimit Scale = FieldLimit.Reals(0, 0.5);
+    public static readonly FieldLimit Shift = FieldLimit.Reals(0, 8);
+    public static readonly FieldLimit Filters = FieldLimit.Integers(1, 256);
+    public static readonly FieldLimit Kernel = FieldLimit.Integers(1, 15);
+    public static readonly FieldLimit Padding = FieldLimit.Integers(0, 7);
+
+    /// <summary>A pooling window's side; a stride (convolution or pooling) has the same range.</summary>
+    public static readonly FieldLimit Window = FieldLimit.Integers(1, 8);
+
+    public static readonly FieldLimit Units = FieldLimit.Integers(1, 4096);
+    public static readonly FieldLimit DropoutRate = FieldLimit.Reals(0, 0.9);
+
+    /// <summary>
+    /// The numeric fields of the spec; the learning rate, momentum, weight decay and decay schedule share the RBM's ranges.
+    /// Defaults are <see cref="CnnJobSpec"/>'s.
+    /// </summary>
+    public static IReadOnlyList<FieldRule<CnnJobSpec>> Rules { get; } =
+    [
+        new("learningRate", RbmOptionsValidator.LearningRate, s => s.LearningRate),
+        new("momentum", RbmOptionsValidator.Momentum, s => s.Momentum),
+        new("weightDecay", RbmOptionsValidator.WeightDecay, s => s.WeightDecay),
+        new("learningRateDecay", RbmOptionsValidator.LearningRateDecay, s => s.LearningRateDecay),
+        new("batchSize", BatchSize, s => s.BatchSize),
+        new("epochs", Epochs, s => s.Epochs),
+        new("validation", Validation, s => s.Validation, "(the last N training rows are held out)"),
+        new("testLimit", DataSpecValidator.TestLimit, s => s.TestLimit, "(or null for the whole test split)"),
+        new("seed", RbmOptionsValidator.Seed, s => s.Seed),
+    ];
+
+    /// <summary>Ranges of the distortions; defaults are <see cref="CnnAugmentDto"/>'s (used when "augment" is given).</summary>
+    public static IReadOnlyList<FieldRule<CnnAugmentDto>> AugmentRules { get; } =
+    [
+        new("rotation", Rotation, a => a.Rotation, "degrees"),
+        new("scale", Scale, a => a.Scale),
+        new("shift", Shift, a => a.Shift, "pixels"),
+    ];
+
+    private static readonly FieldRule<CnnLayerDto> FiltersRule = new("filters", Filters, l => l.Filters);
+    private static readonly FieldRule<CnnLayerDto> KernelRule = new("kernel", Kernel, l => l.Kernel);
+    private static readonly FieldRule<CnnLayerDto> StrideRule = new("stride", Window, l => l.Stride);
+    private static readonly FieldRule<CnnLayerDto> PaddingRule = new("padding", Padding, l => l.Padding, Default: 0);
+    private static readonly FieldRule<CnnLayerDto> WindowRule = new("window", Window, l => l.Window);
+    private static readonly FieldRule<CnnLayerDto> UnitsRule = new("units", Units, l => l.Units);
+    private static readonly FieldRule<CnnLayerDto> RateRule = new("rate", DropoutRate, l => l.Rate, Default: 0.5);
+
+    /// <summary>
+    /// The numeric fields of a layer, by the layer types that use them. A convolution's stride defaults to 1, a pooling
+    /// layer's to its window, so the stride publishes no default.
+    /// </summary>
+    public static IReadOnlyList<FieldRule<CnnLayerDto>> LayerRules { get; } = [FiltersRule, KernelRule, StrideRule, PaddingRule, WindowRule, UnitsRule, RateRule];
 
     /// <summary>Values of all layer outputs for one batch, summed; keeps a job's buffers under about 1 GB.</summary>
     public const long MaxActivationsPerBatch = 128L * 1024 * 1024;
@@ -80,64 +137,11 @@ public static class CnnSpecValidator
             default: Add("cnn.init", $"must be \"he\", \"glorot\" or null (He before ReLU, Glorot otherwise), got \"{spec.Init}\""); break;
         }
 
-        if (!(spec.LearningRate > 0f && spec.LearningRate <= 10f))
-        {
-            Add("cnn.learningRate", $"must be in (0, 10], got {Format(spec.LearningRate)}");
-        }
-
-        if (!(spec.Momentum >= 0f && spec.Momentum < 1f))
-        {
-            Add("cnn.momentum", $"must be in [0, 1), got {Format(spec.Momentum)}");
-        }
-
-        if (!(spec.WeightDecay >= 0f && spec.WeightDecay <= 1f))
-        {
-            Add("cnn.weightDecay", $"must be in [0, 1], got {Format(spec.WeightDecay)}");
-        }
-
-        if (!(spec.LearningRateDecay > 0f && spec.LearningRateDecay <= 1f))
-        {
-            Add("cnn.learningRateDecay", $"must be in (0, 1], got {Format(spec.LearningRateDecay)}");
-        }
-
-        if (spec.BatchSize is < 1 or > MaxBatchSize)
-        {
-            Add("cnn.batchSize", $"must be between 1 and {MaxBatchSize}, got {spec.BatchSize}");
-        }
-
-        if (spec.Epochs is < 1 or > MaxEpochs)
-        {
-            Add("cnn.epochs", $"must be between 1 and {MaxEpochs}, got {spec.Epochs}");
-        }
-
-        if (spec.Validation is < 0 or > MaxValidation)
-        {
-            Add("cnn.validation", $"must be between 0 and {MaxValidation} (the last N training rows are held out), got {spec.Validation}");
-        }
-
-        if (spec.TestLimit is < 1 or > 10_000)
-        {
-            Add("cnn.testLimit", $"must be between 1 and 10000 (or null for the whole test split), got {spec.TestLimit}");
-        }
-
+        Rules.Check(spec, "cnn", Add);
         CnnAugmentation? augmentation = null;
         if (spec.Augment is { } augment)
         {
-            if (!(augment.Rotation >= 0f && augment.Rotation <= 45f))
-            {
-                Add("cnn.augment.rotation", $"must be between 0 and 45 degrees, got {Format(augment.Rotation)}");
-            }
-
-            if (!(augment.Scale >= 0f && augment.Scale <= 0.5f))
-            {
-                Add("cnn.augment.scale", $"must be between 0 and 0.5, got {Format(augment.Scale)}");
-            }
-
-            if (!(augment.Shift >= 0f && augment.Shift <= 8f))
-            {
-                Add("cnn.augment.shift", $"must be between 0 and 8 pixels, got {Format(augment.Shift)}");
-            }
-
+            AugmentRules.Check(augment, "cnn.augment", Add);
             augmentation = new CnnAugmentation(augment.Rotation, augment.Scale, augment.Shift);
         }
 
@@ -231,9 +235,9 @@ public static class CnnSpecValidator
             add("cnn.preset", $"must be \"{LeNet5Preset}\", \"{SmallPreset}\" or null, got \"{spec.Preset}\"");
         }
 
-        if (spec.Layers.Count is 0 or > MaxLayers)
+        if (!Layers.Contains(spec.Layers.Count))
         {
-            add("cnn.layers", $"must list 1 to {MaxLayers} layers, got {spec.Layers.Count}");
+            add("cnn.layers", $"must list {Layers.Describe()} layers, got {spec.Layers.Count}");
             return null;
         }
 
@@ -278,46 +282,47 @@ public static class CnnSpecValidator
     private static LayerSpec? ToSpec(CnnLayerDto dto, out string? error)
     {
         error = null;
-        string? Range(string field, int? value, int min, int max, bool required, int fallback, out int result)
+        string? Range(FieldRule<CnnLayerDto> rule, bool required, int fallback, out int result)
         {
-            result = value ?? fallback;
-            if (value is null)
+            double? value = rule.Value(dto);
+            result = value is { } given ? (int)given : fallback;
+            if (value is not { } v)
             {
-                return required ? $"{field} is required" : null;
+                return required ? $"{rule.Field} is required" : null;
             }
 
-            return value < min || value > max ? $"{field} must be between {min} and {max}, got {value}" : null;
+            return rule.Limit.Contains(v) ? null : $"{rule.Field} {rule.Message(v)}";
         }
 
         switch (dto.Type)
         {
             case "conv":
-                string? filtersError = Range("filters", dto.Filters, 1, 256, true, 0, out int filters);
-                string? kernelError = Range("kernel", dto.Kernel, 1, 15, true, 0, out int kernel);
-                string? strideError = Range("stride", dto.Stride, 1, 8, false, 1, out int stride);
-                string? paddingError = Range("padding", dto.Padding, 0, 7, false, 0, out int padding);
+                string? filtersError = Range(FiltersRule, true, 0, out int filters);
+                string? kernelError = Range(KernelRule, true, 0, out int kernel);
+                string? strideError = Range(StrideRule, false, 1, out int stride);
+                string? paddingError = Range(PaddingRule, false, (int)PaddingRule.Default!.Value, out int padding);
                 error = filtersError ?? kernelError ?? strideError ?? paddingError;
                 return error is null ? new ConvolutionSpec(filters, kernel, stride, padding) : null;
             case "maxPool" or "avgPool":
-                error = Range("window", dto.Window, 1, 8, true, 0, out int window);
+                error = Range(WindowRule, true, 0, out int window);
                 if (error is not null)
                 {
                     return null;
                 }
 
-                error = Range("stride", dto.Stride, 1, 8, false, window, out int poolStride);
+                error = Range(StrideRule, false, window, out int poolStride);
                 return error is not null ? null : dto.Type == "maxPool" ? new MaxPoolSpec(window, poolStride) : new AveragePoolSpec(window, poolStride);
             case "relu": return new ActivationSpec(ActivationKind.Relu);
             case "tanh": return new ActivationSpec(ActivationKind.Tanh);
             case "sigmoid": return new ActivationSpec(ActivationKind.Sigmoid);
             case "dense":
-                error = Range("units", dto.Units, 1, 4096, true, 0, out int units);
+                error = Range(UnitsRule, true, 0, out int units);
                 return error is null ? new DenseSpec(units) : null;
             case "dropout":
-                float rate = dto.Rate ?? 0.5f;
-                if (!(rate >= 0f && rate <= 0.9f))
+                float rate = dto.Rate ?? (float)RateRule.Default!.Value;
+                if (!RateRule.Limit.Contains(rate))
                 {
-                    error = $"rate must be between 0 and 0.9, got {Format(rate)}";
+                    error = $"rate {RateRule.Message(rate)}";
                     return null;
                 }
 
@@ -343,6 +348,4 @@ public static class CnnSpecValidator
 
         return total;
     }
-
-    private static string Format(float value) => value.ToString(CultureInfo.InvariantCulture);
 }

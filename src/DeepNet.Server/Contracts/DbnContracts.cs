@@ -42,8 +42,22 @@ public sealed record DbnJobSpec
     public ulong Seed { get; init; } = 1;
 }
 
+/// <summary>The minibatch schedule both a layer's pre-training and the backprop have: same names, same ranges.</summary>
+public interface IDbnMinibatchSpec
+{
+    int Epochs { get; }
+
+    float LearningRate { get; }
+
+    int BatchSize { get; }
+
+    float Momentum { get; }
+
+    float WeightDecay { get; }
+}
+
 /// <summary>One hidden layer of a DBN and the hyperparameters of its pre-training (an RBM's, see <see cref="RbmOptions"/>).</summary>
-public sealed record DbnLayerSpec
+public sealed record DbnLayerSpec : IDbnMinibatchSpec
 {
     /// <summary>Hidden units, 1..4096.</summary>
     public int HiddenUnits { get; init; } = 100;
@@ -77,7 +91,7 @@ public sealed record DbnLayerSpec
 }
 
 /// <summary>Minibatch SGD with momentum and weight decay on the unrolled network.</summary>
-public sealed record DbnBackpropSpec
+public sealed record DbnBackpropSpec : IDbnMinibatchSpec
 {
     /// <summary>ε, (0, 10].</summary>
     public float LearningRate { get; init; } = 0.1f;

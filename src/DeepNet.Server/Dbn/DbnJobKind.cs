@@ -53,6 +53,21 @@ public sealed class DbnJobKind(
 
     public ITryableModel LoadForTry(TryModelRow row, byte[] file) => TryableDbn.Load(row, file);
 
+    string IModelKind.DefaultName => DefaultName;
+
+    public void PublishLimits(PublishedLimits fields)
+    {
+        var dbn = DbnSpecValidator.WithDefaults(null);
+        fields.Add("data", DataSpecValidator.Rules, new DataSpec());
+        fields.Add("dbn.layers", DbnSpecValidator.Layers, dbn.Layers);
+        fields.Add("dbn", DbnSpecValidator.SpecRules, dbn);
+        var layer = new DbnLayerSpec();
+        fields.Add("dbn.layers[]", [.. DbnSpecValidator.LayerRules, .. DbnSpecValidator.PretrainingRules], layer);
+        fields.Add<IDbnMinibatchSpec>("dbn.layers[]", DbnSpecValidator.MinibatchRules, layer);
+        fields.Add<IDbnMinibatchSpec>("dbn.backprop", DbnSpecValidator.MinibatchRules, dbn.Backprop);
+        fields.Add("dbn.backprop", DbnSpecValidator.BackpropRules, dbn.Backprop);
+    }
+
     public JobSpecs DescribeSpecs(string optionsJson) => new(Dbn: JobMapper.Read<DbnJobSpec>(optionsJson));
 
     public void Run(Job job, CancellationToken cancellationToken)

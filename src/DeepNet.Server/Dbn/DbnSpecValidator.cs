@@ -1,6 +1,7 @@
 using DeepNet.Data;
 using DeepNet.Models;
 using DeepNet.Models.Dbn;
+using DeepNet.Numerics;
 using DeepNet.Server.Contracts;
 using DeepNet.Server.Jobs;
 using DeepNet.Server.Persistence;
@@ -15,18 +16,61 @@ namespace DeepNet.Server.Dbn;
 public static class DbnSpecValidator
 {
     public const int MaxLayers = 8;
-    public const int MaxUnits = RbmOptionsValidator.MaxHiddenUnits;
-    public const int MaxEpochs = 1000;
-    public const int MaxBatchSize = 10_000;
-    public const float MaxLearningRate = 10f;
-    public const int MaxK = 100;
-    public const int MaxTestLimit = 10_000;
+
+    /// <summary>Hidden layers in <see cref="DbnJobSpec.Layers"/>.</summary>
+    public static readonly FieldLimit Layers = FieldLimit.Integers(1, MaxLayers);
+
+    /// <summary>Epochs (of 0..backprop.epochs) that train only the softmax layer; the upper bound is the request's epochs.</summary>
+    public static readonly FieldLimit TopLayerOnlyEpochs = FieldLimit.Integers(0);
+
+    public static readonly FieldLimit Dropout = FieldLimit.Reals(0, BackpropTrainer.MaxDropout, maxExclusive: true);
+
+    /// <summary>Training rows held out; the upper bound is the rows the data spec selects.</summary>
+    public static readonly FieldLimit Validation = FieldLimit.Integers(0);
 
     /// <summary>Digits of each class 0..9 in MNIST's 60,000 training images.</summary>
     public static IReadOnlyList<int> MnistTrainCounts { get; } = [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949];
 
-    /// <summary>Largest weight matrix of one layer (inputs × units), as for RBM jobs.</summary>
-    public const long MaxWeights = RbmOptionsValidator.MaxWeights;
+    /// <summary>A layer's own fields, checked always; the RBM's limits under the layer's prefix.</summary>
+    public static IReadOnlyList<FieldRule<DbnLayerSpec>> LayerRules { get; } =
+    [
+        new("hiddenUnits", RbmOptionsValidator.HiddenUnits, l => l.HiddenUnits),
+        new("initStd", RbmOptionsValidator.InitialWeightStdDev, l => l.InitStd),
+    ];
+
+    /// <summary>
+    /// The schedule of a layer's pre-training (checked unless pretraining is "none") and of the backprop (checked when
+    /// fine-tuning or supervised pre-training uses it): the RBM's limits under "dbn.layers[i]" and "dbn.backprop".
+    /// </summary>
+    public static IReadOnlyList<FieldRule<IDbnMinibatchSpec>> MinibatchRules { get; } =
+    [
+        new("epochs", RbmOptionsValidator.Epochs, s => s.Epochs),
+        new("learningRate", RbmOptionsValidator.LearningRate, s => s.LearningRate),
+        new("batchSize", RbmOptionsValidator.BatchSize, s => s.BatchSize),
+        new("momentum", RbmOptionsValidator.Momentum, s => s.Momentum),
+        new("weightDecay", RbmOptionsValidator.WeightDecay, s => s.WeightDecay),
+    ];
+
+    /// <summary>A layer's other pre-training field.</summary>
+    public static IReadOnlyList<FieldRule<DbnLayerSpec>> PretrainingRules { get; } = [new("k", RbmOptionsValidator.K, l => l.K)];
+
+    private static readonly FieldRule<DbnBackpropSpec> TopLayerOnlyEpochsRule =
+        new("topLayerOnlyEpochs", TopLayerOnlyEpochs, b => b.TopLayerOnlyEpochs, "(the epochs)");
+
+    /// <summary>The backprop's fields besides <see cref="MinibatchRules"/>.</summary>
+    public static IReadOnlyList<FieldRule<DbnBackpropSpec>> BackpropRules { get; } =
+    [
+        TopLayerOnlyEpochsRule,
+        new("dropout", Dropout, b => b.Dropout),
+        new("inputDropout", Dropout, b => b.InputDropout),
+    ];
+
+    public static IReadOnlyList<FieldRule<DbnJobSpec>> SpecRules { get; } =
+    [
+        new("validation", Validation, s => s.Validation, "(0 holds out none)"),
+        new("testLimit", DataSpecValidator.TestLimit, s => s.TestLimit, "(or omitted for the whole test set)"),
+        new("seed", RbmOptionsValidator.Seed, s => s.Seed),
+    ];
 
     /// <summary>The spec with its defaults applied (no layers → two layers of 100 units).</summary>
     public static DbnJobSpec WithDefaults(DbnJobSpec? spec)
@@ -48,14 +92,7 @@ public static class DbnSpecValidator
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         void Add(string key, string message) => errors[key] = errors.TryGetValue(key, out var existing) ? [.. existing, message] : [message];
 
-        if (request.Name is not null && string.IsNullOrWhiteSpace(request.Name))
-        {
-            Add("name", "must not be blank");
-        }
-        else if (request.Name is { Length: > DeepNetDbContext.NameMaxLength })
-        {
-            Add("name", $"must be at most {DeepNetDbContext.NameMaxLength} characters");
-        }
+        JobName.Check(request.Name, Add);
 
         foreach (var (field, present) in new[] { ("rbm", request.Rbm is not null), ("patches", request.Patches is not null), ("evaluation", request.Evaluation is not null), ("cnn", request.Cnn is not null) })
         {
@@ -138,9 +175,9 @@ public static class DbnSpecValidator
 
         // Layers.
         var layers = spec.Layers ?? [];
-        if (layers.Count is < 1 or > MaxLayers)
+        if (!Layers.Contains(layers.Count))
         {
-            Add("dbn.layers", $"must list between 1 and {MaxLayers} hidden layers; got {layers.Count}");
+            Add("dbn.layers", $"must list {Layers.Describe()} hidden layers, got {layers.Count}");
         }
 
         bool pretrains = spec.Pretraining != DbnSpecNames.None;
@@ -155,55 +192,21 @@ public static class DbnSpecValidator
                 continue;
             }
 
-            if (layer.HiddenUnits is < 1 or > MaxUnits)
-            {
-                Add($"{p}.hiddenUnits", $"must be between 1 and {MaxUnits}; got {layer.HiddenUnits}");
-            }
-            else
+            // The RBM's checks and messages, under the layer's prefix.
+            LayerRules.Check(layer, p, Add);
+            if (RbmOptionsValidator.HiddenUnits.Contains(layer.HiddenUnits))
             {
                 int visible = below + (spec.JoinLabels && l == layers.Count - 1 ? DbnData.LabelUnits : 0);
-                if ((long)visible * layer.HiddenUnits > MaxWeights)
+                if (RbmOptionsValidator.WeightsError(visible, layer.HiddenUnits) is { } tooMany)
                 {
-                    Add($"{p}.hiddenUnits", $"{visible} inputs × {layer.HiddenUnits} units exceeds the limit of {MaxWeights} weights");
+                    Add($"{p}.hiddenUnits", tooMany);
                 }
             }
 
             if (pretrains)
             {
-                if (layer.Epochs is < 1 or > MaxEpochs)
-                {
-                    Add($"{p}.epochs", $"must be between 1 and {MaxEpochs}; got {layer.Epochs}");
-                }
-
-                if (!(float.IsFinite(layer.LearningRate) && layer.LearningRate > 0 && layer.LearningRate <= MaxLearningRate))
-                {
-                    Add($"{p}.learningRate", $"must be greater than 0 and at most {MaxLearningRate}; got {layer.LearningRate}");
-                }
-
-                if (layer.K is < 1 or > MaxK)
-                {
-                    Add($"{p}.k", $"must be between 1 and {MaxK}; got {layer.K}");
-                }
-
-                if (layer.BatchSize is < 1 or > MaxBatchSize)
-                {
-                    Add($"{p}.batchSize", $"must be between 1 and {MaxBatchSize}; got {layer.BatchSize}");
-                }
-
-                if (!(float.IsFinite(layer.Momentum) && layer.Momentum is >= 0 and < 1))
-                {
-                    Add($"{p}.momentum", $"must be at least 0 and less than 1; got {layer.Momentum}");
-                }
-
-                if (!(float.IsFinite(layer.WeightDecay) && layer.WeightDecay is >= 0 and <= 1))
-                {
-                    Add($"{p}.weightDecay", $"must be between 0 and 1; got {layer.WeightDecay}");
-                }
-            }
-
-            if (layer.InitStd is { } initStd && !(float.IsFinite(initStd) && initStd is > 0 and <= 1))
-            {
-                Add($"{p}.initStd", $"must be greater than 0 and at most 1; got {initStd}");
+                MinibatchRules.Check(layer, p, Add);
+                PretrainingRules.Check(layer, p, Add);
             }
 
             if (!Enum.IsDefined(layer.VisibleType))
@@ -215,7 +218,7 @@ public static class DbnSpecValidator
                 Add($"{p}.visibleType", "only the first layer may have Gaussian visible units; higher layers see binary hidden units");
             }
 
-            if (layer.HiddenUnits is >= 1 and <= MaxUnits)
+            if (RbmOptionsValidator.HiddenUnits.Contains(layer.HiddenUnits))
             {
                 below = layer.HiddenUnits;
             }
@@ -225,58 +228,18 @@ public static class DbnSpecValidator
         var backprop = spec.Backprop ?? new DbnBackpropSpec();
         if (fineTunes || spec.Pretraining == DbnSpecNames.Supervised)
         {
-            if (!(float.IsFinite(backprop.LearningRate) && backprop.LearningRate > 0 && backprop.LearningRate <= MaxLearningRate))
+            MinibatchRules.Check(backprop, "dbn.backprop", Add);
+            BackpropRules.Except([TopLayerOnlyEpochsRule]).Check(backprop, "dbn.backprop", Add);
+            if (!errors.ContainsKey("dbn.backprop.epochs"))
             {
-                Add("dbn.backprop.learningRate", $"must be greater than 0 and at most {MaxLearningRate}; got {backprop.LearningRate}");
-            }
-
-            if (!(float.IsFinite(backprop.Momentum) && backprop.Momentum is >= 0 and < 1))
-            {
-                Add("dbn.backprop.momentum", $"must be at least 0 and less than 1; got {backprop.Momentum}");
-            }
-
-            if (!(float.IsFinite(backprop.WeightDecay) && backprop.WeightDecay is >= 0 and <= 1))
-            {
-                Add("dbn.backprop.weightDecay", $"must be between 0 and 1; got {backprop.WeightDecay}");
-            }
-
-            if (backprop.BatchSize is < 1 or > MaxBatchSize)
-            {
-                Add("dbn.backprop.batchSize", $"must be between 1 and {MaxBatchSize}; got {backprop.BatchSize}");
-            }
-
-            if (backprop.Epochs is < 1 or > MaxEpochs)
-            {
-                Add("dbn.backprop.epochs", $"must be between 1 and {MaxEpochs}; got {backprop.Epochs}");
-            }
-            else if (backprop.TopLayerOnlyEpochs < 0 || backprop.TopLayerOnlyEpochs > backprop.Epochs)
-            {
-                Add("dbn.backprop.topLayerOnlyEpochs", $"must be between 0 and epochs ({backprop.Epochs}); got {backprop.TopLayerOnlyEpochs}");
-            }
-
-            if (!(float.IsFinite(backprop.Dropout) && backprop.Dropout >= 0 && backprop.Dropout < BackpropTrainer.MaxDropout))
-            {
-                Add("dbn.backprop.dropout", $"must be at least 0 and less than 0.9; got {backprop.Dropout}");
-            }
-
-            if (!(float.IsFinite(backprop.InputDropout) && backprop.InputDropout >= 0 && backprop.InputDropout < BackpropTrainer.MaxDropout))
-            {
-                Add("dbn.backprop.inputDropout", $"must be at least 0 and less than 0.9; got {backprop.InputDropout}");
+                (TopLayerOnlyEpochsRule with { Limit = TopLayerOnlyEpochs with { Max = backprop.Epochs } }).Check(backprop, "dbn.backprop", Add);
             }
         }
 
-        if (spec.Validation < 0)
+        SpecRules.Check(spec, "dbn", Add);
+        if (!errors.ContainsKey("dbn.validation") && rows is { } n && spec.Validation >= n)
         {
-            Add("dbn.validation", $"must be 0 (none) or a positive number of training rows to hold out; got {spec.Validation}");
-        }
-        else if (rows is { } n && spec.Validation >= n)
-        {
-            Add("dbn.validation", $"must be less than the {n} training rows the data spec selects; got {spec.Validation}");
-        }
-
-        if (spec.TestLimit is { } testLimit && (testLimit < 1 || testLimit > MaxTestLimit))
-        {
-            Add("dbn.testLimit", $"must be between 1 and {MaxTestLimit} (or omitted for the whole test set); got {testLimit}");
+            Add("dbn.validation", $"must be less than the {n} training rows the data spec selects, got {spec.Validation}");
         }
 
         if (spec.JoinLabels && spec.Pretraining != DbnSpecNames.Rbm && !errors.ContainsKey("dbn.pretraining"))

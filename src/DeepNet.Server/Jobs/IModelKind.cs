@@ -39,6 +39,12 @@ public interface IModelKind
     /// </summary>
     void Run(Job job, CancellationToken cancellationToken);
 
+    /// <summary>The name a job of this kind gets when the request names none ("RBM job").</summary>
+    string DefaultName { get; }
+
+    /// <summary>Publishes the range and default of every numeric field this kind's requests use (GET /api/limits).</summary>
+    void PublishLimits(PublishedLimits fields);
+
     /// <summary>Whether this kind's models reconstruct whole images patch by patch (homework 2's try-image).</summary>
     bool HasPatchReconstruction => false;
 

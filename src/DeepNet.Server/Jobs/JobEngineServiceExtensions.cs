@@ -16,10 +16,11 @@ public static class JobEngineServiceExtensions
         return services;
     }
 
-    /// <summary>/api/jobs and the live hub at <see cref="TrainingHub.Path"/>.</summary>
+    /// <summary>/api/jobs, /api/limits and the live hub at <see cref="TrainingHub.Path"/>.</summary>
     public static IEndpointRouteBuilder MapJobEngine(this IEndpointRouteBuilder app)
     {
         app.MapJobsApi();
+        app.MapLimitsApi();
         app.MapHub<TrainingHub>(TrainingHub.Path);
         return app;
     }

@@ -1,5 +1,6 @@
 using DeepNet.Data;
 using DeepNet.Models;
+using DeepNet.Numerics;
 using DeepNet.Server.Contracts;
 using DeepNet.Server.Demos;
 using DeepNet.Server.Jobs;
@@ -39,26 +40,43 @@ public sealed record JobSubmission(string? Name, string Kind, RbmOptions Rbm, Da
 public static class JobRequestValidator
 {
     public const string DefaultName = "RBM job";
-    public const int MinPatchSize = 2;
-    public const int MaxPatchSize = 32;
-    public const int MaxPatchCount = 200_000;
-    public const int MaxAisRuns = 1000;
-    public const int MinAisBetas = 100;
-    public const int MaxAisBetas = 100_000;
-    public const int MaxAisTestLimit = 10_000;
-    public const int MaxPerClassLimit = 1000;
+
+    public static readonly FieldLimit PatchSize = FieldLimit.Integers(2, 32);
+    public static readonly FieldLimit PatchCount = FieldLimit.Integers(1, 200_000);
+
+    /// <summary>At least 1; at most the patch size (checked against the request's patch size).</summary>
+    public static readonly FieldLimit Stride = FieldLimit.Integers(1);
+
+    public static readonly FieldLimit AisRuns = FieldLimit.Integers(1, 1000);
+    public static readonly FieldLimit AisBetas = FieldLimit.Integers(100, 100_000);
+    public static readonly FieldLimit PerClassLimit = FieldLimit.Integers(1, 1000);
+
+    private static readonly FieldRule<PatchesSpec> StrideRule = new("stride", Stride, p => p.Stride, "(the patch size)");
+
+    public static IReadOnlyList<FieldRule<PatchesSpec>> PatchRules { get; } =
+    [
+        new("patchSize", PatchSize, p => p.PatchSize),
+        new("patchCount", PatchCount, p => p.PatchCount),
+        StrideRule,
+    ];
+
+    public static IReadOnlyList<FieldRule<AisSpec>> AisRules { get; } =
+    [
+        new("runs", AisRuns, a => a.Runs),
+        new("betas", AisBetas, a => a.Betas),
+        new("testLimit", DataSpecValidator.TestLimit, a => a.TestLimit),
+    ];
+
+    public static IReadOnlyList<FieldRule<EvaluationSpec>> EvaluationRules { get; } =
+    [
+        new("perClassLimit", PerClassLimit, e => e.PerClassLimit),
+    ];
 
     public static async Task<Dictionary<string, string[]>> ValidateAsync(JobSubmission job, DeepNetDbContext db, ImageLibrary images, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        if (job.Name is not null && string.IsNullOrWhiteSpace(job.Name))
-        {
-            errors["name"] = ["must not be blank"];
-        }
-        else if (job.Name is { Length: > DeepNetDbContext.NameMaxLength })
-        {
-            errors["name"] = [$"must be at most {DeepNetDbContext.NameMaxLength} characters"];
-        }
+        void Add(string key, string message) => errors[key] = [message];
+        JobName.Check(job.Name, Add);
 
         // The RBM limits depend on the visible layer; when it is unknown (invalid input) they are checked against 28×28.
         int visibleUnits = 28 * 28;
@@ -80,7 +98,7 @@ public static class JobRequestValidator
             else
             {
                 await ValidatePatchesAsync(job.Patches, images, db.Viewer, errors, cancellationToken);
-                if (job.Patches.PatchSize is >= MinPatchSize and <= MaxPatchSize)
+                if (PatchSize.Contains(job.Patches.PatchSize))
                 {
                     visibleUnits = job.Patches.PatchSize * job.Patches.PatchSize;
                 }
@@ -137,20 +155,10 @@ public static class JobRequestValidator
 
     private static async Task ValidatePatchesAsync(PatchesSpec patches, ImageLibrary images, RequestUser? viewer, Dictionary<string, string[]> errors, CancellationToken cancellationToken)
     {
-        if (patches.PatchSize is < MinPatchSize or > MaxPatchSize)
-        {
-            errors["patches.patchSize"] = [$"must be between {MinPatchSize} and {MaxPatchSize}, got {patches.PatchSize}"];
-        }
-
-        if (patches.PatchCount is < 1 or > MaxPatchCount)
-        {
-            errors["patches.patchCount"] = [$"must be between 1 and {MaxPatchCount}, got {patches.PatchCount}"];
-        }
-
-        if (patches.Stride < 1 || patches.Stride > Math.Max(1, patches.PatchSize))
-        {
-            errors["patches.stride"] = [$"must be between 1 and the patch size ({patches.PatchSize}), got {patches.Stride}"];
-        }
+        void Add(string key, string message) => errors[key] = [message];
+        PatchRules.Except([StrideRule]).Check(patches, "patches", Add);
+        // The stride's upper bound is the request's own patch size.
+        (StrideRule with { Limit = Stride with { Max = Math.Max(1, patches.PatchSize) } }).Check(patches, "patches", Add);
 
         if (!Enum.IsDefined(patches.Standardization))
         {
@@ -172,22 +180,10 @@ public static class JobRequestValidator
 
     private static void ValidateEvaluation(JobSubmission job, EvaluationSpec evaluation, Dictionary<string, string[]> errors)
     {
+        void Add(string key, string message) => errors[key] = [message];
         if (evaluation.Ais is { } ais)
         {
-            if (ais.Runs is < 1 or > MaxAisRuns)
-            {
-                errors["evaluation.ais.runs"] = [$"must be between 1 and {MaxAisRuns}, got {ais.Runs}"];
-            }
-
-            if (ais.Betas is < MinAisBetas or > MaxAisBetas)
-            {
-                errors["evaluation.ais.betas"] = [$"must be between {MinAisBetas} and {MaxAisBetas}, got {ais.Betas}"];
-            }
-
-            if (ais.TestLimit is < 1 or > MaxAisTestLimit)
-            {
-                errors["evaluation.ais.testLimit"] = [$"must be between 1 and {MaxAisTestLimit}, got {ais.TestLimit}"];
-            }
+            AisRules.Check(ais, "evaluation.ais", Add);
 
             if (job.Rbm.VisibleType != VisibleUnitType.Bernoulli)
             {
@@ -195,10 +191,7 @@ public static class JobRequestValidator
             }
         }
 
-        if (evaluation.PerClassLimit is < 1 or > MaxPerClassLimit)
-        {
-            errors["evaluation.perClassLimit"] = [$"must be between 1 and {MaxPerClassLimit}, got {evaluation.PerClassLimit}"];
-        }
+        EvaluationRules.Check(evaluation, "evaluation", Add);
 
         if (evaluation.PerClass && (job.Kind != RbmKinds.Rbm || job.Data.Dataset != DataSpecValidator.MnistDataset))
         {

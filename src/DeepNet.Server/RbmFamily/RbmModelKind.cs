@@ -85,6 +85,17 @@ public abstract class RbmFamilyKind(
 
     public virtual bool HasPatchReconstruction => false;
 
+    public string DefaultName => JobRequestValidator.DefaultName;
+
+    public void PublishLimits(PublishedLimits fields)
+    {
+        fields.Add("rbm", RbmOptionsValidator.Rules, new RbmOptions());
+        fields.Add("data", DataSpecValidator.Rules, new DataSpec());
+        fields.Add("patches", JobRequestValidator.PatchRules, new PatchesSpec());
+        fields.Add("evaluation", JobRequestValidator.EvaluationRules, new EvaluationSpec());
+        fields.Add("evaluation.ais", JobRequestValidator.AisRules, new AisSpec());
+    }
+
     public ITryableModel LoadForTry(TryModelRow row, byte[] file) => TryableRbm.Load(row, file);
 
     public void Run(Job job, CancellationToken cancellationToken)
