@@ -55,6 +55,8 @@ public sealed class DbnJobKind(
 
     string IModelKind.DefaultName => DefaultName;
 
+    public IReadOnlyList<IForkMode> ForkModes => field ??= [new DbnFirstLayerFork(this), new DbnFineTuneFork(this)];
+
     public void PublishLimits(PublishedLimits fields)
     {
         var dbn = DbnSpecValidator.WithDefaults(null);
@@ -189,7 +191,7 @@ public sealed class DbnJobKind(
     {
         byte[] file = Wait(JobStart.LoadParentFileAsync(contexts, start, cancellationToken));
         logger.LogInformation("DBN job {JobId} starts from model {ModelId} ({Mode}).", jobId, start.ModelId, start.Mode);
-        if (start.Mode == ForkModes.FineTune)
+        if (start.Mode == Contracts.ForkModes.FineTune)
         {
             var parent = DbnModelFile.Load(file);
             var classifier = parent.Classifier ?? throw new InvalidDataException($"Model {start.ModelId} has no classifier to fine-tune.");
@@ -205,8 +207,8 @@ public sealed class DbnJobKind(
     private static int SkippedEpochs(JobStartFrom? start, DbnJobSpec spec) =>
         spec.Pretraining == DbnSpecNames.None ? 0 : start?.Mode switch
         {
-            ForkModes.DbnFirstLayer => spec.Layers![0].Epochs,
-            ForkModes.FineTune => spec.Layers!.Sum(l => l.Epochs),
+            Contracts.ForkModes.DbnFirstLayer => spec.Layers![0].Epochs,
+            Contracts.ForkModes.FineTune => spec.Layers!.Sum(l => l.Epochs),
             _ => 0,
         };
 

@@ -45,6 +45,9 @@ public interface IModelKind
     /// <summary>Publishes the range and default of every numeric field this kind's requests use (GET /api/limits).</summary>
     void PublishLimits(PublishedLimits fields);
 
+    /// <summary>The ways to start a job of this kind from a stored model (fork modes); none by default.</summary>
+    IReadOnlyList<IForkMode> ForkModes => [];
+
     /// <summary>Whether this kind's models reconstruct whole images patch by patch (homework 2's try-image).</summary>
     bool HasPatchReconstruction => false;
 
@@ -96,6 +99,9 @@ public sealed class ModelKindRegistry(IServiceProvider services)
         jobKind is null
             ? All.FirstOrDefault(k => k.ModelType == modelType && k.IsDefaultForModelType)
             : Find(jobKind) is { } kind && kind.ModelType == modelType ? kind : null;
+
+    /// <summary>Every kind's fork modes, in registration order.</summary>
+    public IReadOnlyList<IForkMode> ForkModes => [.. All.SelectMany(k => k.ForkModes)];
 
     /// <summary>The image kinds that are some kind's model thumbnail.</summary>
     public IReadOnlyList<string> ThumbnailImageKinds => [.. All.Select(k => k.Images.Thumbnail).Distinct(StringComparer.Ordinal)];

@@ -85,6 +85,8 @@ public abstract class RbmFamilyKind(
 
     public virtual bool HasPatchReconstruction => false;
 
+    public IReadOnlyList<IForkMode> ForkModes => field ??= [new ContinueFork(this)];
+
     public string DefaultName => JobRequestValidator.DefaultName;
 
     public void PublishLimits(PublishedLimits fields)
