@@ -3,7 +3,7 @@
 // matrix and the misclassified images with their predicted and true labels; cancel and model download.
 // Live through the hub (Snapshot, StatusChanged, Progress, StageEpochCompleted, Image); polls without it.
 
-import { api, ApiError } from './api.js';
+import { api } from './api.js';
 import { EpochChart, cssVar } from './charts.js';
 import { h, statusBadge } from './dom.js';
 import { formatDuration, formatError, formatInteger, formatRate, isTerminal, sameId } from './format.js';
@@ -12,14 +12,6 @@ import { live } from './live.js';
 
 const POLL_INTERVAL_MS = 2500;
 const STAGE = 'train';
-
-async function getJson(url) {
-  const response = await fetch(url, { headers: { Accept: 'application/json, application/problem+json' } });
-  const text = await response.text();
-  const body = text ? JSON.parse(text) : null;
-  if (!response.ok) throw new ApiError(response.status, body);
-  return body;
-}
 
 const percent = (value) => (typeof value === 'number' && Number.isFinite(value) ? `${formatError(value)} %` : '–');
 
@@ -339,7 +331,7 @@ export class CnnJobView {
       return;
     }
     try {
-      const maps = await getJson(`api/jobs/${encodeURIComponent(this.#jobId)}/feature-maps?index=${index}`);
+      const maps = await api.featureMapsOfJob(this.#jobId, index);
       this.#featureRequested = true;
       this.#el.featureImg.src = `data:image/png;base64,${maps.pngBase64}`;
       this.#el.featureImg.hidden = false;
@@ -382,7 +374,7 @@ export class CnnJobView {
 
   async #loadModel(modelId) {
     try {
-      const model = await getJson(`api/models/${encodeURIComponent(modelId)}`);
+      const model = await api.getModel(modelId);
       if (!this.#isCurrent(model.jobId)) return;
       this.#model = model;
       const metrics = model.metrics ?? {};
@@ -440,9 +432,7 @@ export class CnnJobView {
     if (!kinds.includes('filters-1')) kinds.push('filters-1');
     for (const kind of kinds) {
       try {
-        const response = await fetch(api.imageUrl(this.#jobId, kind));
-        if (!response.ok) continue;
-        const blob = await response.blob();
+        const blob = await api.jobImage(this.#jobId, kind);
         const url = URL.createObjectURL(blob);
         if (kind.startsWith('filters-')) this.#filterFigure(kind).querySelector('img').src = url;
         else if (kind === 'misclassified') { this.#el.misclassifiedImg.src = url; this.#el.misclassifiedImg.hidden = false; }

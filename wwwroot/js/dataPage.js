@@ -2,6 +2,7 @@
 // first) and one's own data sets (IDX, CSV, image files); the server's 400 says what is wrong with a file.
 
 import { api } from './api.js';
+import { problemText } from './http.js';
 import { h } from './dom.js';
 import { formatBytes, formatClasses, formatDate, formatInteger } from './format.js';
 
@@ -234,16 +235,6 @@ export class DataPage {
     box.tabIndex = -1;
     box.focus();
   }
-}
-
-/** The server's own words: field errors ("file": ["line 3, column 2: ..."]) or the ProblemDetails detail/title. */
-function problemText(error) {
-  const fieldErrors = Object.entries(error?.errors ?? {}).flatMap(([key, messages]) =>
-    (Array.isArray(messages) ? messages : [messages]).map((m) => (key && !/^(file|files|images|labels|\$)$/i.test(key) ? `${key}: ${m}` : String(m))));
-  if (fieldErrors.length > 0) return fieldErrors.join(' ');
-  const detail = error?.problem?.detail;
-  const title = error?.problem?.title;
-  return [title && detail && title !== detail ? `${title}:` : null, detail ?? title ?? error?.message ?? 'The request failed.'].filter(Boolean).join(' ');
 }
 
 function formatLabels(classes) {

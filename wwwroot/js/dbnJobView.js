@@ -5,7 +5,6 @@
 
 import { api } from './api.js';
 import { EpochChart, cssVar } from './charts.js';
-import { dbnApi } from './dbnApi.js';
 import { h, statusBadge } from './dom.js';
 import { formatClasses, formatDuration, formatError, formatRate, formatTime, isTerminal, sameId } from './format.js';
 import { live } from './live.js';
@@ -359,7 +358,7 @@ export class DbnJobView {
   async #loadModel(modelId) {
     this.#modelRequested = true;
     try {
-      const model = await dbnApi.getModel(modelId);
+      const model = await api.getModel(modelId);
       if (!this.#isCurrent(model?.jobId)) return;
       this.#model = model;
       this.#renderResults();
@@ -464,9 +463,9 @@ export class DbnJobView {
     if (job.status === 'Succeeded' && job.dbn?.fineTuning !== 'none') kinds.push('confusion', 'misclassified');
     for (const kind of kinds) {
       try {
-        const response = await fetch(api.imageUrl(job.id, kind), { headers: { Accept: 'image/png' } });
-        if (!response.ok || !this.#isCurrent(job.id)) continue;
-        const bytes = new Uint8Array(await response.arrayBuffer());
+        const blob = await api.jobImage(job.id, kind);
+        if (!this.#isCurrent(job.id)) continue;
+        const bytes = new Uint8Array(await blob.arrayBuffer());
         let binary = '';
         for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
         this.#applyImage({ jobId: job.id, kind, pngBase64: btoa(binary), version: (this.#images.get(kind) ?? 0) + 1 });

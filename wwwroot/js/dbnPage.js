@@ -1,12 +1,15 @@
 // The DBN page (#/dbn): a form that builds a "dbn" job (layers, pre-training, fine-tuning, backprop, data),
 // presets, the Bengio 2007 table launcher and a generation panel that streams samples of a trained DBN.
 
-import { api, ApiError } from './api.js';
-import { dbnApi, dbnHub, hubMessage } from './dbnApi.js';
+import { api } from './api.js';
+import { ApiError } from './http.js';
+import { hubMessage, StreamingHub } from './hubs.js';
 import { h } from './dom.js';
 import { formatDate } from './format.js';
 
 const MAX_LAYERS = 8;
+
+const dbnHub = new StreamingHub('hubs/dbn');
 
 const LAYER_FIELDS = [
   { key: 'hiddenUnits', label: 'Units', title: 'Hidden units, 1–4096', min: 1, max: 4096, step: 1 },
@@ -395,7 +398,7 @@ export class DbnPage {
     button.disabled = true;
     el.bengioStatus.textContent = 'Starting…';
     try {
-      const experiment = await dbnApi.startExperiment('bengio2007', el.scale.value);
+      const experiment = await api.startExperiment({ kind: 'bengio2007', scale: el.scale.value });
       el.bengioStatus.textContent = '';
       location.hash = `#/experiments/${encodeURIComponent(experiment.id)}`;
     } catch (error) {
@@ -410,7 +413,7 @@ export class DbnPage {
   async #loadModels(wanted = null) {
     const el = this.#el;
     try {
-      const models = (await dbnApi.listModels() ?? []).filter((m) => m.kind === 'dbn');
+      const models = (await api.listModels() ?? []).filter((m) => m.kind === 'dbn');
       const current = el.model.value;
       el.model.replaceChildren(...(models.length
         ? models.map((m) => h('option', { value: m.id, dataset: { labelUnits: String(m.metrics?.labelUnits ?? 0) } },
@@ -454,8 +457,8 @@ export class DbnPage {
     el.generate.textContent = 'Stop';
     el.genStatus.textContent = 'Sampling…';
     try {
-      this.#stopGeneration = await dbnHub.generate(request, {
-        onFrame: (frame) => {
+      this.#stopGeneration = await dbnHub.stream('Generate', request, {
+        onItem: (frame) => {
           el.frame.src = `data:image/png;base64,${frame.pngBase64}`;
           el.frame.alt = `Generated digits after ${frame.step} Gibbs steps`;
           el.frame.hidden = false;

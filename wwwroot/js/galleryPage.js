@@ -5,7 +5,8 @@
 import { api } from './api.js';
 import { h } from './dom.js';
 import { formatDate } from './format.js';
-import { isAbort, sharingApi } from './sharingApi.js';
+import { isAbort } from './http.js';
+import { sharingApi } from './sharingApi.js';
 import { kindLabel, metricText, problemNotice, visibilityTag } from './sharingUi.js';
 
 const SCOPES = [

@@ -2,7 +2,8 @@
 // EpochCompleted (with its monitoring report), Image and EvaluationCompleted messages keep it live.
 // Without a hub connection it polls the HTTP API.
 
-import { api, ApiError } from './api.js';
+import { api } from './api.js';
+import { ApiError } from './http.js';
 import { h } from './dom.js';
 import { formatClasses, formatDate, formatDuration, formatError, formatInteger, formatRate, formatTime, isTerminal, sameId } from './format.js';
 import { Evaluations } from './evaluations.js';

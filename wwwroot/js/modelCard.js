@@ -3,12 +3,13 @@
 // (the job's curve, drawn with learningCurve.js / charts.js), images, Try it, download, fork and — for the owner —
 // who can see it: private, shared with classes, unlisted link (copy, rotate, revoke) or public.
 
-import { api, ApiError } from './api.js';
+import { api } from './api.js';
+import { ApiError, fieldErrors, problemText } from './http.js';
 import { EpochChart, cssVar } from './charts.js';
 import { h } from './dom.js';
 import { formatBytes, formatClasses, formatDate, formatError } from './format.js';
 import { LearningCurve } from './learningCurve.js';
-import { fieldErrors, problemText, sharingApi } from './sharingApi.js';
+import { sharingApi } from './sharingApi.js';
 import { errorFor, kindLabel, problemNotice, showFieldError, visibilityLabel, visibilityTag } from './sharingUi.js';
 import { TryPanel } from './tryIt.js';
 

@@ -4,7 +4,8 @@
 
 import { api } from './api.js';
 import { h } from './dom.js';
-import { isAbort, poolingApi, problemMessage } from './poolingApi.js';
+import { isAbort, problemText } from './http.js';
+import { poolingApi } from './poolingApi.js';
 import { DrawPad, paintGrid } from './poolingDraw.js';
 
 const LECTURE_MATRIX = [[1, 2, 0, 3], [4, 3, 6, 5], [3, 4, 1, 2], [2, 7, 2, 0]];
@@ -439,7 +440,7 @@ export class PoolingPage {
       this.#showMatrixResult(result);
     } catch (error) {
       if (isAbort(error) || !current()) return;
-      fail(problemMessage(error));
+      fail(problemText(error));
     }
   }
 
@@ -544,7 +545,7 @@ export class PoolingPage {
       this.#paintDrawResult(result);
     } catch (error) {
       if (isAbort(error) || !current()) return;
-      el.drawError.replaceChildren(problemMessage(error));
+      el.drawError.replaceChildren(problemText(error));
       el.drawError.hidden = false;
     }
   }
@@ -572,7 +573,7 @@ export class PoolingPage {
     try {
       images = await api.listImages();
     } catch (error) {
-      el.imageError.replaceChildren(`The image list could not be loaded: ${problemMessage(error)}`);
+      el.imageError.replaceChildren(`The image list could not be loaded: ${problemText(error)}`);
       el.imageError.hidden = false;
       return;
     }
@@ -670,7 +671,7 @@ export class PoolingPage {
       el.imageStatus.textContent = '';
     } catch (error) {
       if (isAbort(error) || !current()) return;
-      this.#imageFailed(problemMessage(error));
+      this.#imageFailed(problemText(error));
     } finally {
       el.imageSubmit.disabled = false;
     }

@@ -1,7 +1,7 @@
 // Small pieces shared by the sign-in screen, the gallery, the model card and the classes page:
 // labels for model kinds and visibilities, the headline metric, and field errors next to their controls.
 
-import { ApiError } from './api.js';
+import { ApiError } from './http.js';
 import { h } from './dom.js';
 import { formatError } from './format.js';
 

@@ -4,7 +4,8 @@
 
 import { h } from './dom.js';
 import { DrawPad, paintGrid } from './poolingDraw.js';
-import { isAbort, problemText, sharingApi } from './sharingApi.js';
+import { isAbort, problemText } from './http.js';
+import { sharingApi } from './sharingApi.js';
 import { errorFor, showFieldError } from './sharingUi.js';
 
 const DRAW_SIDE = 28;
