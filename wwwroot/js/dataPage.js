@@ -3,7 +3,8 @@
 
 import { api } from './api.js';
 import { problemText } from './http.js';
-import { h } from './dom.js';
+import { h, mountMarkup } from './dom.js';
+import { DATA_MARKUP } from './markup/dataMarkup.js';
 import { formatBytes, formatClasses, formatDate, formatInteger } from './format.js';
 
 export class DataPage {
@@ -14,6 +15,7 @@ export class DataPage {
   constructor(root, { onChanged } = {}) {
     this.#root = root;
     this.#onChanged = onChanged;
+    mountMarkup(root, DATA_MARKUP);
     const $ = (selector) => root.querySelector(selector);
     this.#el = {
       imageForm: $('#image-upload'),
@@ -37,6 +39,15 @@ export class DataPage {
     $('#refresh-images').addEventListener('click', () => this.loadImages());
     $('#refresh-datasets').addEventListener('click', () => this.loadDatasets());
     this.#showKindFields();
+  }
+
+  show() {
+    this.#root.hidden = false;
+    this.load();
+  }
+
+  hide() {
+    this.#root.hidden = true;
   }
 
   load() {

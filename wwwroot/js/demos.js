@@ -2,7 +2,8 @@
 // streamed from the DemosHub (/hubs/demos, streaming method "Gibbs") as an animation that can be stopped.
 
 import { api } from './api.js';
-import { h } from './dom.js';
+import { h, mountMarkup } from './dom.js';
+import { DEMOS_MARKUP } from './markup/demosMarkup.js';
 import { formatClasses } from './format.js';
 import { hubMessage, hubsAvailable, StreamingHub } from './hubs.js';
 
@@ -14,7 +15,11 @@ export class DemosPage {
   /** The running Gibbs stream: { stop, stoppedBecause }. */
   #run = null;
 
+  #root;
+
   constructor(root) {
+    this.#root = root;
+    mountMarkup(root, DEMOS_MARKUP);
     const $ = (selector) => root.querySelector(selector);
     this.#el = {
       fmForm: $('#feature-maps-form'),
@@ -66,8 +71,14 @@ export class DemosPage {
     else if (cat) this.#el.fmImage.value = cat.id;
   }
 
+  show() {
+    this.#root.hidden = false;
+    this.load();
+  }
+
   /** Leaving the page stops a running stream (the server cancels the chains). */
-  leave() {
+  hide() {
+    this.#root.hidden = true;
     this.#stopGibbs('Stopped when you left the page.');
   }
 

@@ -24,3 +24,8 @@ export function h(tag, attributes = {}, ...children) {
 export function statusBadge(status, extra = {}) {
   return h('span', { class: 'badge', dataset: { status: status ?? '' }, ...extra }, status ?? 'Unknown');
 }
+
+/** Fills an empty page root with the page's own static markup (never server strings: those go through h()). */
+export function mountMarkup(root, markup) {
+  if (root.childElementCount === 0) root.innerHTML = markup;
+}

@@ -4,9 +4,11 @@
 
 import { api } from './api.js';
 import { ApiError } from './http.js';
-import { h } from './dom.js';
+import { h, mountMarkup } from './dom.js';
+import { RBM_JOB_MARKUP } from './markup/rbmJobMarkup.js';
 import { formatClasses, formatDate, formatDuration, formatError, formatInteger, formatRate, formatTime, isTerminal, sameId } from './format.js';
 import { Evaluations } from './evaluations.js';
+import { kindOf } from './kinds.js';
 import { LearningCurve } from './learningCurve.js';
 import { live } from './live.js';
 import { Monitoring } from './monitor.js';
@@ -25,11 +27,11 @@ export class JobView {
   #imageVersions = {};
   #pollTimer = 0;
   #liveSnapshot = false; // once the hub's Snapshot arrived, HTTP answers (possibly older) are ignored
-  #onModelReady;
+  get root() { return this.#root; }
 
-  constructor(root, { onModelReady } = {}) {
+  constructor(root) {
     this.#root = root;
-    this.#onModelReady = onModelReady;
+    mountMarkup(root, RBM_JOB_MARKUP);
     const $ = (selector) => root.querySelector(selector);
     this.#el = {
       name: $('#job-name'),
@@ -229,7 +231,7 @@ export class JobView {
 
     this.#renderSettings(job);
     // Patch jobs have no digit reconstructions: their reconstruction is the test image under Evaluations.
-    this.#el.images.reconstructions.img.closest('section').hidden = job.kind === 'rbm-patches';
+    this.#el.images.reconstructions.img.closest('section').hidden = !kindOf(job.kind).reconstructsDigits;
     this.#renderHistory(job.history ?? []);
     this.#curve.setHistory(job.history ?? []);
     this.#monitoring.setHistory(job.history ?? []);
@@ -237,7 +239,7 @@ export class JobView {
     this.#evaluations.describeRequested(job);
     if (isTerminal(job.status)) el.stage.textContent = job.status === 'Succeeded' ? 'done' : '–';
 
-    if (job.modelId && !previous?.modelId) this.#onModelReady?.(job);
+    if (job.modelId && !previous?.modelId) window.dispatchEvent(new CustomEvent('deepnet:model-ready', { detail: job }));
     if (isTerminal(job.status)) {
       clearTimeout(this.#pollTimer);
       if (live.state === 'offline' && job.startedAt) this.#loadImagesOverHttp();
@@ -286,7 +288,7 @@ export class JobView {
     const off = (value) => (value === null || value === undefined ? 'off' : value);
     const gaussian = rbm.visibleType === 'Gaussian';
     const rows = [
-      ['section', job.kind === 'rbm-patches' ? 'RBM on image patches' : 'RBM'],
+      ['section', kindOf(job.kind).title],
       ['Hidden units', rbm.hiddenUnits],
       ['Visible units', gaussian ? `Gaussian, σ = ${rbm.sigma ?? 1}` : (rbm.visibleType ?? 'Bernoulli')],
       ['Negative phase', rbm.persistent ? `persistent CD-${rbm.k ?? 1}, ${rbm.persistentChains ?? 100} chains` : `CD-${rbm.k ?? 1}`],

@@ -8,9 +8,10 @@ import { ApiError, fieldErrors, problemText } from './http.js';
 import { EpochChart, cssVar } from './charts.js';
 import { h } from './dom.js';
 import { formatBytes, formatClasses, formatDate, formatError } from './format.js';
+import { kindLabel, kindOf } from './kinds.js';
 import { LearningCurve } from './learningCurve.js';
 import { sharingApi } from './sharingApi.js';
-import { errorFor, kindLabel, problemNotice, showFieldError, visibilityLabel, visibilityTag } from './sharingUi.js';
+import { errorFor, problemNotice, showFieldError, visibilityLabel, visibilityTag } from './sharingUi.js';
 import { TryPanel } from './tryIt.js';
 
 const LAYER_COLOURS = ['#2457c5', '#e07a1f', '#1e7b40', '#9b3fb5', '#b42318', '#0f7c8c', '#6b5b00', '#555f6e'];
@@ -22,20 +23,6 @@ const VISIBILITIES = [
   { value: 'Unlisted', label: 'Unlisted link', hint: 'anyone who has the link, even without an account' },
   { value: 'Public', label: 'Public', hint: 'every signed-in user of this server' },
 ];
-
-/** Fork modes that fit a model kind (the server answers 400 naming "mode" for the others). */
-const FORK_MODES = {
-  rbm: [
-    { mode: 'continue', label: 'Continue training', hint: 'same hyperparameters, more epochs, starting from these weights' },
-    { mode: 'dbnFirstLayer', label: 'Use as the first layer of a DBN', hint: 'a deep belief net whose first layer is this RBM (not re-trained)' },
-  ],
-  'rbm-patches': [
-    { mode: 'continue', label: 'Continue training', hint: 'same hyperparameters, more epochs, starting from these weights' },
-  ],
-  dbn: [
-    { mode: 'fineTune', label: 'Fine-tune', hint: 'global supervised fine-tuning of all layers, starting from these weights' },
-  ],
-};
 
 /** "hiddenUnits" → "hidden units" */
 const words = (key) => String(key).replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/[-_]/g, ' ').toLowerCase();
@@ -95,15 +82,6 @@ const EVALUATION_IMAGES = {
   patchReconstruction: ['patch-reconstruction', 'Patch reconstruction: the test image, from binary features and from probabilities'],
 };
 
-/** The images a model's job renders, by kind. */
-function imageKinds(model) {
-  switch (model.kind) {
-    case 'dbn': return [['filters', 'Layer 1 filters'], ...(model.testError !== null && model.testError !== undefined ? [['confusion', 'Confusion matrix']] : [])];
-    case 'cnn': return [['filters-1', 'First-layer kernels'], ['feature-maps', 'Feature maps of a test digit'], ['confusion', 'Confusion matrix']];
-    case 'rbm-patches': return [['filters', 'Filters']];
-    default: return [['filters', 'Filters (one tile per hidden unit)'], ['reconstructions', 'Held-out digits and their reconstructions']];
-  }
-}
 
 export class ModelCardPage {
   #root;
@@ -266,7 +244,7 @@ export class ModelCardPage {
       model.testError !== null && model.testError !== undefined ? stat('Test error', `${model.testError.toFixed(2)} %`, 'model-test-error') : null,
       model.reconstructionError !== null && model.reconstructionError !== undefined ? stat('Reconstruction error', formatError(model.reconstructionError), 'model-recon-error') : null,
       Number.isFinite(ais) ? stat('AIS log-likelihood', `${ais.toFixed(2)} nats`) : null,
-      model.kind === 'rbm' || model.kind === 'rbm-patches' ? stat('Units', `${model.visibleUnits ?? '?'} → ${model.hiddenUnits ?? '?'}`) : null,
+      kindOf(model.kind).hasUnits ? stat('Units', `${model.visibleUnits ?? '?'} → ${model.hiddenUnits ?? '?'}`) : null,
       stat('File', formatBytes(model.sizeBytes)),
     ].filter(Boolean));
 
@@ -509,7 +487,7 @@ export class ModelCardPage {
   #renderFork() {
     const el = this.#el;
     const model = this.#model;
-    const modes = FORK_MODES[model.kind] ?? [];
+    const modes = kindOf(model.kind).forkModes;
     el.fork.hidden = this.#shared || modes.length === 0;
     if (el.fork.hidden) return;
     const name = h('input', { id: 'fork-name', type: 'text', maxlength: '200', placeholder: `${model.name || 'model'} (fork)`, dataset: { testid: 'fork-name' } });
@@ -627,7 +605,7 @@ export class ModelCardPage {
       return;
     }
     const url = (kind) => (this.#shared ? sharingApi.sharedImageUrl(this.#source.token, kind) : api.imageUrl(model.jobId, kind));
-    const figures = imageKinds(model).map(([kind, caption]) => ({ url: url(kind), caption, kind }));
+    const figures = kindOf(model.kind).modelImages(model).map(([kind, caption]) => ({ url: url(kind), caption, kind }));
     for (const evaluation of model.evaluations ?? []) {
       const image = EVALUATION_IMAGES[evaluation.kind];
       if (evaluation.imageUrl && image) figures.push({ url: url(image[0]), caption: image[1], kind: image[0] });
