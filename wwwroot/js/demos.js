@@ -2,7 +2,7 @@
 // streamed from the DemosHub (/hubs/demos, streaming method "Gibbs") as an animation that can be stopped.
 
 import { api } from './api.js';
-import { h, mountMarkup } from './dom.js';
+import { h, loadImage, mountMarkup } from './dom.js';
 import { DEMOS_MARKUP } from './markup/demosMarkup.js';
 import { formatClasses } from './format.js';
 import { hubMessage, hubsAvailable, StreamingHub } from './hubs.js';
@@ -104,7 +104,7 @@ export class DemosPage {
       const blob = await api.featureMaps({ modelId, image: el.fmImage.value, size });
       if (this.#mapsUrl) URL.revokeObjectURL(this.#mapsUrl);
       this.#mapsUrl = URL.createObjectURL(blob);
-      await loadInto(el.fmImg, this.#mapsUrl);
+      await loadImage(el.fmImg, this.#mapsUrl);
       el.fmImg.hidden = false;
       el.fmEmpty.hidden = true;
       el.fmStatus.textContent = `Done in ${((performance.now() - started) / 1000).toFixed(1)} s.`;
@@ -206,12 +206,4 @@ function describeModel(m) {
 function showError(box, message) {
   box.replaceChildren(message);
   box.hidden = false;
-}
-
-function loadInto(img, src) {
-  return new Promise((resolve, reject) => {
-    img.onload = () => resolve();
-    img.onerror = () => reject(new Error('The server answered with something that is not an image.'));
-    img.src = src;
-  });
 }

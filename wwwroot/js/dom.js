@@ -29,3 +29,12 @@ export function statusBadge(status, extra = {}) {
 export function mountMarkup(root, markup) {
   if (root.childElementCount === 0) root.innerHTML = markup;
 }
+
+/** Loads src into img; rejects when the answer is not an image. */
+export function loadImage(img, src) {
+  return new Promise((resolve, reject) => {
+    img.onload = () => resolve();
+    img.onerror = () => reject(new Error('The server answered with something that is not an image.'));
+    img.src = src;
+  });
+}
