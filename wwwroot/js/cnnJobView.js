@@ -59,7 +59,7 @@ export class CnnJobView extends LiveJobView {
       el.stats[key] = h('dd', { dataset: { testid: `cnn-stat-${key}` } }, '–');
       return h('div', {}, h('dt', {}, label), el.stats[key]);
     };
-    el.cancel = h('button', { type: 'button', class: 'button button--danger', dataset: { testid: 'cnn-cancel' }, hidden: true, onclick: () => this.#cancel() }, 'Cancel job');
+    el.cancel = h('button', { type: 'button', class: 'button button--danger', dataset: { testid: 'cnn-cancel' }, hidden: true, onclick: () => this.cancelWith(this.#el.cancel, (error) => this.#notice(error?.message ?? String(error))) }, 'Cancel job');
     el.download = h('a', { class: 'button button--primary', dataset: { testid: 'cnn-model-link' }, hidden: true, download: true }, 'Download model (.safetensors)');
     el.errors = h('dl', { class: 'stats cnn-errors', dataset: { testid: 'cnn-errors' } });
     el.architecture = h('ol', { class: 'cnn-architecture', dataset: { testid: 'cnn-architecture' } });
@@ -315,19 +315,7 @@ export class CnnJobView extends LiveJobView {
     }
   }
 
-  // ---------- actions and polling ----------
-
-  async #cancel() {
-    if (!this.jobId) return;
-    this.#el.cancel.disabled = true;
-    try {
-      await this.cancelJob();
-    } catch (error) {
-      this.#notice(error?.message ?? String(error));
-    } finally {
-      this.#el.cancel.disabled = false;
-    }
-  }
+  // ---------- HTTP fallback ----------
 
   async refreshImagesOverHttp() {
     if (live.connected) return; // the hub brings the images

@@ -59,7 +59,7 @@ export class DbnJobView extends LiveJobView {
     el.status = h('span', {});
     el.meta = h('p', { class: 'muted dbn-job-meta' });
     el.error = h('div', { class: 'notice notice--error', role: 'alert', hidden: true, dataset: { testid: 'dbn-job-error' } });
-    el.cancel = h('button', { type: 'button', class: 'button button--danger', hidden: true, dataset: { testid: 'dbn-cancel' }, onclick: () => this.#cancel() }, 'Cancel');
+    el.cancel = h('button', { type: 'button', class: 'button button--danger', hidden: true, dataset: { testid: 'dbn-cancel' }, onclick: () => this.cancelWith(this.#el.cancel, (error) => this.#showError(`Cancel failed: ${error?.message ?? error}`)) }, 'Cancel');
     el.download = h('a', { class: 'button button--secondary', hidden: true, download: '', dataset: { testid: 'dbn-model-download' } }, 'Download model (.safetensors)');
     el.generate = h('a', { class: 'button button--link', href: '#/dbn', hidden: true, dataset: { testid: 'dbn-generate-link' } }, 'Generate digits from it');
     el.progress = h('progress', { max: 1, value: 0, 'aria-label': 'Progress of the whole run', dataset: { testid: 'dbn-progress' } });
@@ -385,19 +385,7 @@ export class DbnJobView extends LiveJobView {
     this.#el.error.textContent = text;
   }
 
-  // ---------- actions / polling ----------
-
-  async #cancel() {
-    if (!this.jobId) return;
-    this.#el.cancel.disabled = true;
-    try {
-      await this.cancelJob();
-    } catch (error) {
-      this.#showError(`Cancel failed: ${error?.message ?? error}`);
-    } finally {
-      this.#el.cancel.disabled = false;
-    }
-  }
+  // ---------- HTTP fallback ----------
 
   /** Without the hub: the latest images over HTTP (GET api/jobs/{id}/images/{kind}). */
   async refreshImagesOverHttp(job) {

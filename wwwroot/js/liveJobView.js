@@ -83,6 +83,19 @@ export class LiveJobView {
     if (job && this.isCurrent(job.id)) this.setJob(job);
   }
 
+  /** A cancel button's action: the button is disabled while the request runs; onError shows a failure. */
+  async cancelWith(button, onError) {
+    if (!this.#jobId) return;
+    button.disabled = true;
+    try {
+      await this.cancelJob();
+    } catch (error) {
+      onError(error);
+    } finally {
+      button.disabled = false;
+    }
+  }
+
   // ---------- for subclasses to specialise ----------
 
   build() {}
