@@ -49,44 +49,44 @@ export const HOME_MARKUP = String.raw`
         <div class="field-row">
           <div class="field" data-field="rbm.hiddenUnits">
             <label for="f-hidden">Hidden units</label>
-            <input id="f-hidden" name="rbm.hiddenUnits" type="number" inputmode="numeric" min="1" max="4096" step="1" value="49"
+            <input id="f-hidden" name="rbm.hiddenUnits" type="number" inputmode="numeric"
                    aria-describedby="hint-hidden err-rbm-hiddenUnits">
-            <p class="field__hint" id="hint-hidden">1–4096 · 49 gives a 7×7 filter grid</p>
+            <p class="field__hint" id="hint-hidden"><span data-range-of="rbm.hiddenUnits" data-range-then=" · "></span>49 gives a 7×7 filter grid</p>
             <p class="field__error" id="err-rbm-hiddenUnits" data-error-for="rbm.hiddenUnits"></p>
           </div>
           <div class="field" data-field="rbm.k">
             <label for="f-k">CD steps <abbr title="Gibbs steps per update">k</abbr></label>
-            <input id="f-k" name="rbm.k" type="number" inputmode="numeric" min="1" max="100" step="1" value="1"
+            <input id="f-k" name="rbm.k" type="number" inputmode="numeric"
                    aria-describedby="hint-k err-rbm-k">
-            <p class="field__hint" id="hint-k">1–100</p>
+            <p class="field__hint" id="hint-k"><span data-range-of="rbm.k"></span></p>
             <p class="field__error" id="err-rbm-k" data-error-for="rbm.k"></p>
           </div>
           <div class="field" data-field="rbm.learningRate">
             <label for="f-lr">Learning rate ε</label>
-            <input id="f-lr" name="rbm.learningRate" type="number" inputmode="decimal" min="0" max="10" step="any" value="0.1"
+            <input id="f-lr" name="rbm.learningRate" type="number" inputmode="decimal"
                    aria-describedby="hint-lr err-rbm-learningRate">
-            <p class="field__hint" id="hint-lr">greater than 0, at most 10</p>
+            <p class="field__hint" id="hint-lr"><span data-range-of="rbm.learningRate"></span></p>
             <p class="field__error" id="err-rbm-learningRate" data-error-for="rbm.learningRate"></p>
           </div>
         </div>
         <div class="field-row">
           <div class="field" data-field="rbm.batchSize">
             <label for="f-batch">Batch size</label>
-            <input id="f-batch" name="rbm.batchSize" type="number" inputmode="numeric" min="1" max="10000" step="1" value="20"
+            <input id="f-batch" name="rbm.batchSize" type="number" inputmode="numeric"
                    aria-describedby="hint-batch err-rbm-batchSize">
-            <p class="field__hint" id="hint-batch">1–10000</p>
+            <p class="field__hint" id="hint-batch"><span data-range-of="rbm.batchSize"></span></p>
             <p class="field__error" id="err-rbm-batchSize" data-error-for="rbm.batchSize"></p>
           </div>
           <div class="field" data-field="rbm.epochs">
             <label for="f-epochs">Epochs</label>
-            <input id="f-epochs" name="rbm.epochs" type="number" inputmode="numeric" min="1" max="1000" step="1" value="5"
+            <input id="f-epochs" name="rbm.epochs" type="number" inputmode="numeric"
                    aria-describedby="hint-epochs err-rbm-epochs">
-            <p class="field__hint" id="hint-epochs">1–1000 passes over the data</p>
+            <p class="field__hint" id="hint-epochs"><span data-range-of="rbm.epochs" data-range-then=" "></span>passes over the data</p>
             <p class="field__error" id="err-rbm-epochs" data-error-for="rbm.epochs"></p>
           </div>
           <div class="field" data-field="rbm.seed">
             <label for="f-seed">Random seed</label>
-            <input id="f-seed" name="rbm.seed" type="number" inputmode="numeric" min="0" step="1" value="1"
+            <input id="f-seed" name="rbm.seed" type="number" inputmode="numeric"
                    aria-describedby="hint-seed err-rbm-seed">
             <p class="field__hint" id="hint-seed">same seed → same run</p>
             <p class="field__error" id="err-rbm-seed" data-error-for="rbm.seed"></p>
@@ -135,16 +135,16 @@ export const HOME_MARKUP = String.raw`
           </div>
           <div class="field" data-field="data.limit">
             <label for="f-limit">Limit</label>
-            <input id="f-limit" name="data.limit" type="number" inputmode="numeric" min="1" max="60000" step="1" placeholder="all"
+            <input id="f-limit" name="data.limit" type="number" inputmode="numeric" placeholder="all"
                    aria-describedby="hint-limit err-data-limit">
             <p class="field__hint" id="hint-limit">first N matching images; empty = all</p>
             <p class="field__error" id="err-data-limit" data-error-for="data.limit"></p>
           </div>
           <div class="field" data-field="data.binarizeThreshold">
             <label for="f-binarize">Binarize threshold</label>
-            <input id="f-binarize" name="data.binarizeThreshold" type="number" inputmode="decimal" min="0" max="1" step="any" placeholder="off"
+            <input id="f-binarize" name="data.binarizeThreshold" type="number" inputmode="decimal" placeholder="off"
                    aria-describedby="hint-binarize err-data-binarizeThreshold">
-            <p class="field__hint" id="hint-binarize">0–1; empty = grayscale</p>
+            <p class="field__hint" id="hint-binarize"><span data-range-of="data.binarizeThreshold" data-range-then="; "></span>empty = grayscale</p>
             <p class="field__error" id="err-data-binarizeThreshold" data-error-for="data.binarizeThreshold"></p>
           </div>
         </div>
@@ -182,21 +182,21 @@ export const HOME_MARKUP = String.raw`
         <div class="field-row">
           <div class="field" data-field="patches.patchSize">
             <label for="f-patch-size">Patch size</label>
-            <input id="f-patch-size" name="patches.patchSize" type="number" inputmode="numeric" step="1" min="2" max="32" value="10"
+            <input id="f-patch-size" name="patches.patchSize" type="number" inputmode="numeric"
                    aria-describedby="hint-patch-size err-patches-patchSize">
             <p class="field__hint" id="hint-patch-size">pixels per side (10 → 10×10)</p>
             <p class="field__error" id="err-patches-patchSize" data-error-for="patches.patchSize"></p>
           </div>
           <div class="field" data-field="patches.patchCount">
             <label for="f-patch-count">Patch count</label>
-            <input id="f-patch-count" name="patches.patchCount" type="number" inputmode="numeric" step="1" min="1" value="10000"
+            <input id="f-patch-count" name="patches.patchCount" type="number" inputmode="numeric"
                    aria-describedby="hint-patch-count err-patches-patchCount">
             <p class="field__hint" id="hint-patch-count">random patches to train on</p>
             <p class="field__error" id="err-patches-patchCount" data-error-for="patches.patchCount"></p>
           </div>
           <div class="field" data-field="patches.stride">
             <label for="f-stride">Stride</label>
-            <input id="f-stride" name="patches.stride" type="number" inputmode="numeric" step="1" min="1" value="2"
+            <input id="f-stride" name="patches.stride" type="number" inputmode="numeric"
                    aria-describedby="hint-stride err-patches-stride">
             <p class="field__hint" id="hint-stride">sliding-window step when reconstructing</p>
             <p class="field__error" id="err-patches-stride" data-error-for="patches.stride"></p>
@@ -234,9 +234,9 @@ export const HOME_MARKUP = String.raw`
           </div>
           <div class="field" data-field="rbm.sigma" data-visible-only="Gaussian">
             <label for="f-sigma">σ of Gaussian units</label>
-            <input id="f-sigma" name="rbm.sigma" type="number" inputmode="decimal" step="any" min="0" max="100" value="1"
+            <input id="f-sigma" name="rbm.sigma" type="number" inputmode="decimal"
                    aria-describedby="hint-sigma err-rbm-sigma">
-            <p class="field__hint" id="hint-sigma">(0, 100]; 1 for standardized data</p>
+            <p class="field__hint" id="hint-sigma"><span data-range-of="rbm.sigma" data-range-then="; "></span>1 for standardized data</p>
             <p class="field__error" id="err-rbm-sigma" data-error-for="rbm.sigma"></p>
           </div>
         </div>
@@ -255,30 +255,30 @@ export const HOME_MARKUP = String.raw`
         <div class="field-row">
           <div class="field" data-field="rbm.persistentChains" data-persistent-only="true">
             <label for="f-chains">Persistent chains</label>
-            <input id="f-chains" name="rbm.persistentChains" type="number" inputmode="numeric" step="1" min="1" max="10000" value="100"
+            <input id="f-chains" name="rbm.persistentChains" type="number" inputmode="numeric"
                    aria-describedby="hint-chains err-rbm-persistentChains">
-            <p class="field__hint" id="hint-chains">1–10000 fantasy particles</p>
+            <p class="field__hint" id="hint-chains"><span data-range-of="rbm.persistentChains" data-range-then=" "></span>fantasy particles</p>
             <p class="field__error" id="err-rbm-persistentChains" data-error-for="rbm.persistentChains"></p>
           </div>
         </div>
         <div class="field-row">
           <div class="field" data-field="rbm.initialMomentum">
             <label for="f-momentum-initial">Initial momentum</label>
-            <input id="f-momentum-initial" name="rbm.initialMomentum" type="number" inputmode="decimal" step="any" min="0" max="1" value="0"
+            <input id="f-momentum-initial" name="rbm.initialMomentum" type="number" inputmode="decimal"
                    aria-describedby="hint-momentum-initial err-rbm-initialMomentum">
-            <p class="field__hint" id="hint-momentum-initial">[0, 1); e.g. 0.5</p>
+            <p class="field__hint" id="hint-momentum-initial"><span data-range-of="rbm.initialMomentum" data-range-then="; "></span>e.g. 0.5</p>
             <p class="field__error" id="err-rbm-initialMomentum" data-error-for="rbm.initialMomentum"></p>
           </div>
           <div class="field" data-field="rbm.finalMomentum">
             <label for="f-momentum-final">Final momentum</label>
-            <input id="f-momentum-final" name="rbm.finalMomentum" type="number" inputmode="decimal" step="any" min="0" max="1" value="0"
+            <input id="f-momentum-final" name="rbm.finalMomentum" type="number" inputmode="decimal"
                    aria-describedby="hint-momentum-final err-rbm-finalMomentum">
-            <p class="field__hint" id="hint-momentum-final">[0, 1); e.g. 0.9</p>
+            <p class="field__hint" id="hint-momentum-final"><span data-range-of="rbm.finalMomentum" data-range-then="; "></span>e.g. 0.9</p>
             <p class="field__error" id="err-rbm-finalMomentum" data-error-for="rbm.finalMomentum"></p>
           </div>
           <div class="field" data-field="rbm.momentumSwitchEpoch">
             <label for="f-momentum-switch">Switch after epoch</label>
-            <input id="f-momentum-switch" name="rbm.momentumSwitchEpoch" type="number" inputmode="numeric" step="1" min="0" max="1000" value="5"
+            <input id="f-momentum-switch" name="rbm.momentumSwitchEpoch" type="number" inputmode="numeric"
                    aria-describedby="hint-momentum-switch err-rbm-momentumSwitchEpoch">
             <p class="field__hint" id="hint-momentum-switch">initial up to this epoch, then final</p>
             <p class="field__error" id="err-rbm-momentumSwitchEpoch" data-error-for="rbm.momentumSwitchEpoch"></p>
@@ -287,48 +287,48 @@ export const HOME_MARKUP = String.raw`
         <div class="field-row">
           <div class="field" data-field="rbm.weightDecay">
             <label for="f-weight-decay">Weight decay λ</label>
-            <input id="f-weight-decay" name="rbm.weightDecay" type="number" inputmode="decimal" step="any" min="0" max="1" value="0"
+            <input id="f-weight-decay" name="rbm.weightDecay" type="number" inputmode="decimal"
                    aria-describedby="hint-weight-decay err-rbm-weightDecay">
-            <p class="field__hint" id="hint-weight-decay">L2, [0, 1]; e.g. 0.0002</p>
+            <p class="field__hint" id="hint-weight-decay">L2, <span data-range-of="rbm.weightDecay" data-range-then="; "></span>e.g. 0.0002</p>
             <p class="field__error" id="err-rbm-weightDecay" data-error-for="rbm.weightDecay"></p>
           </div>
           <div class="field" data-field="rbm.learningRateDecay">
             <label for="f-lr-decay">Learning-rate decay</label>
-            <input id="f-lr-decay" name="rbm.learningRateDecay" type="number" inputmode="decimal" step="any" min="0" max="1" value="1"
+            <input id="f-lr-decay" name="rbm.learningRateDecay" type="number" inputmode="decimal"
                    aria-describedby="hint-lr-decay err-rbm-learningRateDecay">
-            <p class="field__hint" id="hint-lr-decay">(0, 1]; ε·decay^(epoch−1)</p>
+            <p class="field__hint" id="hint-lr-decay"><span data-range-of="rbm.learningRateDecay" data-range-then="; "></span>ε·decay^(epoch−1)</p>
             <p class="field__error" id="err-rbm-learningRateDecay" data-error-for="rbm.learningRateDecay"></p>
           </div>
         </div>
         <div class="field-row">
           <div class="field" data-field="rbm.sparsityTarget">
             <label for="f-sparsity-target">Sparsity target</label>
-            <input id="f-sparsity-target" name="rbm.sparsityTarget" type="number" inputmode="decimal" step="any" min="0" max="1" placeholder="off"
+            <input id="f-sparsity-target" name="rbm.sparsityTarget" type="number" inputmode="decimal" placeholder="off"
                    aria-describedby="hint-sparsity-target err-rbm-sparsityTarget">
-            <p class="field__hint" id="hint-sparsity-target">(0, 1); empty = off</p>
+            <p class="field__hint" id="hint-sparsity-target"><span data-range-of="rbm.sparsityTarget" data-range-then="; "></span>empty = off</p>
             <p class="field__error" id="err-rbm-sparsityTarget" data-error-for="rbm.sparsityTarget"></p>
           </div>
           <div class="field" data-field="rbm.sparsityCost">
             <label for="f-sparsity-cost">Sparsity cost</label>
-            <input id="f-sparsity-cost" name="rbm.sparsityCost" type="number" inputmode="decimal" step="any" min="0" max="100" value="0"
+            <input id="f-sparsity-cost" name="rbm.sparsityCost" type="number" inputmode="decimal"
                    aria-describedby="hint-sparsity-cost err-rbm-sparsityCost">
-            <p class="field__hint" id="hint-sparsity-cost">[0, 100]</p>
+            <p class="field__hint" id="hint-sparsity-cost"><span data-range-of="rbm.sparsityCost"></span></p>
             <p class="field__error" id="err-rbm-sparsityCost" data-error-for="rbm.sparsityCost"></p>
           </div>
           <div class="field" data-field="rbm.sparsityDecay">
             <label for="f-sparsity-decay">Sparsity decay</label>
-            <input id="f-sparsity-decay" name="rbm.sparsityDecay" type="number" inputmode="decimal" step="any" min="0" max="1" value="0.95"
+            <input id="f-sparsity-decay" name="rbm.sparsityDecay" type="number" inputmode="decimal"
                    aria-describedby="hint-sparsity-decay err-rbm-sparsityDecay">
-            <p class="field__hint" id="hint-sparsity-decay">[0, 1); activation estimate</p>
+            <p class="field__hint" id="hint-sparsity-decay"><span data-range-of="rbm.sparsityDecay" data-range-then="; "></span>activation estimate</p>
             <p class="field__error" id="err-rbm-sparsityDecay" data-error-for="rbm.sparsityDecay"></p>
           </div>
         </div>
         <div class="field-row field-row--2">
           <div class="field" data-field="rbm.initialWeightStdDev">
             <label for="f-init-std">Initial weight std</label>
-            <input id="f-init-std" name="rbm.initialWeightStdDev" type="number" inputmode="decimal" step="any" min="0" max="1" value="0.01"
+            <input id="f-init-std" name="rbm.initialWeightStdDev" type="number" inputmode="decimal"
                    aria-describedby="hint-init-std err-rbm-initialWeightStdDev">
-            <p class="field__hint" id="hint-init-std">(0, 1]; weights ~ N(0, std²)</p>
+            <p class="field__hint" id="hint-init-std"><span data-range-of="rbm.initialWeightStdDev" data-range-then="; "></span>weights ~ N(0, std²)</p>
             <p class="field__error" id="err-rbm-initialWeightStdDev" data-error-for="rbm.initialWeightStdDev"></p>
           </div>
           <div class="field field--check" data-field="rbm.initializeVisibleBiasFromData">
@@ -348,7 +348,7 @@ export const HOME_MARKUP = String.raw`
         <div class="field-row" data-eval-only="perClass" data-kind-only="rbm">
           <div class="field" data-field="evaluation.perClassLimit">
             <label for="f-per-class-limit">Test digits per class</label>
-            <input id="f-per-class-limit" name="evaluation.perClassLimit" type="number" inputmode="numeric" step="1" min="1" value="100"
+            <input id="f-per-class-limit" name="evaluation.perClassLimit" type="number" inputmode="numeric"
                    aria-describedby="hint-per-class-limit err-evaluation-perClassLimit">
             <p class="field__hint" id="hint-per-class-limit">reconstructed per digit</p>
             <p class="field__error" id="err-evaluation-perClassLimit" data-error-for="evaluation.perClassLimit"></p>
@@ -361,21 +361,21 @@ export const HOME_MARKUP = String.raw`
         <div class="field-row" data-eval-only="ais">
           <div class="field" data-field="evaluation.ais.runs">
             <label for="f-ais-runs">AIS runs</label>
-            <input id="f-ais-runs" name="evaluation.ais.runs" type="number" inputmode="numeric" step="1" min="1" value="100"
+            <input id="f-ais-runs" name="evaluation.ais.runs" type="number" inputmode="numeric"
                    aria-describedby="hint-ais-runs err-evaluation-ais-runs">
             <p class="field__hint" id="hint-ais-runs">parallel chains</p>
             <p class="field__error" id="err-evaluation-ais-runs" data-error-for="evaluation.ais.runs"></p>
           </div>
           <div class="field" data-field="evaluation.ais.betas">
             <label for="f-ais-betas">Temperatures β</label>
-            <input id="f-ais-betas" name="evaluation.ais.betas" type="number" inputmode="numeric" step="1" min="1" value="10000"
+            <input id="f-ais-betas" name="evaluation.ais.betas" type="number" inputmode="numeric"
                    aria-describedby="hint-ais-betas err-evaluation-ais-betas">
             <p class="field__hint" id="hint-ais-betas">intermediate distributions</p>
             <p class="field__error" id="err-evaluation-ais-betas" data-error-for="evaluation.ais.betas"></p>
           </div>
           <div class="field" data-field="evaluation.ais.testLimit">
             <label for="f-ais-limit">Test digits</label>
-            <input id="f-ais-limit" name="evaluation.ais.testLimit" type="number" inputmode="numeric" step="1" min="1" value="10000"
+            <input id="f-ais-limit" name="evaluation.ais.testLimit" type="number" inputmode="numeric"
                    aria-describedby="hint-ais-limit err-evaluation-ais-testLimit">
             <p class="field__hint" id="hint-ais-limit">scored with log p(x)</p>
             <p class="field__error" id="err-evaluation-ais-testLimit" data-error-for="evaluation.ais.testLimit"></p>
