@@ -5,7 +5,6 @@ import { createdJobViews, jobViewOf } from './kinds.js';
 
 export class JobPage {
   #findListed;
-  #shown = null;
   #version = 0;
 
   /** @param {(jobId: string) => object|undefined} findListed the job from the job list, when it is there */
@@ -19,7 +18,6 @@ export class JobPage {
     // An unknown job or kind: the RBM view says that the job was not found.
     const view = jobViewOf(kind) ?? jobViewOf('rbm');
     for (const other of createdJobViews()) if (other !== view) other.hide();
-    this.#shown = view;
     view.show(jobId);
     if (focus) view.root?.querySelector('h1, h2')?.focus({ preventScroll: true });
   }
@@ -27,7 +25,6 @@ export class JobPage {
   hide() {
     this.#version++;
     for (const view of createdJobViews()) view.hide();
-    this.#shown = null;
   }
 
   /** The kind of a job, from the job list when it is there, else from the API (null when unknown or not found). */
