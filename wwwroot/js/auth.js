@@ -2,7 +2,7 @@
 // cookie login, POST /api/auth/login?useCookies=true) and signing out. Identity's own messages are shown beside
 // the field they concern: password rules under the password, a taken or invalid email under the email.
 
-import { ApiError } from './api.js';
+import { ApiError } from './http.js';
 import { h } from './dom.js';
 import { sharingApi } from './sharingApi.js';
 import { errorFor, showFieldError } from './sharingUi.js';

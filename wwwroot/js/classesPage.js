@@ -4,7 +4,8 @@
 
 import { h } from './dom.js';
 import { formatDate } from './format.js';
-import { fieldErrors, problemText, sharingApi } from './sharingApi.js';
+import { fieldErrors, problemText } from './http.js';
+import { sharingApi } from './sharingApi.js';
 import { errorFor, problemNotice, showFieldError } from './sharingUi.js';
 
 export class ClassesPage {

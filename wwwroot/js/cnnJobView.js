@@ -3,78 +3,50 @@
 // matrix and the misclassified images with their predicted and true labels; cancel and model download.
 // Live through the hub (Snapshot, StatusChanged, Progress, StageEpochCompleted, Image); polls without it.
 
-import { api, ApiError } from './api.js';
+import { api } from './api.js';
 import { EpochChart, cssVar } from './charts.js';
 import { h, statusBadge } from './dom.js';
 import { formatDuration, formatError, formatInteger, formatRate, isTerminal, sameId } from './format.js';
 import { describeLayer } from './cnnShapes.js';
 import { live } from './live.js';
+import { LiveJobView } from './liveJobView.js';
 
-const POLL_INTERVAL_MS = 2500;
 const STAGE = 'train';
-
-async function getJson(url) {
-  const response = await fetch(url, { headers: { Accept: 'application/json, application/problem+json' } });
-  const text = await response.text();
-  const body = text ? JSON.parse(text) : null;
-  if (!response.ok) throw new ApiError(response.status, body);
-  return body;
-}
 
 const percent = (value) => (typeof value === 'number' && Number.isFinite(value) ? `${formatError(value)} %` : '–');
 
-export class CnnJobView {
-  #root;
-  #built = false;
+export class CnnJobView extends LiveJobView {
   #el = {};
   #lossChart;
   #errorChart;
-  #jobId = null;
-  #job = null;
   #stages = new Map(); // epoch -> metrics
   #imageVersions = {};
-  #pollTimer = 0;
   #model = null;
-  #unsubscribe = [];
 
   constructor(root) {
-    this.#root = root;
+    super(root, { readOverHttpFirst: true });
+    this.onJobMessage('Progress', (progress) => progress?.jobId, (progress) => this.#setProgress(progress));
+    this.onJobMessage('StageEpochCompleted', (message) => message?.jobId, (message) => this.#addStage(message.epoch));
   }
 
-  /** @param {string} path the job id. */
-  async show(path) {
-    const jobId = path;
-    if (!this.#built) this.#build();
-    if (sameId(jobId, this.#jobId) && !this.#root.hidden) return;
-    this.hide();
-    this.#jobId = jobId;
-    this.#reset(jobId);
-    this.#root.hidden = false;
-    this.#subscribe();
-    try {
-      await live.watchJob(jobId);
-    } catch (error) {
+  applyStatus(job) {
+    this.setJob({ ...this.job, ...job, stages: job.stages ?? this.job?.stages });
+  }
+
+  /** A hub error (no HTTP status) only costs the live updates; an HTTP error means the job cannot be read. */
+  showWatchError(error) {
+    if (error?.status === undefined) {
       this.#notice(`Live updates unavailable: ${error?.message ?? error}`);
+      return;
     }
-    // The HTTP read fills the page at once; the hub's Snapshot (and later messages) keep it current.
-    await this.#refreshOverHttp();
-    this.#schedulePoll();
-  }
-
-  hide() {
-    if (this.#jobId) live.unwatchJob(this.#jobId);
-    for (const off of this.#unsubscribe) off();
-    this.#unsubscribe = [];
-    this.#jobId = null;
-    this.#job = null;
-    clearTimeout(this.#pollTimer);
-    this.#root.hidden = true;
+    this.#el.name.textContent = 'Job not available';
+    this.#el.error.hidden = false;
+    this.#el.error.textContent = error.status === 404 ? `Job ${this.jobId} was not found.` : error.message ?? String(error);
   }
 
   // ---------- building ----------
 
-  #build() {
-    this.#built = true;
+  build() {
     const el = this.#el;
     el.name = h('h1', { id: 'cnn-job-name', class: 'card__title', tabindex: '-1' }, 'CNN job');
     el.status = h('span', { id: 'cnn-job-status', class: 'badge', role: 'status', 'aria-live': 'polite', dataset: { testid: 'cnn-job-status', status: '' } }, '…');
@@ -87,7 +59,7 @@ export class CnnJobView {
       el.stats[key] = h('dd', { dataset: { testid: `cnn-stat-${key}` } }, '–');
       return h('div', {}, h('dt', {}, label), el.stats[key]);
     };
-    el.cancel = h('button', { type: 'button', class: 'button button--danger', dataset: { testid: 'cnn-cancel' }, hidden: true, onclick: () => this.#cancel() }, 'Cancel job');
+    el.cancel = h('button', { type: 'button', class: 'button button--danger', dataset: { testid: 'cnn-cancel' }, hidden: true, onclick: () => this.cancelWith(this.#el.cancel, (error) => this.#notice(error?.message ?? String(error))) }, 'Cancel job');
     el.download = h('a', { class: 'button button--primary', dataset: { testid: 'cnn-model-link' }, hidden: true, download: true }, 'Download model (.safetensors)');
     el.errors = h('dl', { class: 'stats cnn-errors', dataset: { testid: 'cnn-errors' } });
     el.architecture = h('ol', { class: 'cnn-architecture', dataset: { testid: 'cnn-architecture' } });
@@ -116,7 +88,7 @@ export class CnnJobView {
 
     const card = (id, title, ...children) => h('section', { class: 'card', 'aria-labelledby': id }, h('h2', { id, class: 'card__title' }, title), ...children);
 
-    this.#root.replaceChildren(
+    this.root.replaceChildren(
       h('p', { class: 'back' }, h('a', { href: '#/cnn' }, '← New CNN'), ' · ', h('a', { href: '#/jobs' }, 'All jobs')),
       h('section', { class: 'card job-head', 'aria-labelledby': 'cnn-job-name' },
         h('div', { class: 'job-head__title' }, el.name, el.status),
@@ -148,57 +120,6 @@ export class CnnJobView {
         card('cnn-misclassified-heading', 'Misclassified', el.misclassifiedCaption, h('figure', { class: 'image-frame' }, el.misclassifiedImg), el.misclassifiedList)));
   }
 
-  #subscribe() {
-    this.#unsubscribe = [
-      live.on('Snapshot', (snapshot) => {
-        if (!this.#isCurrent(snapshot?.job?.id)) return;
-        this.#setJob(snapshot.job);
-        for (const image of snapshot.images ?? []) this.#applyImage(image);
-      }),
-      live.on('StatusChanged', (job) => { if (this.#isCurrent(job?.id)) this.#setJob({ ...this.#job, ...job, stages: job.stages ?? this.#job?.stages }); }),
-      live.on('Progress', (progress) => { if (this.#isCurrent(progress?.jobId)) this.#setProgress(progress); }),
-      live.on('StageEpochCompleted', (message) => { if (this.#isCurrent(message?.jobId)) this.#addStage(message.epoch); }),
-      live.on('Image', (image) => { if (this.#isCurrent(image?.jobId)) this.#applyImage(image); }),
-    ];
-  }
-
-  #isCurrent(id) {
-    return this.#jobId !== null && sameId(id, this.#jobId);
-  }
-
-  #reset(jobId) {
-    const el = this.#el;
-    el.name.textContent = 'Loading job…';
-    el.meta.textContent = `id ${jobId}`;
-    el.error.hidden = true;
-    el.notice.hidden = true;
-    el.progress.value = 0;
-    for (const dd of Object.values(el.stats)) dd.textContent = '–';
-    el.cancel.hidden = true;
-    el.download.hidden = true;
-    el.errors.replaceChildren();
-    el.architecture.replaceChildren();
-    el.settings.replaceChildren();
-    el.filters.replaceChildren(h('p', { class: 'image-frame__empty' }, 'Filters appear once training starts.'));
-    el.featureImg.hidden = true;
-    el.featureImg.removeAttribute('src');
-    el.featureRows.replaceChildren();
-    el.featureError.textContent = '';
-    el.featureCaption.textContent = 'The first test image, while training.';
-    el.confusion.replaceChildren(h('p', { class: 'image-frame__empty' }, 'The confusion matrix appears after the first epoch.'));
-    el.confusionCaption.textContent = '';
-    el.misclassifiedImg.hidden = true;
-    el.misclassifiedImg.removeAttribute('src');
-    el.misclassifiedList.replaceChildren();
-    el.misclassifiedCaption.textContent = '';
-    this.#stages.clear();
-    this.#imageVersions = {};
-    this.#model = null;
-    this.#featureRequested = false;
-    this.#lossChart.reset();
-    this.#errorChart.reset();
-  }
-
   #featureRequested = false;
 
   #notice(text) {
@@ -208,9 +129,9 @@ export class CnnJobView {
 
   // ---------- state ----------
 
-  #setJob(job) {
+  setJob(job) {
     if (!job) return;
-    this.#job = job;
+    this.job = job;
     const el = this.#el;
     el.name.textContent = job.name ?? 'CNN job';
     el.status.replaceWith(el.status = statusBadge(job.status, { id: 'cnn-job-status', role: 'status', 'aria-live': 'polite', dataset: { testid: 'cnn-job-status', status: job.status ?? '' } }));
@@ -228,7 +149,7 @@ export class CnnJobView {
       el.download.hidden = false;
       if (!this.#model || !sameId(this.#model.id, job.modelId)) this.#loadModel(job.modelId);
     }
-    if (isTerminal(job.status)) clearTimeout(this.#pollTimer);
+    if (isTerminal(job.status)) this.stopPolling();
   }
 
   #setProgress(progress) {
@@ -238,9 +159,9 @@ export class CnnJobView {
     el.stats.batch.textContent = `${progress.batch} / ${progress.batchesPerEpoch}`;
     el.stats.loss.textContent = formatError(progress.loss);
     el.stats.speed.textContent = formatRate(progress.samplesPerSecond);
-    el.stats.eta.textContent = this.#job && isTerminal(this.#job.status) ? '–' : formatDuration(progress.etaSeconds);
-    const done = this.#job && isTerminal(this.#job.status);
-    el.stats.stage.textContent = done ? this.#job.status.toLowerCase()
+    el.stats.eta.textContent = this.job && isTerminal(this.job.status) ? '–' : formatDuration(progress.etaSeconds);
+    const done = this.job && isTerminal(this.job.status);
+    el.stats.stage.textContent = done ? this.job.status.toLowerCase()
       : progress.stage === 'evaluating' ? 'evaluating on the test set' : progress.phase ?? progress.stage ?? '–';
   }
 
@@ -293,7 +214,7 @@ export class CnnJobView {
 
   // ---------- images ----------
 
-  #applyImage(image) {
+  applyImage(image) {
     if (!image?.kind || !image.pngBase64) return;
     if ((this.#imageVersions[image.kind] ?? -1) > image.version) return;
     this.#imageVersions[image.kind] = image.version;
@@ -326,7 +247,7 @@ export class CnnJobView {
   }
 
   #renderFeatureRows(rows) {
-    const layers = this.#job?.cnn?.layers ?? [];
+    const layers = this.job?.cnn?.layers ?? [];
     const labels = rows ?? ['input', ...layers.map((layer, i) => `${i + 1} ${describeLayer(layer)}`)];
     this.#el.featureRows.replaceChildren(...labels.map((label) => h('li', {}, label)));
   }
@@ -339,7 +260,7 @@ export class CnnJobView {
       return;
     }
     try {
-      const maps = await getJson(`api/jobs/${encodeURIComponent(this.#jobId)}/feature-maps?index=${index}`);
+      const maps = await api.featureMapsOfJob(this.jobId, index);
       this.#featureRequested = true;
       this.#el.featureImg.src = `data:image/png;base64,${maps.pngBase64}`;
       this.#el.featureImg.hidden = false;
@@ -382,8 +303,8 @@ export class CnnJobView {
 
   async #loadModel(modelId) {
     try {
-      const model = await getJson(`api/models/${encodeURIComponent(modelId)}`);
-      if (!this.#isCurrent(model.jobId)) return;
+      const model = await api.getModel(modelId);
+      if (!this.isCurrent(model.jobId)) return;
       this.#model = model;
       const metrics = model.metrics ?? {};
       this.#renderErrors({ train: metrics.errors?.train, valid: metrics.errors?.valid, test: metrics.errors?.test }, `after training${model.architecture ? ` (${model.architecture})` : ''}`);
@@ -394,55 +315,16 @@ export class CnnJobView {
     }
   }
 
-  // ---------- actions and polling ----------
+  // ---------- HTTP fallback ----------
 
-  async #cancel() {
-    if (!this.#jobId) return;
-    this.#el.cancel.disabled = true;
-    try {
-      this.#setJob(await api.cancelJob(this.#jobId));
-    } catch (error) {
-      this.#notice(error?.message ?? String(error));
-    } finally {
-      this.#el.cancel.disabled = false;
-    }
-  }
-
-  async #refreshOverHttp() {
-    const jobId = this.#jobId;
-    try {
-      const job = await api.getJob(jobId);
-      if (this.#isCurrent(jobId)) this.#setJob(job);
-    } catch (error) {
-      if (this.#isCurrent(jobId)) {
-        this.#el.name.textContent = 'Job not available';
-        this.#el.error.hidden = false;
-        this.#el.error.textContent = error?.status === 404 ? `Job ${jobId} was not found.` : error?.message ?? String(error);
-      }
-    }
-  }
-
-  #schedulePoll() {
-    clearTimeout(this.#pollTimer);
-    this.#pollTimer = setTimeout(async () => {
-      if (!this.#jobId || (this.#job && isTerminal(this.#job.status))) return;
-      if (!live.connected) {
-        await this.#refreshOverHttp();
-        await this.#refreshImagesOverHttp();
-      }
-      this.#schedulePoll();
-    }, POLL_INTERVAL_MS);
-  }
-
-  async #refreshImagesOverHttp() {
+  async refreshImagesOverHttp() {
+    if (live.connected) return; // the hub brings the images
     // Without the hub the images come from GET /api/jobs/{id}/images/{kind}.
     const kinds = ['feature-maps', 'misclassified', ...Object.keys(this.#imageVersions).filter((k) => k.startsWith('filters-'))];
     if (!kinds.includes('filters-1')) kinds.push('filters-1');
     for (const kind of kinds) {
       try {
-        const response = await fetch(api.imageUrl(this.#jobId, kind));
-        if (!response.ok) continue;
-        const blob = await response.blob();
+        const blob = await api.jobImage(this.jobId, kind);
         const url = URL.createObjectURL(blob);
         if (kind.startsWith('filters-')) this.#filterFigure(kind).querySelector('img').src = url;
         else if (kind === 'misclassified') { this.#el.misclassifiedImg.src = url; this.#el.misclassifiedImg.hidden = false; }

@@ -2,7 +2,8 @@
 // pick the data, the optimizer and augmentation, and submit a "cnn" job; server errors appear next to the
 // field or the layer they name ("cnn.layers[3]").
 
-import { api, ApiError } from './api.js';
+import { api } from './api.js';
+import { ApiError } from './http.js';
 import { h } from './dom.js';
 import { LAYER_FIELDS, LAYER_TYPES, PRESETS, copyLayers, describeLayer, formatShape, inferShapes, newLayer } from './cnnShapes.js';
 

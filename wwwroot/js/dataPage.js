@@ -2,7 +2,9 @@
 // first) and one's own data sets (IDX, CSV, image files); the server's 400 says what is wrong with a file.
 
 import { api } from './api.js';
-import { h } from './dom.js';
+import { problemText } from './http.js';
+import { h, mountMarkup } from './dom.js';
+import { DATA_MARKUP } from './markup/dataMarkup.js';
 import { formatBytes, formatClasses, formatDate, formatInteger } from './format.js';
 
 export class DataPage {
@@ -13,6 +15,7 @@ export class DataPage {
   constructor(root, { onChanged } = {}) {
     this.#root = root;
     this.#onChanged = onChanged;
+    mountMarkup(root, DATA_MARKUP);
     const $ = (selector) => root.querySelector(selector);
     this.#el = {
       imageForm: $('#image-upload'),
@@ -36,6 +39,15 @@ export class DataPage {
     $('#refresh-images').addEventListener('click', () => this.loadImages());
     $('#refresh-datasets').addEventListener('click', () => this.loadDatasets());
     this.#showKindFields();
+  }
+
+  show() {
+    this.#root.hidden = false;
+    this.load();
+  }
+
+  hide() {
+    this.#root.hidden = true;
   }
 
   load() {
@@ -234,16 +246,6 @@ export class DataPage {
     box.tabIndex = -1;
     box.focus();
   }
-}
-
-/** The server's own words: field errors ("file": ["line 3, column 2: ..."]) or the ProblemDetails detail/title. */
-function problemText(error) {
-  const fieldErrors = Object.entries(error?.errors ?? {}).flatMap(([key, messages]) =>
-    (Array.isArray(messages) ? messages : [messages]).map((m) => (key && !/^(file|files|images|labels|\$)$/i.test(key) ? `${key}: ${m}` : String(m))));
-  if (fieldErrors.length > 0) return fieldErrors.join(' ');
-  const detail = error?.problem?.detail;
-  const title = error?.problem?.title;
-  return [title && detail && title !== detail ? `${title}:` : null, detail ?? title ?? error?.message ?? 'The request failed.'].filter(Boolean).join(' ');
 }
 
 function formatLabels(classes) {

@@ -5,12 +5,10 @@
 
 import { api } from './api.js';
 import { EpochChart, cssVar } from './charts.js';
-import { dbnApi } from './dbnApi.js';
 import { h, statusBadge } from './dom.js';
-import { formatClasses, formatDuration, formatError, formatRate, formatTime, isTerminal, sameId } from './format.js';
-import { live } from './live.js';
+import { formatClasses, formatDuration, formatError, formatRate, formatTime, isTerminal } from './format.js';
+import { LiveJobView } from './liveJobView.js';
 
-const POLL_INTERVAL_MS = 2500;
 const LAYER_COLOURS = ['#2457c5', '#e07a1f', '#1e7b40', '#9b3fb5', '#b42318', '#0f7c8c', '#6b5b00', '#555f6e'];
 
 const percent = (value) => (typeof value === 'number' && Number.isFinite(value) ? `${Number(value.toFixed(2))} %` : '–');
@@ -20,91 +18,48 @@ function stageOrder(stage) {
   return match ? Number(match[1]) : 1000;
 }
 
-export class DbnJobView {
-  #root;
-  #built = false;
+export class DbnJobView extends LiveJobView {
   #el = {};
-  #jobId = null;
-  #job = null;
   #stages = new Map(); // "stage:epoch" -> StageEpochDto
   #images = new Map(); // kind -> version
   #progress = null;
   #model = null;
   #modelRequested = false;
-  #pollTimer = 0;
   #errorChart = null;
   #pretrainChart = null;
   #pretrainChartLayers = 0;
 
   constructor(root) {
-    this.#root = root;
-    live.on('Snapshot', (snapshot) => {
-      if (!this.#isCurrent(snapshot?.job?.id)) return;
-      this.#stages.clear();
-      this.#setJob(snapshot.job);
-      for (const image of snapshot.images ?? []) this.#applyImage(image);
-    });
-    live.on('StatusChanged', (job) => { if (this.#isCurrent(job?.id)) this.#setJob(job); });
-    live.on('Progress', (progress) => {
-      if (!this.#isCurrent(progress?.jobId)) return;
+    super(root);
+    this.onJobMessage('Progress', (progress) => progress?.jobId, (progress) => {
       this.#progress = progress;
       this.#renderProgress();
       this.#renderTimeline();
     });
-    live.on('StageEpochCompleted', (message) => {
-      if (!this.#isCurrent(message?.jobId) || !message.epoch) return;
-      this.#addStages([message.epoch]);
-    });
-    live.on('Image', (image) => { if (this.#isCurrent(image?.jobId)) this.#applyImage(image); });
-    live.on('WatchError', ({ jobId, error }) => {
-      if (this.#isCurrent(jobId)) this.#showError(`This job cannot be watched: ${error?.message ?? error}`);
+    this.onJobMessage('StageEpochCompleted', (message) => message?.jobId, (message) => {
+      if (message.epoch) this.#addStages([message.epoch]);
     });
   }
 
-  /** @param {string} jobId */
-  async show(jobId) {
-    if (!this.#built) this.#build();
-    if (sameId(jobId, this.#jobId)) {
-      this.#root.hidden = false;
-      return;
-    }
-    this.hide();
-    this.#jobId = jobId;
-    this.#reset(jobId);
-    this.#root.hidden = false;
-    try {
-      await live.watchJob(jobId);
-    } catch (error) {
-      this.#showError(`This job cannot be watched live: ${error?.message ?? error}`);
-    }
-    if (!live.connected) {
-      await this.#refresh();
-      this.#schedulePoll();
-    }
+  applySnapshot(snapshot) {
+    this.#stages.clear();
+    super.applySnapshot(snapshot);
   }
 
-  hide() {
-    if (this.#jobId) live.unwatchJob(this.#jobId);
-    this.#jobId = null;
-    this.#job = null;
-    clearTimeout(this.#pollTimer);
-    this.#root.hidden = true;
-  }
-
-  #isCurrent(id) {
-    return this.#jobId !== null && sameId(id, this.#jobId);
+  showWatchError(error) {
+    if (error?.status === 404) this.#showError('Job not found.');
+    else this.#showError(`This job cannot be watched live: ${error?.message ?? error}`);
   }
 
   // ---------- markup ----------
 
-  #build() {
-    this.#built = true;
+  build() {
     const el = this.#el;
     el.name = h('h1', { id: 'dbn-job-name', class: 'card__title', tabindex: '-1' }, 'DBN job');
     el.status = h('span', {});
     el.meta = h('p', { class: 'muted dbn-job-meta' });
     el.error = h('div', { class: 'notice notice--error', role: 'alert', hidden: true, dataset: { testid: 'dbn-job-error' } });
-    el.cancel = h('button', { type: 'button', class: 'button button--danger', hidden: true, dataset: { testid: 'dbn-cancel' }, onclick: () => this.#cancel() }, 'Cancel');
+    el.cancel = h('button', { type: 'button', class: 'button button--danger', hidden: true, dataset: { testid: 'dbn-cancel' }, onclick: () => this.cancelWith(this.#el.cancel, (error) => this.#showError(`Cancel failed: ${error?.message ?? error}`)) }, 'Cancel');
     el.download = h('a', { class: 'button button--secondary', hidden: true, download: '', dataset: { testid: 'dbn-model-download' } }, 'Download model (.safetensors)');
     el.generate = h('a', { class: 'button button--link', href: '#/dbn', hidden: true, dataset: { testid: 'dbn-generate-link' } }, 'Generate digits from it');
     el.progress = h('progress', { max: 1, value: 0, 'aria-label': 'Progress of the whole run', dataset: { testid: 'dbn-progress' } });
@@ -123,7 +78,7 @@ export class DbnJobView {
     el.misclassified = h('div', { dataset: { testid: 'dbn-misclassified' } }, h('p', { class: 'empty' }, 'Misclassified test digits appear when the classifier is trained.'));
     el.settings = h('dl', { class: 'settings-list dbn-settings' });
 
-    this.#root.replaceChildren(h('div', { class: 'dbn-job' },
+    this.root.replaceChildren(h('div', { class: 'dbn-job' },
       h('section', { class: 'card job-head', 'aria-labelledby': 'dbn-job-name' },
         h('div', { class: 'card__header' }, el.name, el.status),
         el.meta,
@@ -158,9 +113,9 @@ export class DbnJobView {
     this.#errorChart = new EpochChart(el.errorChart, { series, yLabel: 'error %' });
   }
 
-  #reset(jobId) {
+  reset(jobId) {
     const el = this.#el;
-    this.#job = null;
+    this.job = null;
     this.#stages.clear();
     this.#images.clear();
     this.#progress = null;
@@ -188,8 +143,8 @@ export class DbnJobView {
 
   // ---------- state ----------
 
-  #setJob(job) {
-    this.#job = job;
+  setJob(job) {
+    this.job = job;
     if (job.progress && (!this.#progress || job.status !== 'Running')) this.#progress = job.progress;
     this.#addStages(job.stages ?? [], false);
     const el = this.#el;
@@ -213,7 +168,7 @@ export class DbnJobView {
     this.#renderTimeline();
     this.#renderCharts();
     if (job.status === 'Succeeded' && job.modelId && !this.#modelRequested) this.#loadModel(job.modelId);
-    if (isTerminal(job.status)) clearTimeout(this.#pollTimer);
+    if (isTerminal(job.status)) this.stopPolling();
   }
 
   #addStages(epochs, render = true) {
@@ -225,7 +180,7 @@ export class DbnJobView {
   }
 
   #stageNames() {
-    const spec = this.#job?.dbn;
+    const spec = this.job?.dbn;
     const names = [];
     if (spec && spec.pretraining !== 'none') spec.layers.forEach((_, i) => names.push(`pretrain-${i + 1}`));
     if (spec && spec.fineTuning !== 'none') names.push(spec.fineTuning === 'classifierOnTop' ? 'classifier' : 'finetune');
@@ -242,9 +197,9 @@ export class DbnJobView {
   #renderProgress() {
     const el = this.#el;
     const p = this.#progress;
-    const finished = isTerminal(this.#job?.status);
-    el.progress.value = this.#job?.status === 'Succeeded' ? 1 : p?.fraction ?? 0;
-    el.stats.phase.textContent = finished ? (this.#job?.status ?? '–') : p?.phase ?? (this.#job?.status === 'Queued' ? 'queued' : '–');
+    const finished = isTerminal(this.job?.status);
+    el.progress.value = this.job?.status === 'Succeeded' ? 1 : p?.fraction ?? 0;
+    el.stats.phase.textContent = finished ? (this.job?.status ?? '–') : p?.phase ?? (this.job?.status === 'Queued' ? 'queued' : '–');
     el.stats.epoch.textContent = p ? `${p.epoch} / ${p.epochs}` : '–';
     el.stats.loss.textContent = formatError(p?.loss ?? null);
     el.stats.speed.textContent = formatRate(p?.samplesPerSecond);
@@ -252,10 +207,10 @@ export class DbnJobView {
   }
 
   #renderTimeline() {
-    const spec = this.#job?.dbn;
+    const spec = this.job?.dbn;
     if (!spec) return;
     const names = this.#stageNames();
-    const running = this.#job.status === 'Running';
+    const running = this.job.status === 'Running';
     const phase = running ? this.#progress?.phase : null;
     const items = names.map((stage) => {
       const epochs = this.#epochsOf(stage);
@@ -304,7 +259,7 @@ export class DbnJobView {
     this.#pretrainChart.setReports([...rows].map(([epoch, report]) => ({ epoch, report })));
   }
 
-  #applyImage(image) {
+  applyImage(image) {
     if (!image?.kind || !image.pngBase64) return;
     const known = this.#images.get(image.kind);
     if (known !== undefined && known > image.version) return;
@@ -359,8 +314,8 @@ export class DbnJobView {
   async #loadModel(modelId) {
     this.#modelRequested = true;
     try {
-      const model = await dbnApi.getModel(modelId);
-      if (!this.#isCurrent(model?.jobId)) return;
+      const model = await api.getModel(modelId);
+      if (!this.isCurrent(model?.jobId)) return;
       this.#model = model;
       this.#renderResults();
     } catch {
@@ -408,7 +363,7 @@ export class DbnJobView {
   }
 
   #renderSettings() {
-    const job = this.#job;
+    const job = this.job;
     const spec = job?.dbn;
     if (!spec) return;
     const data = job.data ?? {};
@@ -430,58 +385,24 @@ export class DbnJobView {
     this.#el.error.textContent = text;
   }
 
-  // ---------- actions / polling ----------
-
-  async #cancel() {
-    if (!this.#jobId) return;
-    this.#el.cancel.disabled = true;
-    try {
-      const job = await api.cancelJob(this.#jobId);
-      if (this.#isCurrent(job?.id)) this.#setJob(job);
-    } catch (error) {
-      this.#showError(`Cancel failed: ${error?.message ?? error}`);
-    } finally {
-      this.#el.cancel.disabled = false;
-    }
-  }
-
-  async #refresh() {
-    if (!this.#jobId) return;
-    try {
-      const job = await api.getJob(this.#jobId);
-      if (!this.#isCurrent(job?.id)) return;
-      this.#setJob(job);
-      await this.#refreshImages(job);
-    } catch (error) {
-      if (error?.status === 404) this.#showError('Job not found.');
-    }
-  }
+  // ---------- HTTP fallback ----------
 
   /** Without the hub: the latest images over HTTP (GET api/jobs/{id}/images/{kind}). */
-  async #refreshImages(job) {
+  async refreshImagesOverHttp(job) {
     const layers = job.dbn?.layers?.length ?? 1;
     const kinds = ['filters', ...Array.from({ length: Math.max(0, layers - 1) }, (_, i) => `features-${i + 2}`)];
     if (job.status === 'Succeeded' && job.dbn?.fineTuning !== 'none') kinds.push('confusion', 'misclassified');
     for (const kind of kinds) {
       try {
-        const response = await fetch(api.imageUrl(job.id, kind), { headers: { Accept: 'image/png' } });
-        if (!response.ok || !this.#isCurrent(job.id)) continue;
-        const bytes = new Uint8Array(await response.arrayBuffer());
+        const blob = await api.jobImage(job.id, kind);
+        if (!this.isCurrent(job.id)) continue;
+        const bytes = new Uint8Array(await blob.arrayBuffer());
         let binary = '';
         for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-        this.#applyImage({ jobId: job.id, kind, pngBase64: btoa(binary), version: (this.#images.get(kind) ?? 0) + 1 });
+        this.applyImage({ jobId: job.id, kind, pngBase64: btoa(binary), version: (this.#images.get(kind) ?? 0) + 1 });
       } catch {
         // Not rendered yet; the next poll tries again.
       }
     }
-  }
-
-  #schedulePoll() {
-    clearTimeout(this.#pollTimer);
-    this.#pollTimer = setTimeout(async () => {
-      if (!this.#jobId || live.connected || isTerminal(this.#job?.status)) return;
-      await this.#refresh();
-      this.#schedulePoll();
-    }, POLL_INTERVAL_MS);
   }
 }

@@ -1,21 +1,24 @@
 // The DBN page (#/dbn): a form that builds a "dbn" job (layers, pre-training, fine-tuning, backprop, data),
 // presets, the Bengio 2007 table launcher and a generation panel that streams samples of a trained DBN.
 
-import { api, ApiError } from './api.js';
-import { dbnApi, dbnHub, hubMessage } from './dbnApi.js';
+import { api } from './api.js';
+import { ApiError } from './http.js';
+import { hubMessage, StreamingHub } from './hubs.js';
+import { applyLimits, limitOf } from './limits.js';
 import { h } from './dom.js';
 import { formatDate } from './format.js';
 
-const MAX_LAYERS = 8;
+const dbnHub = new StreamingHub('hubs/dbn');
 
+// Bounds come from GET /api/limits ("dbn.layers[].<key>"); the titles say what a column is.
 const LAYER_FIELDS = [
-  { key: 'hiddenUnits', label: 'Units', title: 'Hidden units, 1–4096', min: 1, max: 4096, step: 1 },
-  { key: 'epochs', label: 'Epochs', title: 'Pre-training epochs, 1–1000', min: 1, max: 1000, step: 1 },
-  { key: 'learningRate', label: 'ε', title: 'Pre-training learning rate, (0, 10]', min: 0, max: 10, step: 'any' },
-  { key: 'k', label: 'CD-k', title: 'Gibbs steps of contrastive divergence, 1–100', min: 1, max: 100, step: 1 },
-  { key: 'batchSize', label: 'Batch', title: 'Minibatch size, 1–10000', min: 1, max: 10000, step: 1 },
-  { key: 'momentum', label: 'Mom.', title: 'Momentum [0, 1): 0.5 for 5 epochs, then this', min: 0, max: 0.99, step: 'any' },
-  { key: 'weightDecay', label: 'Decay', title: 'L2 weight decay, [0, 1]', min: 0, max: 1, step: 'any' },
+  { key: 'hiddenUnits', label: 'Units', title: 'Hidden units' },
+  { key: 'epochs', label: 'Epochs', title: 'Pre-training epochs' },
+  { key: 'learningRate', label: 'ε', title: 'Pre-training learning rate' },
+  { key: 'k', label: 'CD-k', title: 'Gibbs steps of contrastive divergence' },
+  { key: 'batchSize', label: 'Batch', title: 'Minibatch size' },
+  { key: 'momentum', label: 'Mom.', title: 'Momentum: 0.5 for the first epochs, then this' },
+  { key: 'weightDecay', label: 'Decay', title: 'L2 weight decay' },
 ];
 
 const layer = (hiddenUnits, epochs, extra = {}) => ({
@@ -72,6 +75,7 @@ export class DbnPage {
   #el = {};
   #layers = [];
   #stopGeneration = null;
+  #maxLayers = Infinity; // until GET /api/limits says ("dbn.layers")
 
   constructor(root) { this.#root = root; }
 
@@ -115,9 +119,9 @@ export class DbnPage {
     el.dataset.dataset.testid = 'dbn-dataset';
     el.imageSize = select('dbn-image-size', [['28', '28×28 (as stored)'], ['16', '16×16 (downscaled)']]);
     el.imageSize.dataset.testid = 'dbn-image-size';
-    el.limit = num('dbn-limit', { min: 1, max: 60000, step: 1, placeholder: 'all', dataset: { testid: 'dbn-limit' } });
-    el.validation = num('dbn-validation', { min: 0, step: 1, dataset: { testid: 'dbn-validation' } });
-    el.testLimit = num('dbn-test-limit', { min: 1, max: 10000, step: 1, placeholder: 'all 10,000', dataset: { testid: 'dbn-test-limit' } });
+    el.limit = num('dbn-limit', { placeholder: 'all', dataset: { testid: 'dbn-limit', limit: 'data.limit' } });
+    el.validation = num('dbn-validation', { dataset: { testid: 'dbn-validation', limit: 'dbn.validation' } });
+    el.testLimit = num('dbn-test-limit', { placeholder: 'all 10,000', dataset: { testid: 'dbn-test-limit', limit: 'dbn.testLimit' } });
     el.classes = h('div', { class: 'dbn-classes', role: 'group', 'aria-label': 'Digit classes' },
       Array.from({ length: 10 }, (_, d) => h('label', { class: 'dbn-classes__digit' },
         h('input', { type: 'checkbox', value: String(d), checked: true, dataset: { testid: `dbn-class-${d}` } }), ` ${d}`)));
@@ -135,15 +139,15 @@ export class DbnPage {
 
     el.bp = {};
     const bpFields = [
-      ['learningRate', 'Learning rate ε', { min: 0, max: 10, step: 'any' }],
-      ['momentum', 'Momentum', { min: 0, max: 0.99, step: 'any' }],
-      ['weightDecay', 'Weight decay', { min: 0, max: 1, step: 'any' }],
-      ['batchSize', 'Batch size', { min: 1, max: 10000, step: 1 }],
-      ['epochs', 'Epochs', { min: 1, max: 1000, step: 1 }],
-      ['topLayerOnlyEpochs', 'Top layer only, first', { min: 0, max: 1000, step: 1 }],
+      ['learningRate', 'Learning rate ε'],
+      ['momentum', 'Momentum'],
+      ['weightDecay', 'Weight decay'],
+      ['batchSize', 'Batch size'],
+      ['epochs', 'Epochs'],
+      ['topLayerOnlyEpochs', 'Top layer only, first'],
     ];
-    for (const [key, , attrs] of bpFields) el.bp[key] = num(`dbn-bp-${key}`, { ...attrs, dataset: { testid: `dbn-bp-${key}` } });
-    el.seed = num('dbn-seed', { min: 0, step: 1 });
+    for (const [key] of bpFields) el.bp[key] = num(`dbn-bp-${key}`, { step: 'any', dataset: { testid: `dbn-bp-${key}`, limit: `dbn.backprop.${key}` } });
+    el.seed = num('dbn-seed', { step: 1, dataset: { limit: 'dbn.seed' } });
 
     el.layerRows = h('tbody', { dataset: { testid: 'dbn-layers' } });
     el.addLayer = h('button', { type: 'button', class: 'button button--secondary', dataset: { testid: 'dbn-add-layer' }, onclick: () => this.#addLayer() }, 'Add a layer');
@@ -159,9 +163,9 @@ export class DbnPage {
         h('div', { class: 'field-row' },
           field('data.dataset', 'Data set', el.dataset),
           field('data.imageSize', 'Image size', el.imageSize, 'MNIST only'),
-          field('data.limit', 'Training digits', el.limit, '1–60000, empty = all'),
+          field('data.limit', 'Training digits', el.limit, [h('span', { dataset: { rangeOf: 'data.limit', rangeThen: ', ' } }), 'empty = all']),
           field('dbn.validation', 'Validation rows', el.validation, 'the last N training rows'),
-          field('dbn.testLimit', 'Test digits', el.testLimit, '1–10000 of the test split')),
+          field('dbn.testLimit', 'Test digits', el.testLimit, [h('span', { dataset: { rangeOf: 'dbn.testLimit', rangeThen: ' ' } }), 'of the test split'])),
         h('div', { class: 'field', dataset: { field: 'data.classes' } },
           h('span', { class: 'field__label', id: 'dbn-classes-label' }, 'Digits'), el.classes,
           h('p', { class: 'field__error', dataset: { errorFor: 'data.classes' } }))),
@@ -232,6 +236,12 @@ export class DbnPage {
           form),
         h('div', { class: 'dbn-side' }, bengio, generation)));
     this.applyPreset(DBN_PRESETS.small);
+    applyLimits(this.#root.querySelector('#dbn-form'), { defaults: false }); // the preset fills the values
+    limitOf('dbn.layers').then((limit) => {
+      if (limit?.max == null) return;
+      this.#maxLayers = limit.max;
+      this.#renderLayers();
+    });
   }
 
   applyPreset(preset) {
@@ -260,9 +270,9 @@ export class DbnPage {
     const rows = this.#layers.map((values, i) => h('tr', { dataset: { testid: `dbn-layer-${i}` } },
       h('th', { scope: 'row' }, String(i + 1)),
       LAYER_FIELDS.map((f) => h('td', {}, h('input', {
-        type: 'number', inputmode: 'decimal', min: f.min, max: f.max, step: f.step, value: String(values[f.key]),
+        type: 'number', inputmode: 'decimal', step: 'any', value: String(values[f.key]),
         'aria-label': `Layer ${i + 1}: ${f.title}`, class: 'dbn-layer-input',
-        dataset: { key: `dbn.layers[${i}].${f.key}`, testid: `dbn-layer-${i}-${f.key}` },
+        dataset: { key: `dbn.layers[${i}].${f.key}`, testid: `dbn-layer-${i}-${f.key}`, limit: `dbn.layers[].${f.key}` },
         oninput: (event) => { this.#layers[i][f.key] = event.currentTarget.value; },
       }))),
       h('td', {}, h('button', {
@@ -270,12 +280,13 @@ export class DbnPage {
         dataset: { testid: `dbn-remove-layer-${i}` }, onclick: () => { this.#layers.splice(i, 1); this.#renderLayers(); },
       }, 'Remove'))));
     this.#el.layerRows.replaceChildren(...rows);
-    this.#el.addLayer.disabled = this.#layers.length >= MAX_LAYERS;
+    applyLimits(this.#el.layerRows, { defaults: false });
+    this.#el.addLayer.disabled = this.#layers.length >= this.#maxLayers;
     this.#showArchitecture();
   }
 
   #addLayer() {
-    if (this.#layers.length >= MAX_LAYERS) return;
+    if (this.#layers.length >= this.#maxLayers) return;
     const last = this.#layers.at(-1) ?? layer(100, 5);
     this.#layers.push({ ...copy(last), visibleType: 'Bernoulli' });
     this.#renderLayers();
@@ -395,7 +406,7 @@ export class DbnPage {
     button.disabled = true;
     el.bengioStatus.textContent = 'Starting…';
     try {
-      const experiment = await dbnApi.startExperiment('bengio2007', el.scale.value);
+      const experiment = await api.startExperiment({ kind: 'bengio2007', scale: el.scale.value });
       el.bengioStatus.textContent = '';
       location.hash = `#/experiments/${encodeURIComponent(experiment.id)}`;
     } catch (error) {
@@ -410,7 +421,7 @@ export class DbnPage {
   async #loadModels(wanted = null) {
     const el = this.#el;
     try {
-      const models = (await dbnApi.listModels() ?? []).filter((m) => m.kind === 'dbn');
+      const models = (await api.listModels() ?? []).filter((m) => m.kind === 'dbn');
       const current = el.model.value;
       el.model.replaceChildren(...(models.length
         ? models.map((m) => h('option', { value: m.id, dataset: { labelUnits: String(m.metrics?.labelUnits ?? 0) } },
@@ -454,8 +465,8 @@ export class DbnPage {
     el.generate.textContent = 'Stop';
     el.genStatus.textContent = 'Sampling…';
     try {
-      this.#stopGeneration = await dbnHub.generate(request, {
-        onFrame: (frame) => {
+      this.#stopGeneration = await dbnHub.stream('Generate', request, {
+        onItem: (frame) => {
           el.frame.src = `data:image/png;base64,${frame.pngBase64}`;
           el.frame.alt = `Generated digits after ${frame.step} Gibbs steps`;
           el.frame.hidden = false;

@@ -2,19 +2,24 @@
 // streamed from the DemosHub (/hubs/demos, streaming method "Gibbs") as an animation that can be stopped.
 
 import { api } from './api.js';
-import { h } from './dom.js';
+import { h, loadImage, mountMarkup } from './dom.js';
+import { DEMOS_MARKUP } from './markup/demosMarkup.js';
 import { formatClasses } from './format.js';
+import { hubMessage, hubsAvailable, StreamingHub } from './hubs.js';
 
-const signalR = globalThis.signalR;
+const demosHub = new StreamingHub('hubs/demos');
 
 export class DemosPage {
   #el;
   #mapsUrl = null;
-  #connection = null;
-  #subscription = null;
-  #frames = 0;
+  /** The running Gibbs stream: { stop, stoppedBecause }. */
+  #run = null;
+
+  #root;
 
   constructor(root) {
+    this.#root = root;
+    mountMarkup(root, DEMOS_MARKUP);
     const $ = (selector) => root.querySelector(selector);
     this.#el = {
       fmForm: $('#feature-maps-form'),
@@ -66,9 +71,15 @@ export class DemosPage {
     else if (cat) this.#el.fmImage.value = cat.id;
   }
 
+  show() {
+    this.#root.hidden = false;
+    this.load();
+  }
+
   /** Leaving the page stops a running stream (the server cancels the chains). */
-  leave() {
-    if (this.#subscription) this.#stopGibbs('Stopped when you left the page.');
+  hide() {
+    this.#root.hidden = true;
+    this.#stopGibbs('Stopped when you left the page.');
   }
 
   // ---------- feature maps ----------
@@ -93,7 +104,7 @@ export class DemosPage {
       const blob = await api.featureMaps({ modelId, image: el.fmImage.value, size });
       if (this.#mapsUrl) URL.revokeObjectURL(this.#mapsUrl);
       this.#mapsUrl = URL.createObjectURL(blob);
-      await loadInto(el.fmImg, this.#mapsUrl);
+      await loadImage(el.fmImg, this.#mapsUrl);
       el.fmImg.hidden = false;
       el.fmEmpty.hidden = true;
       el.fmStatus.textContent = `Done in ${((performance.now() - started) / 1000).toFixed(1)} s.`;
@@ -129,73 +140,60 @@ export class DemosPage {
       showError(el.gibbsError, 'Train a model first: the chains sample from it.');
       return;
     }
-    if (!signalR) {
+    if (!hubsAvailable) {
       showError(el.gibbsError, 'The SignalR client library is missing, so frames cannot be streamed.');
       return;
     }
-    if (this.#subscription) this.#stopGibbs(null);
+    this.#stopGibbs(null);
     el.gibbsStart.disabled = true;
     el.gibbsStop.disabled = false;
     el.gibbsStatus.textContent = 'Connecting…';
-    this.#frames = 0;
+    let frames = 0;
     el.gibbsImg.dataset.frames = '0';
+    const run = {};
+    this.#run = run;
     try {
-      const connection = await this.#demosConnection();
-      el.gibbsStatus.textContent = 'Sampling…';
-      const subscription = connection.stream('Gibbs', request).subscribe({
-        next: (frame) => {
-          if (this.#subscription !== subscription) return;
-          this.#frames++;
+      const stop = await demosHub.stream('Gibbs', request, {
+        onItem: (frame) => {
+          frames++;
           el.gibbsImg.src = `data:image/png;base64,${frame.pngBase64}`;
           el.gibbsImg.hidden = false;
           el.gibbsEmpty.hidden = true;
-          el.gibbsImg.dataset.frames = String(this.#frames);
+          el.gibbsImg.dataset.frames = String(frames);
           el.gibbsImg.dataset.step = String(frame.step);
           el.gibbsImg.alt = `The chains' visible means after ${frame.step} Gibbs steps`;
-          el.gibbsStatus.textContent = `Step ${frame.step} of ${request.steps} · frame ${this.#frames}`;
+          el.gibbsStatus.textContent = `Step ${frame.step} of ${request.steps} · frame ${frames}`;
         },
-        complete: () => {
-          if (this.#subscription !== subscription) return;
-          this.#finishGibbs(`Finished: ${this.#frames} frames.`);
-        },
-        error: (error) => {
-          if (this.#subscription !== subscription) return;
-          this.#finishGibbs('');
-          showError(el.gibbsError, String(error?.message ?? error).replace(/^.*HubException:\s*/, ''));
+        onDone: (error) => {
+          if (this.#run !== run) return;
+          this.#finishGibbs(error ? '' : run.stoppedBecause ?? `Finished: ${frames} frames.`);
+          if (error) showError(el.gibbsError, hubMessage(error));
         },
       });
-      this.#subscription = subscription;
+      run.stop = stop;
+      if (run.stoppedBecause !== undefined) stop(); // stopped while connecting
+      else if (this.#run === run) el.gibbsStatus.textContent = 'Sampling…';
     } catch (error) {
+      if (this.#run !== run) return;
       this.#finishGibbs('');
       showError(el.gibbsError, `Could not reach the demos hub: ${error?.message ?? error}`);
     }
   }
 
+  /** Stops the running chains (the server cancels them); message: what the status line says then. */
   #stopGibbs(message) {
-    const subscription = this.#subscription;
-    this.#subscription = null;
-    subscription?.dispose(); // sends CancelInvocation: the server stops the chains
-    this.#finishGibbs(message ?? '');
+    const run = this.#run;
+    if (!run) return;
+    run.stoppedBecause = message ?? '';
+    if (run.stop) run.stop();
+    else this.#finishGibbs(run.stoppedBecause);
   }
 
   #finishGibbs(message) {
-    this.#subscription = null;
+    this.#run = null;
     this.#el.gibbsStart.disabled = false;
     this.#el.gibbsStop.disabled = true;
-    if (message !== null) this.#el.gibbsStatus.textContent = message;
-  }
-
-  async #demosConnection() {
-    if (this.#connection?.state === signalR.HubConnectionState.Connected) return this.#connection;
-    if (!this.#connection) {
-      this.#connection = new signalR.HubConnectionBuilder()
-        .withUrl('hubs/demos')
-        .withAutomaticReconnect()
-        .configureLogging(signalR.LogLevel.None)
-        .build();
-    }
-    if (this.#connection.state === signalR.HubConnectionState.Disconnected) await this.#connection.start();
-    return this.#connection;
+    this.#el.gibbsStatus.textContent = message;
   }
 }
 
@@ -208,12 +206,4 @@ function describeModel(m) {
 function showError(box, message) {
   box.replaceChildren(message);
   box.hidden = false;
-}
-
-function loadInto(img, src) {
-  return new Promise((resolve, reject) => {
-    img.onload = () => resolve();
-    img.onerror = () => reject(new Error('The server answered with something that is not an image.'));
-    img.src = src;
-  });
 }

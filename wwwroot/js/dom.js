@@ -24,3 +24,17 @@ export function h(tag, attributes = {}, ...children) {
 export function statusBadge(status, extra = {}) {
   return h('span', { class: 'badge', dataset: { status: status ?? '' }, ...extra }, status ?? 'Unknown');
 }
+
+/** Fills an empty page root with the page's own static markup (never server strings: those go through h()). */
+export function mountMarkup(root, markup) {
+  if (root.childElementCount === 0) root.innerHTML = markup;
+}
+
+/** Loads src into img; rejects when the answer is not an image. */
+export function loadImage(img, src) {
+  return new Promise((resolve, reject) => {
+    img.onload = () => resolve();
+    img.onerror = () => reject(new Error('The server answered with something that is not an image.'));
+    img.src = src;
+  });
+}

@@ -4,6 +4,7 @@
 
 import { api } from './api.js';
 import { h } from './dom.js';
+import { kindOf } from './kinds.js';
 import { formatDuration, formatError, formatInteger } from './format.js';
 
 /** Salakhutdinov & Murray (2008), table 2: a 784–500 RBM trained with CD-25 on MNIST. */
@@ -58,7 +59,7 @@ export class Evaluations {
     const requested = [
       evaluation.ais ? 'log-likelihood by AIS' : null,
       evaluation.perClass ? 'per-class reconstruction errors' : null,
-      job?.kind === 'rbm-patches' ? 'the patch reconstruction of the test image' : null,
+      job ? kindOf(job.kind).extraEvaluation : null,
     ].filter(Boolean);
     if (this.#byKind.size > 0) return;
     const evaluating = job?.progress?.stage === 'evaluating';

@@ -5,8 +5,10 @@
 import { api } from './api.js';
 import { h } from './dom.js';
 import { formatDate } from './format.js';
-import { isAbort, sharingApi } from './sharingApi.js';
-import { kindLabel, metricText, problemNotice, visibilityTag } from './sharingUi.js';
+import { isAbort } from './http.js';
+import { sharingApi } from './sharingApi.js';
+import { allKinds, kindLabel } from './kinds.js';
+import { metricText, problemNotice, visibilityTag } from './sharingUi.js';
 
 const SCOPES = [
   { value: 'mine', label: 'My models' },
@@ -14,13 +16,7 @@ const SCOPES = [
   { value: 'public', label: 'Public' },
 ];
 
-const TYPES = [
-  { value: '', label: 'Every type' },
-  { value: 'rbm', label: 'RBM' },
-  { value: 'rbm-patches', label: 'RBM (image patches)' },
-  { value: 'dbn', label: 'DBN' },
-  { value: 'cnn', label: 'CNN' },
-];
+const types = () => [{ value: '', label: 'Every type' }, ...allKinds().map((k) => ({ value: k.kind, label: k.label }))];
 
 const SORTS = [
   { value: 'newest', label: 'Newest first' },
@@ -37,7 +33,7 @@ function parseQuery(path) {
   return {
     scope,
     classId: scope === 'classes' ? (search.get('classId') ?? '') : '',
-    type: TYPES.some((t) => t.value === search.get('type')) ? search.get('type') : '',
+    type: types().some((t) => t.value === search.get('type')) ? search.get('type') : '',
     q: search.get('q') ?? '',
     sort: SORTS.some((s) => s.value === search.get('sort')) ? search.get('sort') : 'newest',
   };
@@ -87,7 +83,7 @@ export class GalleryPage {
       this.#searchTimer = setTimeout(() => this.#change({ q: el.search.value.trim() }), SEARCH_DEBOUNCE_MS);
     });
     el.type = h('select', { id: 'gallery-type', dataset: { testid: 'gallery-type' } },
-      TYPES.map((t) => h('option', { value: t.value }, t.label)));
+      types().map((t) => h('option', { value: t.value }, t.label)));
     el.type.addEventListener('change', () => this.#change({ type: el.type.value }));
     el.classSelect = h('select', { id: 'gallery-class', dataset: { testid: 'gallery-class' } }, h('option', { value: '' }, 'All my classes'));
     el.classSelect.addEventListener('change', () => this.#change({ classId: el.classSelect.value }));

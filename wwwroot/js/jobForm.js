@@ -3,8 +3,10 @@
 // Which groups are visible follows the choices: kind (digits vs image patches), data source (MNIST vs an
 // uploaded data set), visible unit type (σ), CD-k vs PCD (chains) and the evaluations picked.
 
-import { api, ApiError } from './api.js';
+import { api } from './api.js';
+import { ApiError } from './http.js';
 import { h } from './dom.js';
+import { applyLimits } from './limits.js';
 
 /** The lecture's homework 1: an RBM with 49 hidden units on 16×16 binarized digits 1–5, evaluated on every digit. */
 export const HOMEWORK1_PRESET = Object.freeze({
@@ -113,6 +115,7 @@ export class JobForm {
       this.#updateVisibility();
     });
     this.#updateVisibility();
+    applyLimits(form);
   }
 
   /** Fills the data-set and image pickers (GET /api/datasets, /api/images); keeps the current choices. */

@@ -2,7 +2,8 @@
 
 import { api } from './api.js';
 import { h, statusBadge } from './dom.js';
-import { formatDate, formatClasses, isTerminal } from './format.js';
+import { formatDate, isTerminal } from './format.js';
+import { kindOf } from './kinds.js';
 
 export class JobList {
   #container;
@@ -58,7 +59,7 @@ export class JobList {
       return h('li', { class: 'item', dataset: { testid: 'job-row', jobId: job.id, status: job.status } },
         h('div', { class: 'item__main' },
           h('a', { class: 'item__title job-link', href: `#/jobs/${encodeURIComponent(job.id)}` }, job.name || 'RBM job'),
-          h('div', { class: 'muted small' }, describe(job)),
+          h('div', { class: 'muted small' }, kindOf(job.kind).describeJob(job)),
           h('div', { class: 'muted small' }, formatDate(job.createdAt))),
         h('div', { class: 'item__side' },
           statusBadge(job.status, { dataset: { status: job.status, testid: 'job-row-status' } }),
@@ -72,25 +73,4 @@ export class JobList {
 
 function stage(status) {
   return status === 'Queued' ? 0 : status === 'Running' ? 1 : 2;
-}
-
-function describe(job) {
-  const rbm = job.rbm ?? {};
-  const data = job.data ?? {};
-  const size = data.imageSize ? `${data.imageSize}×${data.imageSize}` : '';
-  const source = data.dataset === 'user' ? 'my data set' : `digits ${formatClasses(data.classes)}`;
-  if (job.kind === 'dbn') {
-    const layers = (job.dbn?.layers ?? []).map((l) => l.hiddenUnits).join('-');
-    return ['DBN', layers, job.dbn?.pretraining ? `${job.dbn.pretraining} pre-training` : null, job.dbn?.fineTuning, source, size]
-      .filter(Boolean).join(' · ');
-  }
-  if (job.kind === 'cnn') {
-    const net = job.cnn?.layers ? `${job.cnn.layers.length} layers` : (job.cnn?.preset ?? 'small');
-    return ['CNN', net, job.cnn?.optimizer, job.cnn?.epochs ? `${job.cnn.epochs} epochs` : null, source, size].filter(Boolean).join(' · ');
-  }
-  const what = job.kind === 'rbm-patches'
-    ? [`${job.patches?.patchSize ?? '?'}×${job.patches?.patchSize ?? '?'} patches of ${job.patches?.trainImage ?? '?'}`]
-    : data.dataset === 'user' ? ['my data set'] : [`digits ${formatClasses(data.classes)}`, size];
-  return [`${rbm.hiddenUnits ?? '?'} hidden`, rbm.visibleType === 'Gaussian' ? 'Gaussian' : null, ...what, rbm.epochs ? `${rbm.epochs} epochs` : '']
-    .filter(Boolean).join(' · ');
 }

@@ -2,33 +2,31 @@
 // EpochCompleted (with its monitoring report), Image and EvaluationCompleted messages keep it live.
 // Without a hub connection it polls the HTTP API.
 
-import { api, ApiError } from './api.js';
-import { h } from './dom.js';
-import { formatClasses, formatDate, formatDuration, formatError, formatInteger, formatRate, formatTime, isTerminal, sameId } from './format.js';
+import { api } from './api.js';
+import { ApiError } from './http.js';
+import { h, mountMarkup } from './dom.js';
+import { RBM_JOB_MARKUP } from './markup/rbmJobMarkup.js';
+import { formatClasses, formatDate, formatDuration, formatError, formatInteger, formatRate, formatTime, isTerminal } from './format.js';
 import { Evaluations } from './evaluations.js';
+import { kindOf } from './kinds.js';
 import { LearningCurve } from './learningCurve.js';
 import { live } from './live.js';
+import { LiveJobView } from './liveJobView.js';
 import { Monitoring } from './monitor.js';
 
-const POLL_INTERVAL_MS = 2500;
 const IMAGE_KINDS = ['filters', 'reconstructions'];
 
-export class JobView {
-  #root;
+export class JobView extends LiveJobView {
   #el;
   #curve;
   #monitoring;
   #evaluations;
-  #jobId = null;
-  #job = null;
   #imageVersions = {};
-  #pollTimer = 0;
   #liveSnapshot = false; // once the hub's Snapshot arrived, HTTP answers (possibly older) are ignored
-  #onModelReady;
 
-  constructor(root, { onModelReady } = {}) {
-    this.#root = root;
-    this.#onModelReady = onModelReady;
+  constructor(root) {
+    super(root);
+    mountMarkup(root, RBM_JOB_MARKUP);
     const $ = (selector) => root.querySelector(selector);
     this.#el = {
       name: $('#job-name'),
@@ -60,51 +58,12 @@ export class JobView {
     this.#evaluations = new Evaluations(root);
 
     this.#el.cancel.addEventListener('click', () => this.#cancel());
-    live.on('Snapshot', (snapshot) => this.#onSnapshot(snapshot));
-    live.on('StatusChanged', (job) => { if (this.#isCurrent(job?.id)) this.#setJob(job); });
     live.on('Progress', (progress) => this.#onProgress(progress));
     live.on('EpochCompleted', (metrics) => this.#onEpochCompleted(metrics));
-    live.on('Image', (image) => { if (this.#isCurrent(image?.jobId)) this.#applyImage(image); });
     live.on('EvaluationCompleted', (message) => this.#onEvaluationCompleted(message));
-    live.on('WatchError', ({ jobId, error }) => { if (this.#isCurrent(jobId)) this.#showWatchError(error); });
-    live.onState((state) => this.#onConnectionState(state));
   }
 
-  get jobId() { return this.#jobId; }
-
-  async show(jobId) {
-    if (sameId(jobId, this.#jobId)) return;
-    this.hide();
-    this.#jobId = jobId;
-    this.#resetView(jobId);
-    this.#root.hidden = false;
-
-    if (live.connected) {
-      try {
-        await live.watchJob(jobId); // the Snapshot handler renders the state
-      } catch (error) {
-        this.#showWatchError(error);
-      }
-    } else {
-      await live.watchJob(jobId); // remembered: re-sent when the hub connects
-      await this.#refreshOverHttp();
-      this.#schedulePoll();
-    }
-  }
-
-  hide() {
-    if (this.#jobId) live.unwatchJob(this.#jobId);
-    this.#jobId = null;
-    this.#job = null;
-    clearTimeout(this.#pollTimer);
-    this.#root.hidden = true;
-  }
-
-  #isCurrent(id) {
-    return this.#jobId !== null && sameId(id, this.#jobId);
-  }
-
-  #resetView(jobId) {
+  reset(jobId) {
     const el = this.#el;
     el.name.textContent = 'Loading job…';
     el.id.textContent = `id ${jobId}`;
@@ -135,28 +94,25 @@ export class JobView {
 
   // ---------- hub messages ----------
 
-  #onSnapshot(snapshot) {
-    const job = snapshot?.job;
-    if (!job || !this.#isCurrent(job.id)) return;
+  applySnapshot(snapshot) {
     this.#liveSnapshot = true;
-    this.#setJob(job);
-    for (const image of snapshot.images ?? []) this.#applyImage(image);
+    super.applySnapshot(snapshot);
   }
 
   #onProgress(progress) {
-    if (!this.#isCurrent(progress?.jobId)) return;
-    if (this.#job && isTerminal(this.#job.status)) return;
+    if (!this.isCurrent(progress?.jobId)) return;
+    if (this.job && isTerminal(this.job.status)) return;
     this.#renderProgress(progress);
     this.#curve.addBatch(progress);
   }
 
   #onEpochCompleted(metrics) {
-    if (!this.#isCurrent(metrics?.jobId)) return;
-    if (this.#job) {
-      const history = (this.#job.history ?? []).filter((m) => m.epoch !== metrics.epoch);
+    if (!this.isCurrent(metrics?.jobId)) return;
+    if (this.job) {
+      const history = (this.job.history ?? []).filter((m) => m.epoch !== metrics.epoch);
       history.push(metrics);
       history.sort((a, b) => a.epoch - b.epoch);
-      this.#job = { ...this.#job, history };
+      this.job = { ...this.job, history };
       this.#renderHistory(history);
       this.#monitoring.setHistory(history);
     }
@@ -164,15 +120,15 @@ export class JobView {
   }
 
   #onEvaluationCompleted(message) {
-    if (!this.#isCurrent(message?.jobId) || !message.evaluation) return;
-    if (this.#job) {
-      const evaluations = (this.#job.evaluations ?? []).filter((e) => e.kind !== message.evaluation.kind);
-      this.#job = { ...this.#job, evaluations: [...evaluations, message.evaluation] };
+    if (!this.isCurrent(message?.jobId) || !message.evaluation) return;
+    if (this.job) {
+      const evaluations = (this.job.evaluations ?? []).filter((e) => e.kind !== message.evaluation.kind);
+      this.job = { ...this.job, evaluations: [...evaluations, message.evaluation] };
     }
     this.#evaluations.upsert(message.evaluation);
   }
 
-  #showWatchError(error) {
+  showWatchError(error) {
     const message = String(error?.message ?? error);
     const notFound = /not found/i.test(message) || error?.status === 404;
     this.#el.name.textContent = notFound ? 'Job not found' : 'Job';
@@ -184,9 +140,9 @@ export class JobView {
 
   // ---------- rendering ----------
 
-  #setJob(job) {
-    const previous = this.#job;
-    this.#job = job;
+  setJob(job) {
+    const previous = this.job;
+    this.job = job;
     const el = this.#el;
     el.name.textContent = job.name || 'RBM job';
     document.title = `${job.name || 'Job'} · ${job.status} · DeepNetService`;
@@ -228,7 +184,7 @@ export class JobView {
 
     this.#renderSettings(job);
     // Patch jobs have no digit reconstructions: their reconstruction is the test image under Evaluations.
-    this.#el.images.reconstructions.img.closest('section').hidden = job.kind === 'rbm-patches';
+    this.#el.images.reconstructions.img.closest('section').hidden = !kindOf(job.kind).reconstructsDigits;
     this.#renderHistory(job.history ?? []);
     this.#curve.setHistory(job.history ?? []);
     this.#monitoring.setHistory(job.history ?? []);
@@ -236,9 +192,9 @@ export class JobView {
     this.#evaluations.describeRequested(job);
     if (isTerminal(job.status)) el.stage.textContent = job.status === 'Succeeded' ? 'done' : '–';
 
-    if (job.modelId && !previous?.modelId) this.#onModelReady?.(job);
+    if (job.modelId && !previous?.modelId) window.dispatchEvent(new CustomEvent('deepnet:model-ready', { detail: job }));
     if (isTerminal(job.status)) {
-      clearTimeout(this.#pollTimer);
+      this.stopPolling();
       if (live.state === 'offline' && job.startedAt) this.#loadImagesOverHttp();
     }
   }
@@ -257,8 +213,8 @@ export class JobView {
     el.batch.textContent = p.batchesPerEpoch ? `${formatInteger(p.batch)} / ${formatInteger(p.batchesPerEpoch)}` : '–';
     el.reconError.textContent = formatError(p.reconstructionError);
     el.speed.textContent = formatRate(p.samplesPerSecond);
-    el.eta.textContent = this.#job && isTerminal(this.#job.status) ? (this.#job.status === 'Succeeded' ? 'done' : '–') : formatDuration(p.etaSeconds);
-    if (p.stage && !(this.#job && isTerminal(this.#job.status))) {
+    el.eta.textContent = this.job && isTerminal(this.job.status) ? (this.job.status === 'Succeeded' ? 'done' : '–') : formatDuration(p.etaSeconds);
+    if (p.stage && !(this.job && isTerminal(this.job.status))) {
       el.stage.textContent = p.stage;
       el.stage.dataset.stage = p.stage;
       if (p.stage === 'evaluating') el.eta.textContent = 'evaluating…';
@@ -285,7 +241,7 @@ export class JobView {
     const off = (value) => (value === null || value === undefined ? 'off' : value);
     const gaussian = rbm.visibleType === 'Gaussian';
     const rows = [
-      ['section', job.kind === 'rbm-patches' ? 'RBM on image patches' : 'RBM'],
+      ['section', kindOf(job.kind).title],
       ['Hidden units', rbm.hiddenUnits],
       ['Visible units', gaussian ? `Gaussian, σ = ${rbm.sigma ?? 1}` : (rbm.visibleType ?? 'Bernoulli')],
       ['Negative phase', rbm.persistent ? `persistent CD-${rbm.k ?? 1}, ${rbm.persistentChains ?? 100} chains` : `CD-${rbm.k ?? 1}`],
@@ -333,7 +289,7 @@ export class JobView {
       : [h('dt', {}, label), h('dd', {}, value === undefined || value === null ? '–' : String(value))])));
   }
 
-  #applyImage(image) {
+  applyImage(image) {
     const target = this.#el.images[image?.kind];
     if (!target || !image.pngBase64) return;
     const version = Number(image.version ?? 0);
@@ -352,8 +308,7 @@ export class JobView {
     el.cancel.disabled = true;
     el.cancel.textContent = 'Canceling…';
     try {
-      const job = await api.cancelJob(this.#jobId);
-      if (job && this.#isCurrent(job.id)) this.#setJob(job);
+      await this.cancelJob();
     } catch (error) {
       if (error instanceof ApiError && error.status === 409) {
         el.notice.textContent = 'The job had already finished.';
@@ -370,35 +325,13 @@ export class JobView {
 
   // ---------- HTTP fallback while the hub is unreachable ----------
 
-  #onConnectionState(state) {
-    if (!this.#jobId) return;
-    if (state === 'connected') {
-      clearTimeout(this.#pollTimer); // the re-sent WatchJob brings a fresh Snapshot
-    } else if (state === 'offline') {
-      this.#schedulePoll();
-    }
+  acceptsHttpAnswer() {
+    return !(this.#liveSnapshot && live.connected);
   }
 
-  #schedulePoll() {
-    clearTimeout(this.#pollTimer);
-    if (live.connected || (this.#job && isTerminal(this.#job.status))) return;
-    this.#pollTimer = setTimeout(async () => {
-      await this.#refreshOverHttp();
-      this.#schedulePoll();
-    }, POLL_INTERVAL_MS);
-  }
-
-  async #refreshOverHttp() {
-    const jobId = this.#jobId;
-    try {
-      const job = await api.getJob(jobId);
-      if (!this.#isCurrent(jobId) || (this.#liveSnapshot && live.connected)) return;
-      this.#setJob(job);
-      // While the hub is merely connecting, its Snapshot brings the images; fetch them only when it is really down.
-      if (live.state === 'offline' && job.startedAt && !isTerminal(job.status)) this.#loadImagesOverHttp();
-    } catch (error) {
-      if (this.#isCurrent(jobId) && !this.#liveSnapshot) this.#showWatchError(error);
-    }
+  async refreshImagesOverHttp(job) {
+    // While the hub is merely connecting, its Snapshot brings the images; fetch them only when it is really down.
+    if (live.state === 'offline' && job.startedAt && !isTerminal(job.status)) this.#loadImagesOverHttp();
   }
 
   #loadImagesOverHttp() {
@@ -406,12 +339,12 @@ export class JobView {
       const target = this.#el.images[kind];
       const probe = new Image();
       probe.onload = () => {
-        if (!this.#isCurrent(this.#jobId) || this.#imageVersions[kind] !== undefined) return;
+        if (!this.isCurrent(this.jobId) || this.#imageVersions[kind] !== undefined) return;
         target.img.src = probe.src;
         target.img.hidden = false;
         target.empty.hidden = true;
       };
-      probe.src = `${api.imageUrl(this.#jobId, kind)}?t=${Date.now()}`;
+      probe.src = `${api.imageUrl(this.jobId, kind)}?t=${Date.now()}`;
     }
   }
 }

@@ -2,7 +2,7 @@
 // Views subscribe to server messages with on(); what is being watched (the job list, one job)
 // is remembered here and re-requested after every (re)connect, so a reconnect yields a fresh Snapshot.
 
-const signalR = globalThis.signalR;
+import { buildHubConnection, hubsAvailable, isDisconnected } from './hubs.js';
 
 const SERVER_MESSAGES = ['Snapshot', 'StatusChanged', 'Progress', 'EpochCompleted', 'StageEpochCompleted', 'Image', 'EvaluationCompleted'];
 const RETRY_DELAYS_MS = [0, 1000, 2000, 5000, 10000, 10000, 15000, 30000];
@@ -35,16 +35,12 @@ class LiveConnection {
 
   start() {
     if (this.#connection) return;
-    if (!signalR) {
+    if (!hubsAvailable) {
       this.#setState('offline');
       console.warn('SignalR client library missing: live updates are off, the page polls instead.');
       return;
     }
-    this.#connection = new signalR.HubConnectionBuilder()
-      .withUrl('hubs/training')
-      .withAutomaticReconnect(RETRY_DELAYS_MS)
-      .configureLogging(signalR.LogLevel.None)
-      .build();
+    this.#connection = buildHubConnection('hubs/training', { retryDelaysMs: RETRY_DELAYS_MS });
 
     for (const message of SERVER_MESSAGES) {
       this.#connection.on(message, (payload) => this.#dispatch(message, payload));
@@ -87,7 +83,7 @@ class LiveConnection {
   }
 
   async #tryStart() {
-    if (this.#connection.state !== signalR.HubConnectionState.Disconnected) return;
+    if (!isDisconnected(this.#connection)) return;
     this.#setState(this.#startAttempt === 0 ? 'connecting' : 'offline');
     try {
       await this.#connection.start();

@@ -2,7 +2,8 @@
 // an optional 'name'). The server checks it strictly; its 400 detail says what is wrong and is shown under the file input.
 
 import { h } from './dom.js';
-import { fieldErrors, problemText, sharingApi } from './sharingApi.js';
+import { fieldErrors, problemText } from './http.js';
+import { sharingApi } from './sharingApi.js';
 import { errorFor, showFieldError } from './sharingUi.js';
 
 const MAX_BYTES = 64 * 1024 * 1024;

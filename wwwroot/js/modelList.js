@@ -2,7 +2,8 @@
 
 import { api } from './api.js';
 import { h } from './dom.js';
-import { formatBytes, formatClasses, formatDate, formatError } from './format.js';
+import { formatBytes, formatDate } from './format.js';
+import { kindOf } from './kinds.js';
 
 export class ModelList {
   #container;
@@ -32,18 +33,7 @@ export class ModelList {
         h('strong', { class: 'item__title' },
           h('a', { class: 'job-link', href: `#/models/${encodeURIComponent(model.id)}`, dataset: { testid: 'model-card-link' } }, model.name || 'RBM')),
         h('div', { class: 'muted small' },
-          (model.kind === 'dbn' || model.kind === 'cnn' ? [
-            `${model.kind.toUpperCase()} ${model.architecture ?? ''}`.trim(),
-            `${model.imageWidth ?? '?'}×${model.imageHeight ?? '?'} px`,
-            model.data?.dataset === 'user' ? 'my data set' : `digits ${formatClasses(model.data?.classes)}`,
-            model.testError !== null && model.testError !== undefined ? `test error ${model.testError.toFixed(2)} %` : null,
-          ] : [
-            `${model.visibleUnits ?? '?'} → ${model.hiddenUnits ?? '?'} units`,
-            `${model.imageWidth ?? '?'}×${model.imageHeight ?? '?'} px`,
-            model.patches ? `patches of ${model.patches.spec?.trainImage ?? 'an image'}`
-              : model.data?.dataset === 'user' ? 'my data set' : `digits ${formatClasses(model.data?.classes)}`,
-            `error ${formatError(model.reconstructionError)}`,
-          ]).filter(Boolean).join(' · ')),
+          kindOf(model.kind).describeModel(model).filter(Boolean).join(' · ')),
         h('div', { class: 'muted small' },
           formatDate(model.createdAt),
           model.jobId ? ' · ' : null,

@@ -1,55 +1,66 @@
-// The pages beyond the RBM home page, and the job views by job kind. app.js routes to them:
-// a page gets show(path) with the rest of the hash after its prefix and hide() when another route wins.
-// A page with match(hash) decides itself whether a hash is its own; a public page is shown without signing in.
+// The page registry: every route of the UI is one entry here, and app.js routes to the first whose hash matches.
+// A page gets show(path, { hash, focus }) with the rest of the hash after its prefix, and hide() when another
+// page wins. A page with match(hash) decides itself whether a hash is its own; nav(hash) names the header link
+// it lights up; a public page is shown without signing in. The first heading inside a page's root gets the
+// focus after navigation unless the page moves the focus itself (ownsFocus).
 
 import { session } from './auth.js';
 import { ClassesPage } from './classesPage.js';
-import { CnnJobView } from './cnnJobView.js';
 import { CnnPage } from './cnnPage.js';
-import { DbnJobView } from './dbnJobView.js';
+import { DataPage } from './dataPage.js';
 import { DbnPage } from './dbnPage.js';
+import { DemosPage } from './demos.js';
 import { ExperimentsPage } from './experimentsPage.js';
 import { GalleryPage } from './galleryPage.js';
+import { HomePage } from './homePage.js';
+import { JobPage } from './jobPage.js';
 import { ModelCardPage } from './modelCard.js';
 import { PoolingPage } from './poolingPage.js';
 
 const byId = (id) => document.getElementById(id);
 const signedIn = () => session.user !== null;
 
-/** Hash prefix → page; the first heading inside a page's root gets the focus after navigation. */
+export const homePage = new HomePage(byId('home-view'));
+
 export const PAGES = [
-  { name: 'dbn', prefix: '#/dbn', title: 'Deep belief nets', view: new DbnPage(byId('dbn-view')), root: byId('dbn-view') },
-  { name: 'cnn', prefix: '#/cnn', title: 'Convolutional nets', view: new CnnPage(byId('cnn-view')), root: byId('cnn-view') },
-  { name: 'pooling', prefix: '#/pooling', title: 'Pooling playground', view: new PoolingPage(byId('pooling-view')), root: byId('pooling-view') },
-  { name: 'experiments', prefix: '#/experiments', title: 'Tables', view: new ExperimentsPage(byId('experiments-view')), root: byId('experiments-view') },
-  { name: 'gallery', prefix: '#/gallery', title: 'Gallery', view: new GalleryPage(byId('gallery-view')), root: byId('gallery-view') },
   {
-    name: 'gallery',
+    prefix: '#/jobs',
+    match: (hash) => /^#\/jobs\/[^/?#]+/.test(hash), // "#/jobs" alone is the home page's job list
+    nav: () => 'jobs',
+    title: 'Job',
+    view: new JobPage((jobId) => homePage.jobList.find(jobId)),
+    ownsFocus: true,
+  },
+  { prefix: '#/data', nav: () => 'data', title: 'Images & data sets', view: new DataPage(byId('data-view'), { onChanged: () => homePage.jobForm.refreshSources() }), root: byId('data-view') },
+  { prefix: '#/demos', nav: () => 'demos', title: 'Demos', view: new DemosPage(byId('demos-view')), root: byId('demos-view') },
+  { prefix: '#/dbn', nav: () => 'dbn', title: 'Deep belief nets', view: new DbnPage(byId('dbn-view')), root: byId('dbn-view') },
+  { prefix: '#/cnn', nav: () => 'cnn', title: 'Convolutional nets', view: new CnnPage(byId('cnn-view')), root: byId('cnn-view') },
+  { prefix: '#/pooling', nav: () => 'pooling', title: 'Pooling playground', view: new PoolingPage(byId('pooling-view')), root: byId('pooling-view') },
+  { prefix: '#/experiments', nav: () => 'experiments', title: 'Tables', view: new ExperimentsPage(byId('experiments-view')), root: byId('experiments-view') },
+  { prefix: '#/gallery', nav: () => 'gallery', title: 'Gallery', view: new GalleryPage(byId('gallery-view')), root: byId('gallery-view') },
+  {
     prefix: '#/models',
     match: (hash) => /^#\/models\/[^/?#]+/.test(hash), // "#/models" alone is the home page's models list
+    nav: () => 'gallery',
     title: 'Model',
     view: new ModelCardPage(byId('model-view'), { signedIn }),
     root: byId('model-view'),
   },
   {
-    name: 'gallery',
     prefix: '#/shared',
     match: (hash) => /^#\/shared\/[^/?#]+/.test(hash),
+    nav: () => 'gallery',
     public: true,
     title: 'Shared model',
     view: new ModelCardPage(byId('shared-view'), { shared: true, signedIn }),
     root: byId('shared-view'),
   },
-  { name: 'classes', prefix: '#/classes', title: 'Classes', view: new ClassesPage(byId('classes-view'), { currentUser: () => session.user }), root: byId('classes-view') },
+  { prefix: '#/classes', nav: () => 'classes', title: 'Classes', view: new ClassesPage(byId('classes-view'), { currentUser: () => session.user }), root: byId('classes-view') },
+  // Last: everything else is the home page.
+  { prefix: '#/', match: () => true, nav: HomePage.section, fullTitle: 'DeepNetService — train RBMs on MNIST', view: homePage, ownsFocus: true },
 ];
 
 /** True when the hash belongs to the page. */
 export function pageMatches(page, hash) {
   return page.match ? page.match(hash) : hash === page.prefix || hash.startsWith(`${page.prefix}/`) || hash.startsWith(`${page.prefix}?`);
 }
-
-/** Job kind → the view that shows one job of that kind; RBM kinds use the home page's JobView. */
-export const JOB_VIEWS = {
-  dbn: new DbnJobView(byId('dbn-job-view')),
-  cnn: new CnnJobView(byId('cnn-job-view')),
-};

@@ -3,65 +3,18 @@
 // Every result comes from the server's pooling kernels (POST /api/pooling/matrix and /api/pooling/image).
 
 import { api } from './api.js';
-import { h } from './dom.js';
-import { isAbort, poolingApi, problemMessage } from './poolingApi.js';
+import { h, loadImage } from './dom.js';
+import { isAbort, problemText } from './http.js';
+import { poolingApi } from './poolingApi.js';
 import { DrawPad, paintGrid } from './poolingDraw.js';
+import { formatValue, modeName, moveInGrid, outputSide, resizeMatrix } from './poolingGrid.js';
+import { buildPoolingPage, DRAW_SIDE, MAX_STRIDE, MAX_WINDOW } from './poolingMarkup.js';
+import { Debounced } from './debounced.js';
 
 const LECTURE_MATRIX = [[1, 2, 0, 3], [4, 3, 6, 5], [3, 4, 1, 2], [2, 7, 2, 0]];
-const MAX_EDIT_SIDE = 16;
-const MAX_WINDOW = 16;
-const MAX_STRIDE = 16;
-const DRAW_SIDE = 28;
-const DRAW_PIXELS = 280;
 const MATRIX_DEBOUNCE_MS = 200;
 const DRAW_DEBOUNCE_MS = 90;
 const IMAGE_DEBOUNCE_MS = 400;
-
-/** 4 → "4", 2.5 → "2.5", 2.6666667 → "2.667", 0.000123 → "0.000123". */
-export function formatValue(value) {
-  if (!Number.isFinite(value)) return String(value);
-  if (Number.isInteger(value)) return String(value);
-  return String(Math.abs(value) >= 1 ? Number(value.toFixed(3)) : Number(value.toPrecision(3)));
-}
-
-/** ⌊(n − window) / stride⌋ + 1, or 0 when the window does not fit. */
-const outputSide = (n, window, stride) => (window > n ? 0 : Math.floor((n - window) / stride) + 1);
-
-const modeName = (mode) => (mode === 'average' ? 'Average' : 'Max');
-
-class Debounced {
-  #timer = 0;
-  #controller = null;
-  #sequence = 0;
-
-  /** Runs task(signal) after delay ms; a newer call cancels the older one (timer and request). */
-  schedule(delay, task) {
-    clearTimeout(this.#timer);
-    this.#timer = setTimeout(() => this.run(task), delay);
-  }
-
-  async run(task) {
-    clearTimeout(this.#timer);
-    this.#controller?.abort();
-    const controller = new AbortController();
-    this.#controller = controller;
-    const sequence = ++this.#sequence;
-    try {
-      await task(controller.signal, () => sequence === this.#sequence);
-    } catch (error) {
-      if (!isAbort(error)) throw error;
-    } finally {
-      if (this.#controller === controller) this.#controller = null;
-    }
-  }
-
-  cancel() {
-    clearTimeout(this.#timer);
-    this.#controller?.abort();
-    this.#controller = null;
-    this.#sequence++;
-  }
-}
 
 export class PoolingPage {
   #root;
@@ -102,153 +55,7 @@ export class PoolingPage {
   // ---------- markup ----------
 
   #build() {
-    const el = {};
-    const number = (id, testid, value, min, max, hint) => h('input', {
-      id, name: id, type: 'number', inputmode: 'numeric', min: String(min), max: String(max), step: '1', value: String(value),
-      dataset: { testid }, 'aria-describedby': hint ? `${id}-hint` : null,
-    });
-
-    // Settings shared by the three sections.
-    el.modeMax = h('input', { type: 'radio', name: 'pool-mode', value: 'max', checked: true, dataset: { testid: 'pool-mode-max' } });
-    el.modeAverage = h('input', { type: 'radio', name: 'pool-mode', value: 'average', dataset: { testid: 'pool-mode-average' } });
-    el.window = number('pool-window', 'pool-window', 2, 1, MAX_WINDOW, true);
-    el.stride = number('pool-stride', 'pool-stride', 2, 1, MAX_STRIDE, true);
-    el.windowError = h('p', { class: 'field__error', id: 'pool-window-error', role: 'alert' });
-    el.strideError = h('p', { class: 'field__error', id: 'pool-stride-error', role: 'alert' });
-    el.lectureMatrix = h('button', { type: 'button', class: 'button button--secondary', dataset: { testid: 'pool-lecture-example' } },
-      'Lecture example: 4×4 matrix, 2×2 stride 2');
-    el.lectureImage = h('button', { type: 'button', class: 'button button--secondary', dataset: { testid: 'pool-lecture-image' } },
-      'Lecture example: 200×200 image, 4×4 stride 4');
-
-    const settings = h('section', { class: 'card pool-settings', 'aria-labelledby': 'pool-settings-heading' },
-      h('h2', { id: 'pool-settings-heading', class: 'card__title' }, 'Pooling'),
-      h('div', { class: 'pool-settings__row' },
-        h('fieldset', { class: 'field choice choice--inline' },
-          h('legend', {}, 'Mode'),
-          h('label', { class: 'choice__option' }, el.modeMax, h('span', {}, 'max')),
-          h('label', { class: 'choice__option' }, el.modeAverage, h('span', {}, 'average'))),
-        h('div', { class: 'field' },
-          h('label', { for: 'pool-window' }, 'Window'),
-          el.window,
-          h('p', { class: 'field__hint', id: 'pool-window-hint' }, 'w × w, 1–16'),
-          el.windowError),
-        h('div', { class: 'field' },
-          h('label', { for: 'pool-stride' }, 'Stride'),
-          el.stride,
-          h('p', { class: 'field__hint', id: 'pool-stride-hint' }, 'step between windows, 1–16'),
-          el.strideError)),
-      h('div', { class: 'presets' }, el.lectureMatrix, el.lectureImage));
-
-    // Matrix.
-    el.rows = h('select', { id: 'pool-rows', dataset: { testid: 'pool-rows' } },
-      Array.from({ length: MAX_EDIT_SIDE }, (_, i) => h('option', { value: String(i + 1) }, String(i + 1))));
-    el.cols = h('select', { id: 'pool-cols', dataset: { testid: 'pool-cols' } },
-      Array.from({ length: MAX_EDIT_SIDE }, (_, i) => h('option', { value: String(i + 1) }, String(i + 1))));
-    el.random = h('button', { type: 'button', class: 'button button--link', dataset: { testid: 'pool-random' } }, 'Random 0–9');
-    el.zeros = h('button', { type: 'button', class: 'button button--link', dataset: { testid: 'pool-zeros' } }, 'All zeros');
-    el.inputGrid = h('table', { class: 'pool-grid pool-grid--input', dataset: { testid: 'pool-input-grid' } });
-    el.resultGrid = h('table', { class: 'pool-grid pool-grid--result', dataset: { testid: 'pool-result-grid' } });
-    el.matrixShape = h('p', { class: 'muted small pool-shape', dataset: { testid: 'pool-matrix-shape' } });
-    el.explain = h('p', { class: 'pool-explain', role: 'status', 'aria-live': 'polite', dataset: { testid: 'pool-explain' } },
-      'Point at (or focus) an output cell to see the input window it pools.');
-    el.matrixError = h('div', { class: 'notice notice--error', role: 'alert', hidden: true, dataset: { testid: 'pool-matrix-error' } });
-
-    const matrix = h('section', { class: 'card', 'aria-labelledby': 'pool-matrix-heading' },
-      h('h2', { id: 'pool-matrix-heading', class: 'card__title' }, 'Type a matrix'),
-      h('p', { class: 'hint' }, 'Type numbers into the grid (arrow keys move between cells). The result updates as you type.'),
-      h('div', { class: 'pool-matrix-controls' },
-        h('div', { class: 'field' }, h('label', { for: 'pool-rows' }, 'Rows'), el.rows),
-        h('div', { class: 'field' }, h('label', { for: 'pool-cols' }, 'Columns'), el.cols),
-        h('div', { class: 'pool-matrix-controls__actions' }, el.random, el.zeros)),
-      h('div', { class: 'pool-matrices' },
-        h('div', { class: 'pool-matrices__side' }, h('h3', { class: 'pool-label', id: 'pool-input-label' }, 'Input'), el.inputGrid),
-        h('div', { class: 'pool-matrices__arrow', 'aria-hidden': 'true' }, '→'),
-        h('div', { class: 'pool-matrices__side' }, h('h3', { class: 'pool-label', id: 'pool-result-label' }, 'Result'), el.resultGrid)),
-      el.matrixShape,
-      el.explain,
-      el.matrixError);
-
-    // Drawing.
-    el.drawCanvas = h('canvas', {
-      width: DRAW_PIXELS, height: DRAW_PIXELS, class: 'pool-canvas pool-canvas--draw', tabindex: '0', role: 'application',
-      'aria-roledescription': 'drawing grid',
-      'aria-label': `Drawing grid, ${DRAW_SIDE} by ${DRAW_SIDE} cells. Arrow keys move the cursor, Space paints, Shift+arrows paint a line.`,
-      dataset: { testid: 'pool-draw-canvas' },
-    });
-    el.drawResult = h('canvas', {
-      width: DRAW_PIXELS, height: DRAW_PIXELS, class: 'pool-canvas', role: 'img', 'aria-label': 'The pooled drawing',
-      dataset: { testid: 'pool-draw-result' },
-    });
-    el.drawClear = h('button', { type: 'button', class: 'button button--secondary', dataset: { testid: 'pool-draw-clear' } }, 'Clear');
-    el.drawEraser = h('button', { type: 'button', class: 'button button--secondary', 'aria-pressed': 'false', dataset: { testid: 'pool-draw-eraser' } }, 'Eraser');
-    el.drawInputSize = h('figcaption', { class: 'pool-caption' }, `Your drawing: ${DRAW_SIDE}×${DRAW_SIDE}`);
-    el.drawOutputSize = h('figcaption', { class: 'pool-caption', dataset: { testid: 'pool-draw-sizes' } }, 'Pooled: –');
-    el.drawError = h('div', { class: 'notice notice--error', role: 'alert', hidden: true, dataset: { testid: 'pool-draw-error' } });
-
-    const draw = h('section', { class: 'card', 'aria-labelledby': 'pool-draw-heading' },
-      h('h2', { id: 'pool-draw-heading', class: 'card__title' }, 'Draw'),
-      h('p', { class: 'hint' }, 'Draw with the mouse, a pen or a finger (right button or the eraser to erase); the drawing is pooled as you draw.'),
-      h('div', { class: 'pool-pair' },
-        h('figure', { class: 'pool-figure' }, el.drawCanvas, el.drawInputSize),
-        h('figure', { class: 'pool-figure' }, el.drawResult, el.drawOutputSize)),
-      h('div', { class: 'form-actions' }, el.drawClear, el.drawEraser),
-      el.drawError);
-
-    // Image.
-    el.sourceLibrary = h('input', { type: 'radio', name: 'pool-source', value: 'library', checked: true, dataset: { testid: 'pool-source-library' } });
-    el.sourceFile = h('input', { type: 'radio', name: 'pool-source', value: 'file', dataset: { testid: 'pool-source-file' } });
-    el.imageSelect = h('select', { id: 'pool-image', dataset: { testid: 'pool-image-select' } });
-    el.imageFile = h('input', {
-      id: 'pool-image-file', type: 'file', accept: 'image/png,image/jpeg', dataset: { testid: 'pool-image-file' },
-      'aria-describedby': 'pool-image-file-hint',
-    });
-    el.resize = h('input', { id: 'pool-resize', type: 'checkbox', checked: true, dataset: { testid: 'pool-image-resize' } });
-    el.resizeSize = number('pool-resize-size', 'pool-image-resize-size', 200, 4, 1024, false);
-    el.resizeSize.setAttribute('aria-label', 'Resize to this many pixels square');
-    el.imageSubmit = h('button', { type: 'submit', class: 'button button--primary', dataset: { testid: 'pool-image-submit' } }, 'Pool image');
-    el.imageStatus = h('p', { class: 'form-status', role: 'status', 'aria-live': 'polite', dataset: { testid: 'pool-image-status' } });
-    el.imageError = h('div', { class: 'notice notice--error', role: 'alert', hidden: true, dataset: { testid: 'pool-image-error' } });
-    el.imageInput = h('img', { class: 'pool-image', alt: 'The input image in grayscale, as pooled', hidden: true, dataset: { testid: 'pool-image-input' } });
-    el.imageOutput = h('img', { class: 'pool-image', alt: 'The pooled image', hidden: true, dataset: { testid: 'pool-image-output' } });
-    el.imageInputSize = h('figcaption', { class: 'pool-caption', dataset: { testid: 'pool-image-input-size' } }, 'Input');
-    el.imageOutputSize = h('figcaption', { class: 'pool-caption', dataset: { testid: 'pool-image-output-size' } }, 'Pooled');
-    el.imageSummary = h('p', { class: 'pool-summary', dataset: { testid: 'pool-image-summary' } });
-    el.imageForm = h('form', { novalidate: true },
-      h('div', { class: 'field-row' },
-        h('fieldset', { class: 'field choice' },
-          h('legend', {}, 'Image'),
-          h('label', { class: 'choice__option' }, el.sourceLibrary, h('span', {}, 'built-in or uploaded image')),
-          h('label', { class: 'choice__option' }, el.sourceFile, h('span', {}, 'a file from this computer'))),
-        h('div', { class: 'field' }, h('label', { for: 'pool-image' }, 'Library image'), el.imageSelect),
-        h('div', { class: 'field' },
-          h('label', { for: 'pool-image-file' }, 'PNG or JPEG file'),
-          el.imageFile,
-          h('p', { class: 'field__hint', id: 'pool-image-file-hint' }, 'at most 10 MB; pooled, not stored')),
-        h('div', { class: 'field field--check' },
-          h('label', { class: 'check', for: 'pool-resize' }, el.resize, h('span', {}, 'Resize to a square first')),
-          h('div', { class: 'pool-resize' }, el.resizeSize, h('span', { 'aria-hidden': 'true' }, 'px')))),
-      h('div', { class: 'form-actions' }, el.imageSubmit, el.imageStatus),
-      el.imageError);
-    el.imageEmpty = h('p', { class: 'image-frame__empty' }, 'Choose an image and press “Pool image”.');
-
-    const image = h('section', { class: 'card pool-image-card', 'aria-labelledby': 'pool-image-heading' },
-      h('h2', { id: 'pool-image-heading', class: 'card__title' }, 'Pool an image'),
-      h('p', { class: 'hint' }, 'The image is converted to grayscale and, if you like, resized to a square; both are shown at the same size, so the pooled one looks coarser.'),
-      el.imageForm,
-      el.imageSummary,
-      h('div', { class: 'pool-pair pool-pair--images' },
-        h('figure', { class: 'pool-figure image-frame' }, el.imageInput, el.imageEmpty, el.imageInputSize),
-        h('figure', { class: 'pool-figure image-frame' }, el.imageOutput, el.imageOutputSize)));
-
-    this.#root.replaceChildren(
-      h('h1', { id: 'pooling-heading', class: 'page-title', tabindex: '-1' }, 'Pooling playground'),
-      h('p', { class: 'hint pool-intro' },
-        'Pooling summarizes each window of its input: max pooling keeps the largest value, average pooling the mean. ',
-        'Without padding, an n-wide input with a w×w window and stride s gives ⌊(n − w) / s⌋ + 1 outputs per side. ',
-        'The lecture: 2×2 windows with stride 2 take a 4×4 matrix to 2×2, and 4×4 windows with stride 4 take a 200×200 image to 50×50.'),
-      settings,
-      h('div', { class: 'pool-layout' }, matrix, draw),
-      image);
+    const el = buildPoolingPage(this.#root);
     this.#el = el;
 
     el.rows.value = String(this.#matrix.length);
@@ -439,7 +246,7 @@ export class PoolingPage {
       this.#showMatrixResult(result);
     } catch (error) {
       if (isAbort(error) || !current()) return;
-      fail(problemMessage(error));
+      fail(problemText(error));
     }
   }
 
@@ -544,7 +351,7 @@ export class PoolingPage {
       this.#paintDrawResult(result);
     } catch (error) {
       if (isAbort(error) || !current()) return;
-      el.drawError.replaceChildren(problemMessage(error));
+      el.drawError.replaceChildren(problemText(error));
       el.drawError.hidden = false;
     }
   }
@@ -572,7 +379,7 @@ export class PoolingPage {
     try {
       images = await api.listImages();
     } catch (error) {
-      el.imageError.replaceChildren(`The image list could not be loaded: ${problemMessage(error)}`);
+      el.imageError.replaceChildren(`The image list could not be loaded: ${problemText(error)}`);
       el.imageError.hidden = false;
       return;
     }
@@ -653,8 +460,8 @@ export class PoolingPage {
       if (!current()) return;
       this.#imagePooled = true;
       await Promise.all([
-        loadInto(el.imageInput, `data:image/png;base64,${result.inputPng}`),
-        loadInto(el.imageOutput, `data:image/png;base64,${result.outputPng}`),
+        loadImage(el.imageInput, `data:image/png;base64,${result.inputPng}`),
+        loadImage(el.imageOutput, `data:image/png;base64,${result.outputPng}`),
       ]);
       if (!current()) return;
       el.imageInput.hidden = false;
@@ -670,7 +477,7 @@ export class PoolingPage {
       el.imageStatus.textContent = '';
     } catch (error) {
       if (isAbort(error) || !current()) return;
-      this.#imageFailed(problemMessage(error));
+      this.#imageFailed(problemText(error));
     } finally {
       el.imageSubmit.disabled = false;
     }
@@ -682,50 +489,4 @@ export class PoolingPage {
     el.imageError.replaceChildren(message);
     el.imageError.hidden = false;
   }
-}
-
-/** Keeps what fits of the old matrix and fills new cells with 0. */
-function resizeMatrix(matrix, rows, cols) {
-  return Array.from({ length: rows }, (_, r) => Array.from({ length: cols }, (_, c) => matrix[r]?.[c] ?? 0));
-}
-
-/** Arrow keys (and Enter, downwards) move the focus between the cells of a grid. */
-function moveInGrid(event, table, selector) {
-  const current = event.target.closest(selector);
-  if (!current?.dataset.row) return;
-  const row = Number(current.dataset.row);
-  const col = Number(current.dataset.col);
-  const isInput = current.tagName === 'INPUT';
-  const atStart = !isInput || (current.selectionStart === 0 && current.selectionEnd === 0)
-    || (current.selectionStart === 0 && current.selectionEnd === current.value.length);
-  const atEnd = !isInput || current.selectionEnd === current.value.length;
-  let next = null;
-  switch (event.key) {
-    case 'ArrowUp': next = [row - 1, col]; break;
-    case 'ArrowDown': next = [row + 1, col]; break;
-    case 'Enter': next = isInput ? [row + 1, col] : null; break;
-    case 'ArrowLeft': next = atStart ? [row, col - 1] : null; break;
-    case 'ArrowRight': next = atEnd ? [row, col + 1] : null; break;
-    case 'Home': next = isInput ? null : [row, 0]; break;
-    case 'End': next = isInput ? null : [row, Number.MAX_SAFE_INTEGER]; break;
-    default: return;
-  }
-  if (!next) return;
-  const cells = [...table.querySelectorAll(`${selector}[data-row="${next[0]}"]`)];
-  const target = next[1] === Number.MAX_SAFE_INTEGER ? cells.at(-1) : cells.find((c) => Number(c.dataset.col) === next[1]);
-  event.preventDefault();
-  if (!target) return;
-  if (!isInput) {
-    current.tabIndex = -1;
-    target.tabIndex = 0;
-  }
-  target.focus();
-}
-
-function loadInto(img, src) {
-  return new Promise((resolve, reject) => {
-    img.onload = () => resolve();
-    img.onerror = () => reject(new Error('The server answered with something that is not an image.'));
-    img.src = src;
-  });
 }

@@ -1,18 +1,9 @@
 // Small pieces shared by the sign-in screen, the gallery, the model card and the classes page:
-// labels for model kinds and visibilities, the headline metric, and field errors next to their controls.
+// labels for visibilities, the headline metric, and field errors next to their controls.
 
-import { ApiError } from './api.js';
+import { ApiError } from './http.js';
 import { h } from './dom.js';
 import { formatError } from './format.js';
-
-export const KIND_LABELS = {
-  rbm: 'RBM',
-  'rbm-patches': 'RBM (image patches)',
-  dbn: 'DBN',
-  cnn: 'CNN',
-};
-
-export const kindLabel = (kind) => KIND_LABELS[kind] ?? String(kind ?? 'model').toUpperCase();
 
 export const VISIBILITY_LABELS = {
   Private: 'Private',

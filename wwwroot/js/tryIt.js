@@ -3,8 +3,10 @@
 // and see its patch-by-patch reconstruction (POST …/try-image). The source is {modelId} or {token} (unlisted link).
 
 import { h } from './dom.js';
+import { kindOf } from './kinds.js';
 import { DrawPad, paintGrid } from './poolingDraw.js';
-import { isAbort, problemText, sharingApi } from './sharingApi.js';
+import { isAbort, problemText } from './http.js';
+import { sharingApi } from './sharingApi.js';
 import { errorFor, showFieldError } from './sharingUi.js';
 
 const DRAW_SIDE = 28;
@@ -30,7 +32,7 @@ export class TryPanel {
   constructor(source, model) {
     this.#source = source;
     this.#model = model;
-    this.element = model.kind === 'rbm-patches' ? this.#buildImagePanel() : this.#buildDrawPanel();
+    this.element = kindOf(model.kind).tryIt?.input === 'image' ? this.#buildImagePanel() : this.#buildDrawPanel();
   }
 
   dispose() {
@@ -63,8 +65,7 @@ export class TryPanel {
     el.probabilities = h('ol', { class: 'prob-bars', 'aria-label': 'Class probabilities', dataset: { testid: 'try-probabilities' } });
     el.predicted = h('p', { class: 'prob-predicted', dataset: { testid: 'try-predicted' } });
     el.probFigure = h('figure', { class: 'try-figure try-figure--probs', hidden: true }, el.predicted, el.probabilities, h('figcaption', {}, 'Class probabilities'));
-    // A classifier that does not reconstruct (CNN) shows the bars only.
-    el.reconFigure.hidden = model.kind === 'cnn';
+    el.reconFigure.hidden = kindOf(model.kind).tryIt?.reconstructs === false;
     paintGrid(el.recon, DRAW_SIDE, DRAW_SIDE, () => 0, { lines: false });
 
     this.#pad = new DrawPad(el.canvas, DRAW_SIDE, () => this.#schedule());
