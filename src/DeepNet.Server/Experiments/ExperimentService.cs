@@ -218,12 +218,12 @@ public sealed class ExperimentService(
     private static string Truncate(string name) =>
         name.Length <= DeepNetDbContext.NameMaxLength ? name : name[..DeepNetDbContext.NameMaxLength];
 
-    private static ExperimentDefinitionDto ToDto(IExperimentDefinition definition) => new(
+    private ExperimentDefinitionDto ToDto(IExperimentDefinition definition) => new(
         definition.Kind,
         definition.Title,
         definition.Description,
         definition.Rows(ExperimentScales.Full)
-            .Select(r => new ExperimentRowDefinitionDto(r.Key, r.Label, r.PublishedTestError, r.Source, r.Job.Kind ?? RbmKinds.Rbm))
+            .Select(r => new ExperimentRowDefinitionDto(r.Key, r.Label, r.PublishedTestError, r.Source, r.Job.Kind ?? kinds.Default.Kind))
             .ToList());
 
     private sealed record StoredRow(string Key, Guid JobId);

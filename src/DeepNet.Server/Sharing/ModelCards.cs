@@ -148,7 +148,7 @@ public static class ModelCards
             row.Name,
             row.Kind,
             ArchitectureOf(row.Architecture, row.VisibleUnits, row.HiddenUnits),
-            DatasetLabel(row.Kind, row.DataSpecJson, row.PatchesJson, row.ImageWidth, row.ImageHeight, row.VisibleUnits),
+            DatasetLabel(row.DataSpecJson, row.PatchesJson, row.ImageWidth, row.ImageHeight, row.VisibleUnits),
             metricName,
             metricValue,
             author,
@@ -243,9 +243,10 @@ public static class ModelCards
     /// The training data (a <see cref="DeepNet.Data.DataSpec"/>) in words: "MNIST 28×28, digits 0-9", "MNIST 16×16, digits 1-3, 1000 images, binarized",
     /// "uploaded data set 32×32", "10×10 patches of chelsea".
     /// </summary>
-    public static string DatasetLabel(string kind, string dataSpecJson, string? patchesJson, int imageWidth, int imageHeight, int visibleUnits)
+    public static string DatasetLabel(string dataSpecJson, string? patchesJson, int imageWidth, int imageHeight, int visibleUnits)
     {
-        if (kind == RbmKinds.RbmPatches && JobMapper.ReadPatches(patchesJson) is { } patches)
+        // Only patch models carry a patches spec.
+        if (JobMapper.ReadPatches(patchesJson) is { } patches)
         {
             return string.Create(CultureInfo.InvariantCulture, $"{patches.PatchSize}×{patches.PatchSize} patches of {ImageName(patches.TrainImage)}");
         }

@@ -32,8 +32,9 @@ public static class ModelExchangeImport
     {
         IReadOnlyDictionary<string, string> metadata = contents.Metadata;
         string? jobKind = metadata.GetValueOrDefault(ModelExchangeFormat.JobKindKey);
-        string? kind = kinds.ForImport(contents.ModelType, jobKind)?.Kind;
-        if (kind is null)
+        var modelKind = kinds.ForImport(contents.ModelType, jobKind);
+        string? kind = modelKind?.Kind;
+        if (modelKind is null || kind is null)
         {
             return (null, $"job_kind '{Shorten(jobKind)}' does not fit model_type {contents.ModelType}.");
         }
@@ -54,7 +55,7 @@ public static class ModelExchangeImport
         }
 
         string? patchesJson = null;
-        if (kind == RbmKinds.RbmPatches && ReadPatches(metadata, contents, out patchesJson) is { } e4)
+        if (modelKind.HasPatchReconstruction && ReadPatches(metadata, contents, out patchesJson) is { } e4)
         {
             return (null, e4);
         }
@@ -102,7 +103,7 @@ public static class ModelExchangeImport
         try
         {
             ModelCards.ToDto(model, kinds);
-            ModelCards.DatasetLabel(model.Kind, model.DataSpecJson, model.PatchesJson, model.ImageWidth, model.ImageHeight, model.VisibleUnits);
+            ModelCards.DatasetLabel(model.DataSpecJson, model.PatchesJson, model.ImageWidth, model.ImageHeight, model.VisibleUnits);
             ModelCards.Metric(model.TestError, model.EvaluationsJson, model.ReconstructionError);
         }
         catch (Exception ex) when (ex is JsonException or NotSupportedException or ArgumentException or InvalidOperationException or FormatException)
