@@ -51,6 +51,23 @@ internal sealed class TrainingSchedule
         EpochTally = state.EpochTally;
     }
 
+    /// <summary>
+    /// A new run whose generator is seeded with <paramref name="seed"/>, or, given <paramref name="resumeFrom"/>, the run it
+    /// was captured from with its generator restored.
+    /// </summary>
+    public static TrainingSchedule StartOrResume(
+        ScheduleState? resumeFrom, ulong seed, int sampleCount, int batchSize, int epochs, out Xoshiro256StarStar rng)
+    {
+        if (resumeFrom is null)
+        {
+            rng = new Xoshiro256StarStar(seed);
+            return new TrainingSchedule(sampleCount, batchSize, epochs);
+        }
+
+        rng = Xoshiro256StarStar.FromState(resumeFrom.RngState);
+        return new TrainingSchedule(resumeFrom, batchSize, epochs);
+    }
+
     public int SampleCount { get; }
 
     /// <summary>Samples per minibatch; the epoch's last batch holds the remainder.</summary>

@@ -92,16 +92,7 @@ public sealed class AutoEncoderTrainer
         _weightGradient = new Matrix(h, v);
         _visibleBiasGradient = new float[v];
         _hiddenBiasGradient = new float[h];
-        if (schedule is null)
-        {
-            _rng = new Xoshiro256StarStar(options.Seed);
-            _schedule = new TrainingSchedule(data.Rows, options.BatchSize, options.Epochs);
-        }
-        else
-        {
-            _rng = Xoshiro256StarStar.FromState(schedule.RngState);
-            _schedule = new TrainingSchedule(schedule, options.BatchSize, options.Epochs);
-        }
+        _schedule = TrainingSchedule.StartOrResume(schedule, options.Seed, data.Rows, options.BatchSize, options.Epochs, out _rng);
     }
 
     /// <summary>Continues a run from <paramref name="state"/> on the same data it was taken on.</summary>

@@ -58,17 +58,7 @@ public sealed class BackpropTrainer
             _biasVelocity[l] = new float[network.Units(l)];
         }
 
-        if (schedule is null)
-        {
-            _rng = new Xoshiro256StarStar(options.Seed);
-            _schedule = new TrainingSchedule(data.Rows, options.BatchSize, options.Epochs);
-        }
-        else
-        {
-            _rng = Xoshiro256StarStar.FromState(schedule.RngState);
-            _schedule = new TrainingSchedule(schedule, options.BatchSize, options.Epochs);
-        }
-
+        _schedule = TrainingSchedule.StartOrResume(schedule, options.Seed, data.Rows, options.BatchSize, options.Epochs, out _rng);
         _batch = new float[batchSize * data.Cols];
         _batchLabels = new int[batchSize];
         _predicted = new int[batchSize];
