@@ -1,5 +1,3 @@
-using System.Numerics.Tensors;
-using System.Diagnostics;
 using DeepNet.Numerics;
 
 namespace DeepNet.Models;
@@ -20,12 +18,8 @@ public sealed class RbmTrainer
     private readonly Rbm _rbm;
     private readonly Xoshiro256StarStar _rng;
     private readonly ContrastiveDivergence _step;
-    private readonly int[] _order;
+    private readonly TrainingSchedule _schedule;
     private readonly List<EpochMetrics> _history;
-    private int _epoch;
-    private int _batch;
-    private bool _shuffled;
-    private double _epochErrorSum;
 
     /// <summary>
     /// Starts a new run on <paramref name="data"/> (samples×visible; values in [0, 1] for Bernoulli units, standardized
@@ -56,9 +50,8 @@ public sealed class RbmTrainer
             _step.InitializePersistentChains(data, _rng);
         }
 
-        _order = new int[data.Rows];
+        _schedule = new TrainingSchedule(data.Rows, options.BatchSize, options.Epochs);
         _history = [];
-        _epoch = 1;
     }
 
     private RbmTrainer(RbmTrainingState state, Matrix data)
@@ -73,15 +66,11 @@ public sealed class RbmTrainer
         _options = state.Options;
         _data = data;
         _rbm = state.Rbm.Clone();
-        _rng = Xoshiro256StarStar.FromState(state.RngState);
+        _rng = Xoshiro256StarStar.FromState(state.Schedule.RngState);
         _step = CreateStep(_options, _rbm, data.Rows);
         state.Optimizer.RestoreInto(_step);
-        _order = state.Order is null ? new int[data.Rows] : (int[])state.Order.Clone();
-        _shuffled = state.Order is not null;
+        _schedule = new TrainingSchedule(state.Schedule, _options.BatchSize, _options.Epochs);
         _history = [.. state.History];
-        _epoch = state.NextEpoch;
-        _batch = state.NextBatch;
-        _epochErrorSum = state.EpochErrorSum;
     }
 
     /// <summary>The model being trained (updated in place).</summary>
@@ -153,9 +142,8 @@ public sealed class RbmTrainer
         return new RbmTrainer(state, data);
     }
 
-    public RbmTrainingState CaptureState() => new(
-        _options, _rbm.Clone(), _rng.GetState(), _data.Rows, _epoch, _batch,
-        _shuffled ? (int[])_order.Clone() : null, _epochErrorSum, [.. _history], OptimizerState.CopyOf(_step));
+    public RbmTrainingState CaptureState() =>
+        new(_options, _rbm.Clone(), _schedule.Capture(_rng), [.. _history], OptimizerState.CopyOf(_step));
 
     /// <summary>
     /// Runs the remaining epochs. Cancellation is checked before every minibatch, so a cancel stops
@@ -164,58 +152,25 @@ public sealed class RbmTrainer
     public Rbm Train(IRbmTrainingObserver observer, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(observer);
-        int visible = _data.Cols;
-        int batchSize = Math.Min(_options.BatchSize, _data.Rows);
-        int batches = (_data.Rows + batchSize - 1) / batchSize;
-        var batch = new float[batchSize * visible];
-        var clock = new Stopwatch();
-
-        while (_epoch <= _options.Epochs)
+        var batch = new float[_schedule.BatchSize * _data.Cols];
+        while (_schedule.BeginEpoch(_rng))
         {
-            // The order is part of the state from the moment it is drawn: a cancel between the shuffle and the
-            // first batch must not make a resumed run shuffle again with the advanced generator.
-            if (!_shuffled)
+            int epoch = _schedule.Epoch;
+            _step.LearningRate = LearningRateAt(_options, epoch);
+            _step.Momentum = MomentumAt(_options, epoch);
+            while (_schedule.NextBatch(cancellationToken, out ReadOnlySpan<int> samples))
             {
-                for (int i = 0; i < _order.Length; i++)
-                {
-                    _order[i] = i;
-                }
-
-                _rng.Shuffle(_order);
-                _shuffled = true;
-                _epochErrorSum = 0;
-            }
-
-            _step.LearningRate = LearningRateAt(_options, _epoch);
-            _step.Momentum = MomentumAt(_options, _epoch);
-            clock.Restart();
-            int samplesThisSession = 0;
-            while (_batch < batches)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                int start = _batch * batchSize;
-                int count = Math.Min(batchSize, _data.Rows - start);
-                for (int r = 0; r < count; r++)
-                {
-                    _data.Row(_order[start + r]).CopyTo(batch.AsSpan(r * visible, visible));
-                }
-
-                double error = _step.Step(batch, count, _rng);
-                _epochErrorSum += error;
-                samplesThisSession += count;
-                _batch++;
+                TrainingSchedule.GatherRows(_data, samples, batch);
+                double error = _step.Step(batch, samples.Length, _rng);
+                _schedule.CompleteBatch(error);
                 observer.OnBatchCompleted(
-                    new TrainingProgress(_epoch, _options.Epochs, _batch, batches, (float)(error / count), Rate(samplesThisSession, clock)),
+                    new TrainingProgress(epoch, _options.Epochs, _schedule.Batch, _schedule.BatchesPerEpoch, (float)(error / samples.Length), _schedule.SamplesPerSecond),
                     _rbm);
             }
 
-            var metrics = new EpochMetrics(_epoch, (float)(_epochErrorSum / _data.Rows), Rate(samplesThisSession, clock), clock.Elapsed.TotalSeconds);
-            ThrowIfDiverged(metrics);
+            var metrics = new EpochMetrics(epoch, (float)(_schedule.EpochLoss / _data.Rows), _schedule.SamplesPerSecond, _schedule.EpochSeconds);
+            _schedule.EndEpoch("RBM training", _step.LearningRate, metrics.ReconstructionError, _rbm.Weights.Data, _rbm.VisibleBias, _rbm.HiddenBias);
             _history.Add(metrics);
-            _epoch++;
-            _batch = 0;
-            _shuffled = false;
-            _epochErrorSum = 0;
             observer.OnEpochCompleted(metrics, _rbm, CaptureState());
         }
 
@@ -224,27 +179,6 @@ public sealed class RbmTrainer
 
     private static ContrastiveDivergence CreateStep(RbmOptions options, Rbm rbm, int samples) =>
         new(rbm, Math.Min(options.BatchSize, samples), options);
-
-    /// <summary>
-    /// Stops a run whose parameters overflowed (typically a learning rate too large for Gaussian units) with a
-    /// message a student can act on, instead of training on and storing a model of NaNs.
-    /// </summary>
-    private void ThrowIfDiverged(EpochMetrics metrics)
-    {
-        bool finite = float.IsFinite(metrics.ReconstructionError)
-            && float.IsFinite(TensorPrimitives.Sum(_rbm.Weights.Data))
-            && float.IsFinite(TensorPrimitives.Sum(_rbm.VisibleBias))
-            && float.IsFinite(TensorPrimitives.Sum(_rbm.HiddenBias));
-        if (!finite)
-        {
-            throw new TrainingDivergedException(
-                $"Training diverged in epoch {metrics.Epoch}: the weights or the reconstruction error are no longer finite. "
-                + $"Lower the learning rate (now {LearningRateAt(_options, metrics.Epoch)}).");
-        }
-    }
-
-    private static double Rate(int samples, Stopwatch clock) =>
-        clock.Elapsed.TotalSeconds > 0 ? samples / clock.Elapsed.TotalSeconds : 0;
 
     private static void Validate(RbmOptions options, Matrix data)
     {

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using DeepNet.Numerics;
 
@@ -21,19 +20,13 @@ public sealed class RbmTrainingState
     private const string VisibleBiasVelocityName = "velocity_visible_bias";
     private const string HiddenBiasVelocityName = "velocity_hidden_bias";
     private const string SparsityEstimateName = "sparsity_estimate";
+    private static readonly ScheduleStateFormat ScheduleFormat = new(RngAsJsonArray: false, "epoch_error_sum", EpochTallyKey: null);
 
-    internal RbmTrainingState(
-        RbmOptions options, Rbm rbm, ulong[] rngState, int sampleCount, int nextEpoch, int nextBatch,
-        int[]? order, double epochErrorSum, IReadOnlyList<EpochMetrics> history, OptimizerState optimizer)
+    internal RbmTrainingState(RbmOptions options, Rbm rbm, ScheduleState schedule, IReadOnlyList<EpochMetrics> history, OptimizerState optimizer)
     {
         Options = options;
         Rbm = rbm;
-        RngState = rngState;
-        SampleCount = sampleCount;
-        NextEpoch = nextEpoch;
-        NextBatch = nextBatch;
-        Order = order;
-        EpochErrorSum = epochErrorSum;
+        Schedule = schedule;
         History = history;
         Optimizer = optimizer;
     }
@@ -43,13 +36,13 @@ public sealed class RbmTrainingState
     /// <summary>A copy of the parameters at the checkpoint.</summary>
     public Rbm Rbm { get; }
 
-    public int SampleCount { get; }
+    public int SampleCount => Schedule.SampleCount;
 
     /// <summary>1-based epoch that runs next (Options.Epochs + 1 when training is complete).</summary>
-    public int NextEpoch { get; }
+    public int NextEpoch => Schedule.NextEpoch;
 
     /// <summary>0-based batch of <see cref="NextEpoch"/> that runs next.</summary>
-    public int NextBatch { get; }
+    public int NextBatch => Schedule.NextBatch;
 
     public int CompletedEpochs => NextEpoch - 1;
 
@@ -61,12 +54,8 @@ public sealed class RbmTrainingState
     /// <summary>A copy of the running mean-activation estimate of each hidden unit (length H); null without a sparsity target.</summary>
     public float[]? SparsityEstimate => Optimizer.SparsityEstimate;
 
-    internal ulong[] RngState { get; }
-
-    /// <summary>The current epoch's sample order once it has been drawn; null at an epoch boundary before the shuffle.</summary>
-    internal int[]? Order { get; }
-
-    internal double EpochErrorSum { get; }
+    /// <summary>The generator, position and the epoch's summed reconstruction error.</summary>
+    internal ScheduleState Schedule { get; }
 
     internal OptimizerState Optimizer { get; }
 
@@ -77,14 +66,9 @@ public sealed class RbmTrainingState
             ["format"] = Format,
             ["version"] = Version,
             ["options"] = JsonSerializer.Serialize(Options),
-            ["rng"] = string.Join(",", RngState.Select(s => s.ToString(CultureInfo.InvariantCulture))),
-            ["sample_count"] = SampleCount.ToString(CultureInfo.InvariantCulture),
-            ["next_epoch"] = NextEpoch.ToString(CultureInfo.InvariantCulture),
-            ["next_batch"] = NextBatch.ToString(CultureInfo.InvariantCulture),
-            ["order"] = Order is null ? "" : JsonSerializer.Serialize(Order),
-            ["epoch_error_sum"] = EpochErrorSum.ToString("R", CultureInfo.InvariantCulture),
-            ["history"] = JsonSerializer.Serialize(History),
         };
+        Schedule.WriteTo(metadata, ScheduleFormat);
+        metadata["history"] = JsonSerializer.Serialize(History);
         var tensors = new List<Tensor>(RbmModelFile.ToTensors(Rbm));
         OptimizerState o = Optimizer;
         if (o.PersistentChains is not null)
@@ -128,23 +112,15 @@ public sealed class RbmTrainingState
                 throw new InvalidDataException($"The checkpoint's options are invalid: {string.Join(" ", errors.Select(e => $"{e.Key} {e.Value[0]}"))}");
             }
 
-            ulong[] rng = metadata["rng"].Split(',').Select(s => ulong.Parse(s, CultureInfo.InvariantCulture)).ToArray();
-            int sampleCount = int.Parse(metadata["sample_count"], CultureInfo.InvariantCulture);
-            int nextEpoch = int.Parse(metadata["next_epoch"], CultureInfo.InvariantCulture);
-            int nextBatch = int.Parse(metadata["next_batch"], CultureInfo.InvariantCulture);
-            int[]? order = metadata["order"].Length == 0 ? null : JsonSerializer.Deserialize<int[]>(metadata["order"]);
-            double errorSum = double.Parse(metadata["epoch_error_sum"], CultureInfo.InvariantCulture);
+            ScheduleState schedule = ScheduleState.ReadFrom(metadata, ScheduleFormat);
             List<EpochMetrics> history = JsonSerializer.Deserialize<List<EpochMetrics>>(metadata["history"]) ?? [];
-            if (options.HiddenUnits != rbm.HiddenUnits || rng.Length != 4 || sampleCount < 1 || nextEpoch < 1 || nextBatch < 0
-                || (nextBatch > 0 && order is null) || (order is not null && order.Length != sampleCount)
-                || (order is not null && order.Any(i => (uint)i >= (uint)sampleCount)) || !double.IsFinite(errorSum))
+            if (options.HiddenUnits != rbm.HiddenUnits)
             {
                 throw new InvalidDataException("The checkpoint's fields are inconsistent.");
             }
 
-            _ = Xoshiro256StarStar.FromState(rng);
             OptimizerState optimizer = ReadOptimizer(tensors, options, rbm);
-            return new RbmTrainingState(options, rbm, rng, sampleCount, nextEpoch, nextBatch, order, errorSum, history, optimizer);
+            return new RbmTrainingState(options, rbm, schedule, history, optimizer);
         }
         catch (Exception e) when (e is KeyNotFoundException or FormatException or OverflowException or JsonException or ArgumentException)
         {

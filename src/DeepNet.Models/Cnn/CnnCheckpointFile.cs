@@ -11,6 +11,7 @@ public static class CnnCheckpointFile
 {
     private const string Format = "deepnet-cnn-checkpoint";
     private const string Version = "1";
+    private static readonly ScheduleStateFormat ScheduleFormat = new(RngAsJsonArray: false, "epoch_loss_sum", "epoch_correct");
 
     public static byte[] ToBytes(CnnTrainingState state)
     {
@@ -36,15 +37,9 @@ public static class CnnCheckpointFile
             ["input"] = JsonSerializer.Serialize(state.InputShape),
             ["layers"] = JsonSerializer.Serialize(state.Layers),
             ["optimizer_steps"] = state.OptimizerSteps.ToString(CultureInfo.InvariantCulture),
-            ["rng"] = string.Join(",", state.RngState.Select(s => s.ToString(CultureInfo.InvariantCulture))),
-            ["sample_count"] = state.SampleCount.ToString(CultureInfo.InvariantCulture),
-            ["next_epoch"] = state.NextEpoch.ToString(CultureInfo.InvariantCulture),
-            ["next_batch"] = state.NextBatch.ToString(CultureInfo.InvariantCulture),
-            ["order"] = state.Order is null ? "" : JsonSerializer.Serialize(state.Order),
-            ["epoch_loss_sum"] = state.EpochLossSum.ToString("R", CultureInfo.InvariantCulture),
-            ["epoch_correct"] = state.EpochCorrect.ToString(CultureInfo.InvariantCulture),
-            ["history"] = JsonSerializer.Serialize(state.History),
         };
+        state.Schedule.WriteTo(metadata, ScheduleFormat);
+        metadata["history"] = JsonSerializer.Serialize(state.History);
         return SafeTensors.Write(tensors, metadata);
     }
 
@@ -64,7 +59,6 @@ public static class CnnCheckpointFile
             options.Validate();
             TensorShape input = JsonSerializer.Deserialize<TensorShape>(metadata["input"]);
             List<LayerSpec> layers = JsonSerializer.Deserialize<List<LayerSpec>>(metadata["layers"]) ?? throw new InvalidDataException("The layers are missing.");
-            ulong[] rng = [.. metadata["rng"].Split(',').Select(s => ulong.Parse(s, CultureInfo.InvariantCulture))];
             var shapeOnly = new Network(input, layers, 1, seed: 1);
             var parameters = new float[shapeOnly.Parameters.Count][];
             for (int i = 0; i < parameters.Length; i++)
@@ -82,22 +76,9 @@ public static class CnnCheckpointFile
                 optimizer[i] = data.Length == parameters[i % parameters.Length].Length ? data : throw new InvalidDataException($"Optimizer buffer {i} has the wrong length.");
             }
 
-            int sampleCount = int.Parse(metadata["sample_count"], CultureInfo.InvariantCulture);
-            int nextEpoch = int.Parse(metadata["next_epoch"], CultureInfo.InvariantCulture);
-            int nextBatch = int.Parse(metadata["next_batch"], CultureInfo.InvariantCulture);
-            int[]? order = metadata["order"].Length == 0 ? null : JsonSerializer.Deserialize<int[]>(metadata["order"]);
-            if (rng.Length != 4 || sampleCount < 1 || nextEpoch < 1 || nextBatch < 0 || (nextBatch > 0 && order is null)
-                || (order is not null && (order.Length != sampleCount || order.Any(i => (uint)i >= (uint)sampleCount))))
-            {
-                throw new InvalidDataException("The checkpoint's fields are inconsistent.");
-            }
-
-            _ = Numerics.Xoshiro256StarStar.FromState(rng);
             return new CnnTrainingState(
                 options, input, layers, parameters, optimizer,
-                long.Parse(metadata["optimizer_steps"], CultureInfo.InvariantCulture), rng, sampleCount, nextEpoch, nextBatch, order,
-                double.Parse(metadata["epoch_loss_sum"], CultureInfo.InvariantCulture),
-                int.Parse(metadata["epoch_correct"], CultureInfo.InvariantCulture),
+                long.Parse(metadata["optimizer_steps"], CultureInfo.InvariantCulture), ScheduleState.ReadFrom(metadata, ScheduleFormat),
                 JsonSerializer.Deserialize<List<CnnEpochMetrics>>(metadata["history"]) ?? []);
         }
         catch (Exception e) when (e is KeyNotFoundException or FormatException or OverflowException or JsonException or ArgumentException)

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using DeepNet.Numerics;
 
 namespace DeepNet.Models.Cnn;
@@ -15,27 +14,21 @@ public sealed class CnnTrainer
     private readonly int[] _labels;
     private readonly Network _network;
     private readonly IOptimizer _optimizer;
-    private readonly int[] _order;
+    private readonly TrainingSchedule _schedule;
     private readonly int[] _batchLabels;
     private readonly float[] _batch;
     private readonly List<CnnEpochMetrics> _history;
     private readonly AffineDistortion? _distortion;
-    private int _epoch;
-    private int _batchIndex;
-    private bool _shuffled;
-    private double _epochLossSum;
-    private int _epochCorrect;
 
     /// <summary>Starts a new run.</summary>
     /// <param name="data">samples × (C·H·W), each row one NCHW image of <paramref name="input"/>'s shape.</param>
     /// <param name="labels">One class index per sample, in [0, K).</param>
     public CnnTrainer(TensorShape input, IReadOnlyList<LayerSpec> layers, CnnOptions options, Matrix data, int[] labels)
-        : this(options, data, labels, new Network(input, layers, Validate(options, data, labels, input), options.Seed, options.Initialization))
+        : this(options, data, labels, new Network(input, layers, Validate(options, data, labels, input), options.Seed, options.Initialization), schedule: null)
     {
-        _epoch = 1;
     }
 
-    private CnnTrainer(CnnOptions options, Matrix data, int[] labels, Network network)
+    private CnnTrainer(CnnOptions options, Matrix data, int[] labels, Network network, ScheduleState? schedule)
     {
         _options = options;
         _data = data;
@@ -50,7 +43,9 @@ public sealed class CnnTrainer
         _optimizer = options.Optimizer == CnnOptimizerKind.Adam
             ? new Adam(network.Parameters, options.LearningRate, weightDecay: options.WeightDecay)
             : new SgdMomentum(network.Parameters, options.LearningRate, options.Momentum, options.WeightDecay);
-        _order = new int[data.Rows];
+        _schedule = schedule is null
+            ? new TrainingSchedule(data.Rows, options.BatchSize, options.Epochs)
+            : new TrainingSchedule(schedule, options.BatchSize, options.Epochs);
         _batchLabels = new int[network.MaxBatch];
         _batch = new float[network.MaxBatch * data.Cols];
         _history = [];
@@ -75,7 +70,7 @@ public sealed class CnnTrainer
         }
 
         Network network = Network.Restore(state.InputShape, state.Layers, batch, state.RngState, state.Parameters);
-        var trainer = new CnnTrainer(state.Options, data, labels, network);
+        var trainer = new CnnTrainer(state.Options, data, labels, network, state.Schedule);
         if (state.OptimizerState.Count != trainer._optimizer.State.Count)
         {
             throw new ArgumentException("The checkpoint's optimizer state does not match its optimizer.", nameof(state));
@@ -87,17 +82,7 @@ public sealed class CnnTrainer
         }
 
         trainer._optimizer.Steps = state.OptimizerSteps;
-        if (state.Order is not null)
-        {
-            state.Order.CopyTo(trainer._order, 0);
-        }
-
-        trainer._shuffled = state.Order is not null;
         trainer._history.AddRange(state.History);
-        trainer._epoch = state.NextEpoch;
-        trainer._batchIndex = state.NextBatch;
-        trainer._epochLossSum = state.EpochLossSum;
-        trainer._epochCorrect = state.EpochCorrect;
         return trainer;
     }
 
@@ -108,13 +93,7 @@ public sealed class CnnTrainer
         [.. _network.Parameters.Select(p => (float[])p.Value.Clone())],
         [.. _optimizer.State.Select(s => (float[])s.Clone())],
         _optimizer.Steps,
-        _network.Random.GetState(),
-        _data.Rows,
-        _epoch,
-        _batchIndex,
-        _shuffled ? (int[])_order.Clone() : null,
-        _epochLossSum,
-        _epochCorrect,
+        _schedule.Capture(_network.Random),
         [.. _history]);
 
     /// <summary>
@@ -125,72 +104,33 @@ public sealed class CnnTrainer
     {
         ArgumentNullException.ThrowIfNull(observer);
         int features = _data.Cols;
-        int batchSize = _network.MaxBatch;
-        int batches = (_data.Rows + batchSize - 1) / batchSize;
-        var clock = new Stopwatch();
-        while (_epoch <= _options.Epochs)
+        while (_schedule.BeginEpoch(_network.Random))
         {
-            if (!_shuffled)
+            int epoch = _schedule.Epoch;
+            _optimizer.LearningRate = _options.LearningRateAt(epoch);
+            while (_schedule.NextBatch(cancellationToken, out ReadOnlySpan<int> samples))
             {
-                for (int i = 0; i < _order.Length; i++)
-                {
-                    _order[i] = i;
-                }
-
-                _network.Random.Shuffle(_order);
-                _shuffled = true;
-                _epochLossSum = 0;
-                _epochCorrect = 0;
-            }
-
-            _optimizer.LearningRate = _options.LearningRateAt(_epoch);
-            clock.Restart();
-            int samplesThisSession = 0;
-            while (_batchIndex < batches)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                int start = _batchIndex * batchSize;
-                int count = Math.Min(batchSize, _data.Rows - start);
-                for (int r = 0; r < count; r++)
-                {
-                    int sample = _order[start + r];
-                    _data.Row(sample).CopyTo(_batch.AsSpan(r * features, features));
-                    _batchLabels[r] = _labels[sample];
-                }
+                int count = samples.Length;
+                TrainingSchedule.GatherRows(_data, samples, _batch);
+                TrainingSchedule.GatherLabels(_labels, samples, _batchLabels);
 
                 // Distortions draw from the same generator as shuffles and dropout, so a resumed run continues identically.
                 _distortion?.Apply(_batch.AsSpan(0, count * features), count, _network.Random);
                 double loss = _network.ComputeGradients(_batch.AsSpan(0, count * features), _batchLabels.AsSpan(0, count), out int correct);
                 _optimizer.Step();
-                _epochLossSum += loss * count;
-                _epochCorrect += correct;
-                samplesThisSession += count;
-                _batchIndex++;
-                observer.OnBatchCompleted(new CnnBatchProgress(_epoch, _options.Epochs, _batchIndex, batches, loss, Rate(samplesThisSession, clock)), _network);
+                _schedule.CompleteBatch(loss * count, correct);
+                observer.OnBatchCompleted(new CnnBatchProgress(epoch, _options.Epochs, _schedule.Batch, _schedule.BatchesPerEpoch, loss, _schedule.SamplesPerSecond), _network);
             }
 
             var metrics = new CnnEpochMetrics(
-                _epoch, _epochLossSum / _data.Rows, (double)_epochCorrect / _data.Rows, Rate(samplesThisSession, clock), clock.Elapsed.TotalSeconds);
-            if (!double.IsFinite(metrics.Loss))
-            {
-                throw new TrainingDivergedException(
-                    $"Training diverged in epoch {_epoch}: the loss is no longer finite. Lower the learning rate (now {_options.LearningRateAt(_epoch)}).");
-            }
-
+                epoch, _schedule.EpochLoss / _data.Rows, (double)_schedule.EpochTally / _data.Rows, _schedule.SamplesPerSecond, _schedule.EpochSeconds);
+            _schedule.EndEpoch("CNN training", _options.LearningRateAt(epoch), metrics.Loss);
             _history.Add(metrics);
-            _epoch++;
-            _batchIndex = 0;
-            _shuffled = false;
-            _epochLossSum = 0;
-            _epochCorrect = 0;
             observer.OnEpochCompleted(metrics, _network, CaptureState());
         }
 
         return _network;
     }
-
-    private static double Rate(int samples, Stopwatch clock) =>
-        clock.Elapsed.TotalSeconds > 0 ? samples / clock.Elapsed.TotalSeconds : 0;
 
     /// <returns>The batch size the network's buffers need: min(BatchSize, samples).</returns>
     private static int Validate(CnnOptions options, Matrix data, int[] labels, TensorShape input)

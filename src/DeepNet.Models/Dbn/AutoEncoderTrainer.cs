@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Numerics.Tensors;
 using DeepNet.Numerics;
 
@@ -32,20 +31,16 @@ public sealed class AutoEncoderTrainer
     private readonly Matrix _weightGradient;
     private readonly float[] _visibleBiasGradient;
     private readonly float[] _hiddenBiasGradient;
-    private readonly int[] _order;
     private readonly List<DbnLayerEpochMetrics> _history = [];
-    private Xoshiro256StarStar _rng;
-    private int _epoch = 1;
-    private int _batchIndex;
-    private bool _shuffled;
-    private double _epochLoss;
+    private readonly Xoshiro256StarStar _rng;
+    private readonly TrainingSchedule _schedule;
 
     /// <summary>
     /// Starts a new run on <paramref name="data"/> (samples×V, values in [0, 1]): W ~ N(0, InitialWeightStdDev²),
     /// c = 0, b = the data's log-odds or 0 (<see cref="RbmOptions.InitializeVisibleBiasFromData"/>).
     /// </summary>
     public AutoEncoderTrainer(RbmOptions options, Matrix data)
-        : this(options, data, new Rbm(data?.Cols ?? 1, options?.HiddenUnits ?? 1))
+        : this(options, data, new Rbm(data?.Cols ?? 1, options?.HiddenUnits ?? 1), schedule: null)
     {
         Span<float> weights = _model.Weights.AsSpan();
         for (int i = 0; i < weights.Length; i++)
@@ -59,7 +54,7 @@ public sealed class AutoEncoderTrainer
         }
     }
 
-    private AutoEncoderTrainer(RbmOptions options, Matrix data, Rbm model)
+    private AutoEncoderTrainer(RbmOptions options, Matrix data, Rbm model, ScheduleState? schedule)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(data);
@@ -97,8 +92,7 @@ public sealed class AutoEncoderTrainer
         _weightGradient = new Matrix(h, v);
         _visibleBiasGradient = new float[v];
         _hiddenBiasGradient = new float[h];
-        _order = new int[data.Rows];
-        _rng = new Xoshiro256StarStar(options.Seed);
+        _schedule = TrainingSchedule.StartOrResume(schedule, options.Seed, data.Rows, options.BatchSize, options.Epochs, out _rng);
     }
 
     /// <summary>Continues a run from <paramref name="state"/> on the same data it was taken on.</summary>
@@ -112,16 +106,10 @@ public sealed class AutoEncoderTrainer
                 $"The checkpoint was taken on {state.SampleCount}×{state.Model.VisibleUnits} data, not {data.Rows}×{data.Cols}.", nameof(data));
         }
 
-        var trainer = new AutoEncoderTrainer(state.Options, data, state.Model.Clone());
+        var trainer = new AutoEncoderTrainer(state.Options, data, state.Model.Clone(), state.Schedule);
         state.WeightVelocity.Data.CopyTo(trainer._weightVelocity.Data, 0);
         state.VisibleBiasVelocity.CopyTo(trainer._visibleBiasVelocity, 0);
         state.HiddenBiasVelocity.CopyTo(trainer._hiddenBiasVelocity, 0);
-        trainer._rng = Xoshiro256StarStar.FromState(state.RngState);
-        trainer._epoch = state.NextEpoch;
-        trainer._batchIndex = state.NextBatch;
-        trainer._shuffled = state.Order is not null;
-        state.Order?.CopyTo(trainer._order, 0);
-        trainer._epochLoss = state.EpochLoss;
         trainer._history.AddRange(state.History);
         return trainer;
     }
@@ -129,7 +117,7 @@ public sealed class AutoEncoderTrainer
     /// <summary>The full state of the run; resuming from it continues the run bit for bit, also mid-epoch.</summary>
     public AutoEncoderTrainingState CaptureState() => new(
         _options, _model.Clone(), _weightVelocity.Clone(), (float[])_visibleBiasVelocity.Clone(), (float[])_hiddenBiasVelocity.Clone(),
-        _rng.GetState(), _data.Rows, _epoch, _batchIndex, _shuffled ? (int[])_order.Clone() : null, _epochLoss, [.. _history]);
+        _schedule.Capture(_rng), [.. _history]);
 
     /// <summary>The autoencoder's W (encoder, decoder Wᵀ), b (decoder bias) and c (encoder bias) as an RBM, updated in place.</summary>
     public Rbm Model => _model;
@@ -143,64 +131,29 @@ public sealed class AutoEncoderTrainer
     {
         ArgumentNullException.ThrowIfNull(observer);
         int cols = _data.Cols;
-        int batches = (_data.Rows + _maxBatch - 1) / _maxBatch;
-        var clock = new Stopwatch();
-        while (_epoch <= _options.Epochs)
+        while (_schedule.BeginEpoch(_rng))
         {
-            clock.Restart();
-            int samplesThisSession = 0;
-            if (!_shuffled)
+            int epoch = _schedule.Epoch;
+            float lr = RbmTrainer.LearningRateAt(_options, epoch);
+            float momentum = RbmTrainer.MomentumAt(_options, epoch);
+            while (_schedule.NextBatch(cancellationToken, out ReadOnlySpan<int> samples))
             {
-                for (int i = 0; i < _order.Length; i++)
-                {
-                    _order[i] = i;
-                }
-
-                _rng.Shuffle(_order);
-                _shuffled = true;
-                _epochLoss = 0;
-            }
-
-            float lr = RbmTrainer.LearningRateAt(_options, _epoch);
-            float momentum = RbmTrainer.MomentumAt(_options, _epoch);
-            while (_batchIndex < batches)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                int start = _batchIndex * _maxBatch;
-                int count = Math.Min(_maxBatch, _data.Rows - start);
-                for (int r = 0; r < count; r++)
-                {
-                    _data.Row(_order[start + r]).CopyTo(_batch.AsSpan(r * cols, cols));
-                }
-
+                int count = samples.Length;
+                TrainingSchedule.GatherRows(_data, samples, _batch);
                 double loss = ComputeGradients(_batch.AsSpan(0, count * cols), count);
                 BackpropTrainer.MomentumUpdate(_model.Weights.AsSpan(), _weightVelocity.AsSpan(), _weightGradient.AsSpan(), lr, momentum, _options.WeightDecay);
                 BackpropTrainer.MomentumUpdate(_model.VisibleBias, _visibleBiasVelocity, _visibleBiasGradient, lr, momentum, 0f);
                 BackpropTrainer.MomentumUpdate(_model.HiddenBias, _hiddenBiasVelocity, _hiddenBiasGradient, lr, momentum, 0f);
-                _epochLoss += loss;
-                samplesThisSession += count;
-                _batchIndex++;
-                double seconds = clock.Elapsed.TotalSeconds;
+                _schedule.CompleteBatch(loss);
                 observer.OnBatchCompleted(
-                    new TrainingProgress(_epoch, _options.Epochs, _batchIndex, batches, (float)(loss / count), seconds > 0 ? samplesThisSession / seconds : 0),
+                    new TrainingProgress(epoch, _options.Epochs, _schedule.Batch, _schedule.BatchesPerEpoch, (float)(loss / count), _schedule.SamplesPerSecond),
                     _model);
             }
 
-            double elapsed = clock.Elapsed.TotalSeconds;
             var metrics = new DbnLayerEpochMetrics(
-                DbnPretraining.AutoEncoder, _epoch, _options.Epochs, _epochLoss / _data.Rows, null,
-                elapsed > 0 ? samplesThisSession / elapsed : 0, elapsed);
-            if (!double.IsFinite(metrics.Loss) || !float.IsFinite(TensorPrimitives.Sum(_model.Weights.Data)))
-            {
-                throw new TrainingDivergedException(
-                    $"Auto-encoder training diverged in epoch {_epoch}: the loss or the weights are no longer finite. Lower the learning rate (now {lr}).");
-            }
-
+                DbnPretraining.AutoEncoder, epoch, _options.Epochs, _schedule.EpochLoss / _data.Rows, null, _schedule.SamplesPerSecond, _schedule.EpochSeconds);
+            _schedule.EndEpoch("Auto-encoder training", lr, metrics.Loss, _model.Weights.Data);
             _history.Add(metrics);
-            _epoch++;
-            _batchIndex = 0;
-            _shuffled = false;
-            _epochLoss = 0;
             observer.OnEpochCompleted(metrics, _model);
         }
 

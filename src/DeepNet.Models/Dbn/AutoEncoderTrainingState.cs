@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using DeepNet.Numerics;
 
@@ -15,22 +14,18 @@ public sealed class AutoEncoderTrainingState
     private const string Format = "deepnet.autoencoder-state";
     private const string Version = "1";
     private const string VelocityPrefix = "velocity_";
+    private static readonly ScheduleStateFormat ScheduleFormat = new(RngAsJsonArray: true, "epoch_loss", EpochTallyKey: null);
 
     internal AutoEncoderTrainingState(
-        RbmOptions options, Rbm model, Matrix weightVelocity, float[] visibleBiasVelocity, float[] hiddenBiasVelocity, ulong[] rngState,
-        int sampleCount, int nextEpoch, int nextBatch, int[]? order, double epochLoss, DbnLayerEpochMetrics[] history)
+        RbmOptions options, Rbm model, Matrix weightVelocity, float[] visibleBiasVelocity, float[] hiddenBiasVelocity,
+        ScheduleState schedule, DbnLayerEpochMetrics[] history)
     {
         Options = options;
         Model = model;
         WeightVelocity = weightVelocity;
         VisibleBiasVelocity = visibleBiasVelocity;
         HiddenBiasVelocity = hiddenBiasVelocity;
-        RngState = rngState;
-        SampleCount = sampleCount;
-        NextEpoch = nextEpoch;
-        NextBatch = nextBatch;
-        Order = order;
-        EpochLoss = epochLoss;
+        Schedule = schedule;
         History = history;
     }
 
@@ -39,13 +34,13 @@ public sealed class AutoEncoderTrainingState
     /// <summary>A copy of the parameters at the time of capture: W (H×V), decoder bias b, encoder bias c.</summary>
     public Rbm Model { get; }
 
-    public int SampleCount { get; }
+    public int SampleCount => Schedule.SampleCount;
 
     /// <summary>The 1-based epoch the run continues with.</summary>
-    public int NextEpoch { get; }
+    public int NextEpoch => Schedule.NextEpoch;
 
     /// <summary>The 0-based minibatch of <see cref="NextEpoch"/> the run continues with.</summary>
-    public int NextBatch { get; }
+    public int NextBatch => Schedule.NextBatch;
 
     public IReadOnlyList<DbnLayerEpochMetrics> History { get; }
 
@@ -55,11 +50,8 @@ public sealed class AutoEncoderTrainingState
 
     internal float[] HiddenBiasVelocity { get; }
 
-    internal ulong[] RngState { get; }
-
-    internal int[]? Order { get; }
-
-    internal double EpochLoss { get; }
+    /// <summary>The generator, position and the epoch's summed loss.</summary>
+    internal ScheduleState Schedule { get; }
 
     public byte[] ToBytes()
     {
@@ -68,14 +60,9 @@ public sealed class AutoEncoderTrainingState
             ["format"] = Format,
             ["version"] = Version,
             ["options"] = JsonSerializer.Serialize(Options),
-            ["rng"] = JsonSerializer.Serialize(RngState),
-            ["sample_count"] = SampleCount.ToString(CultureInfo.InvariantCulture),
-            ["next_epoch"] = NextEpoch.ToString(CultureInfo.InvariantCulture),
-            ["next_batch"] = NextBatch.ToString(CultureInfo.InvariantCulture),
-            ["order"] = Order is null ? "" : JsonSerializer.Serialize(Order),
-            ["epoch_loss"] = EpochLoss.ToString("R", CultureInfo.InvariantCulture),
-            ["history"] = JsonSerializer.Serialize(History),
         };
+        Schedule.WriteTo(metadata, ScheduleFormat);
+        metadata["history"] = JsonSerializer.Serialize(History);
         var tensors = new List<Tensor>(RbmModelFile.ToTensors(Model))
         {
             new(VelocityPrefix + RbmModelFile.WeightsName, [WeightVelocity.Rows, WeightVelocity.Cols], WeightVelocity.Data),
@@ -109,20 +96,8 @@ public sealed class AutoEncoderTrainingState
                 throw new InvalidDataException("The velocities or the options do not match the parameters.");
             }
 
-            ulong[] rng = JsonSerializer.Deserialize<ulong[]>(metadata["rng"]) ?? throw new InvalidDataException("Generator state is missing.");
-            int sampleCount = int.Parse(metadata["sample_count"], CultureInfo.InvariantCulture);
-            int[]? order = metadata["order"].Length == 0 ? null : JsonSerializer.Deserialize<int[]>(metadata["order"]);
-            if (rng.Length != 4 || (order is not null && order.Length != sampleCount))
-            {
-                throw new InvalidDataException("The generator state or the sample order is inconsistent.");
-            }
-
             return new AutoEncoderTrainingState(
-                options, model, new Matrix(w.Shape[0], w.Shape[1], w.Data), b.Data, c.Data, rng, sampleCount,
-                int.Parse(metadata["next_epoch"], CultureInfo.InvariantCulture),
-                int.Parse(metadata["next_batch"], CultureInfo.InvariantCulture),
-                order,
-                double.Parse(metadata["epoch_loss"], CultureInfo.InvariantCulture),
+                options, model, new Matrix(w.Shape[0], w.Shape[1], w.Data), b.Data, c.Data, ScheduleState.ReadFrom(metadata, ScheduleFormat),
                 JsonSerializer.Deserialize<DbnLayerEpochMetrics[]>(metadata["history"]) ?? []);
         }
         catch (Exception e) when (e is KeyNotFoundException or FormatException or OverflowException or JsonException or ArgumentException)

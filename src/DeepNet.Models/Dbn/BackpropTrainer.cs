@@ -1,6 +1,5 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
-using System.Diagnostics;
 using System.Numerics.Tensors;
 using DeepNet.Numerics;
 
@@ -21,23 +20,23 @@ public sealed class BackpropTrainer
     private readonly NetworkWorkspace _workspace;
     private readonly Matrix[] _weightVelocity;
     private readonly float[][] _biasVelocity;
-    private Xoshiro256StarStar _rng;
-    private readonly int[] _order;
+    private readonly Xoshiro256StarStar _rng;
+    private readonly TrainingSchedule _schedule;
     private readonly float[] _batch;
     private readonly int[] _batchLabels;
     private readonly int[] _predicted;
     private readonly List<BackpropEpochMetrics> _history = [];
-    private int _epoch = 1;
-    private int _batchIndex;
-    private bool _shuffled;
     private readonly bool _dropout;
-    private double _epochLoss;
-    private int _epochWrong;
 
     /// <param name="network">Trained in place.</param>
     /// <param name="data">samples×Inputs.</param>
     /// <param name="labels">Class per sample in [0, Outputs).</param>
     public BackpropTrainer(BackpropOptions options, DenseSigmoidNetwork network, Matrix data, int[] labels)
+        : this(options, network, data, labels, schedule: null)
+    {
+    }
+
+    private BackpropTrainer(BackpropOptions options, DenseSigmoidNetwork network, Matrix data, int[] labels, ScheduleState? schedule)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(network);
@@ -59,8 +58,7 @@ public sealed class BackpropTrainer
             _biasVelocity[l] = new float[network.Units(l)];
         }
 
-        _rng = new Xoshiro256StarStar(options.Seed);
-        _order = new int[data.Rows];
+        _schedule = TrainingSchedule.StartOrResume(schedule, options.Seed, data.Rows, options.BatchSize, options.Epochs, out _rng);
         _batch = new float[batchSize * data.Cols];
         _batchLabels = new int[batchSize];
         _predicted = new int[batchSize];
@@ -75,24 +73,13 @@ public sealed class BackpropTrainer
             throw new ArgumentException($"The checkpoint was taken on {state.SampleCount} samples.", nameof(data));
         }
 
-        var trainer = new BackpropTrainer(state.Options, state.Network.Clone(), data, labels);
+        var trainer = new BackpropTrainer(state.Options, state.Network.Clone(), data, labels, state.Schedule);
         for (int l = 0; l < trainer._network.LayerCount; l++)
         {
             state.WeightVelocity[l].Data.CopyTo(trainer._weightVelocity[l].Data, 0);
             state.BiasVelocity[l].CopyTo(trainer._biasVelocity[l], 0);
         }
 
-        trainer._rng = Xoshiro256StarStar.FromState(state.RngState);
-        trainer._epoch = state.NextEpoch;
-        trainer._batchIndex = state.NextBatch;
-        trainer._shuffled = state.Order is not null;
-        if (state.Order is not null)
-        {
-            state.Order.CopyTo(trainer._order, 0);
-        }
-
-        trainer._epochLoss = state.EpochLoss;
-        trainer._epochWrong = state.EpochWrong;
         trainer._history.AddRange(state.History);
         return trainer;
     }
@@ -100,7 +87,7 @@ public sealed class BackpropTrainer
     /// <summary>The full state of the run (weights, velocities, generator, position in the epoch); resuming from it continues the run bit for bit.</summary>
     public BackpropTrainingState CaptureState() => new(
         _options, _network.Clone(), [.. _weightVelocity.Select(v => v.Clone())], [.. _biasVelocity.Select(v => (float[])v.Clone())],
-        _rng.GetState(), _data.Rows, _epoch, _batchIndex, _shuffled ? (int[])_order.Clone() : null, _epochLoss, _epochWrong, [.. _history]);
+        _schedule.Capture(_rng), [.. _history]);
 
     /// <summary>Exclusive upper bound of <see cref="BackpropOptions.HiddenDropout"/> and <see cref="BackpropOptions.InputDropout"/>.</summary>
     public const float MaxDropout = 0.9f;
@@ -129,65 +116,25 @@ public sealed class BackpropTrainer
     public DenseSigmoidNetwork Train(IBackpropObserver observer, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(observer);
-        int batchSize = _workspace.MaxBatch;
         int cols = _data.Cols;
-        var clock = new Stopwatch();
-        int batches = (_data.Rows + batchSize - 1) / batchSize;
-        while (_epoch <= _options.Epochs)
+        while (_schedule.BeginEpoch(_rng))
         {
-            clock.Restart();
-            int samplesThisSession = 0;
-
-            // The order is part of the state from the moment it is drawn, as in RbmTrainer.
-            if (!_shuffled)
+            int epoch = _schedule.Epoch;
+            int lowest = LowestTrainedLayer(_options, _network.LayerCount, epoch);
+            while (_schedule.NextBatch(cancellationToken, out ReadOnlySpan<int> samples))
             {
-                for (int i = 0; i < _order.Length; i++)
-                {
-                    _order[i] = i;
-                }
-
-                _rng.Shuffle(_order);
-                _shuffled = true;
-                _epochLoss = 0;
-                _epochWrong = 0;
-            }
-
-            int lowest = LowestTrainedLayer(_options, _network.LayerCount, _epoch);
-            while (_batchIndex < batches)
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                int start = _batchIndex * batchSize;
-                int count = Math.Min(batchSize, _data.Rows - start);
-                for (int r = 0; r < count; r++)
-                {
-                    int sample = _order[start + r];
-                    _data.Row(sample).CopyTo(_batch.AsSpan(r * cols, cols));
-                    _batchLabels[r] = _labels[sample];
-                }
-
+                int count = samples.Length;
+                TrainingSchedule.GatherRows(_data, samples, _batch);
+                TrainingSchedule.GatherLabels(_labels, samples, _batchLabels);
                 double loss = Step(_batch.AsSpan(0, count * cols), _batchLabels.AsSpan(0, count), count, lowest);
-                _epochLoss += loss;
-                _epochWrong += CountWrong(count);
-                samplesThisSession += count;
-                _batchIndex++;
-                observer.OnBatchCompleted(new BackpropProgress(_epoch, _options.Epochs, _batchIndex, batches, (float)(loss / count)), _network);
+                _schedule.CompleteBatch(loss, CountWrong(count));
+                observer.OnBatchCompleted(new BackpropProgress(epoch, _options.Epochs, _schedule.Batch, _schedule.BatchesPerEpoch, (float)(loss / count)), _network);
             }
 
-            double seconds = clock.Elapsed.TotalSeconds;
             var metrics = new BackpropEpochMetrics(
-                _epoch, _epochLoss / _data.Rows, (double)_epochWrong / _data.Rows, lowest, seconds > 0 ? samplesThisSession / seconds : 0, seconds);
-            if (!double.IsFinite(metrics.Loss))
-            {
-                throw new TrainingDivergedException(
-                    $"Backprop diverged in epoch {_epoch}: the loss is no longer finite. Lower the learning rate (now {_options.LearningRate}).");
-            }
-
+                epoch, _schedule.EpochLoss / _data.Rows, (double)_schedule.EpochTally / _data.Rows, lowest, _schedule.SamplesPerSecond, _schedule.EpochSeconds);
+            _schedule.EndEpoch("Backprop", LearningRateAt(_options, epoch), metrics.Loss);
             _history.Add(metrics);
-            _epoch++;
-            _batchIndex = 0;
-            _shuffled = false;
-            _epochLoss = 0;
-            _epochWrong = 0;
             observer.OnEpochCompleted(metrics, _network, CaptureState());
         }
 
@@ -209,7 +156,7 @@ public sealed class BackpropTrainer
         }
 
         double loss = _network.ComputeGradients(batch, labels, count, _workspace, lowestLayer, _dropout);
-        float lr = LearningRateAt(_options, _epoch);
+        float lr = LearningRateAt(_options, _schedule.Epoch);
         float momentum = _options.Momentum;
         for (int l = lowestLayer; l < _network.LayerCount; l++)
         {

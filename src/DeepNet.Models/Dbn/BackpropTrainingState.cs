@@ -13,22 +13,17 @@ public sealed class BackpropTrainingState
 {
     private const string Format = "deepnet.backprop-state";
     private const string Version = "1";
+    private static readonly ScheduleStateFormat ScheduleFormat = new(RngAsJsonArray: true, "epoch_loss", "epoch_wrong");
 
     internal BackpropTrainingState(
-        BackpropOptions options, DenseSigmoidNetwork network, Matrix[] weightVelocity, float[][] biasVelocity, ulong[] rngState,
-        int sampleCount, int nextEpoch, int nextBatch, int[]? order, double epochLoss, int epochWrong, BackpropEpochMetrics[] history)
+        BackpropOptions options, DenseSigmoidNetwork network, Matrix[] weightVelocity, float[][] biasVelocity, ScheduleState schedule,
+        BackpropEpochMetrics[] history)
     {
         Options = options;
         Network = network;
         WeightVelocity = weightVelocity;
         BiasVelocity = biasVelocity;
-        RngState = rngState;
-        SampleCount = sampleCount;
-        NextEpoch = nextEpoch;
-        NextBatch = nextBatch;
-        Order = order;
-        EpochLoss = epochLoss;
-        EpochWrong = epochWrong;
+        Schedule = schedule;
         History = history;
     }
 
@@ -37,13 +32,13 @@ public sealed class BackpropTrainingState
     /// <summary>A copy of the network at the time of capture.</summary>
     public DenseSigmoidNetwork Network { get; }
 
-    public int SampleCount { get; }
+    public int SampleCount => Schedule.SampleCount;
 
     /// <summary>The 1-based epoch the run continues with.</summary>
-    public int NextEpoch { get; }
+    public int NextEpoch => Schedule.NextEpoch;
 
     /// <summary>The 0-based minibatch of <see cref="NextEpoch"/> the run continues with.</summary>
-    public int NextBatch { get; }
+    public int NextBatch => Schedule.NextBatch;
 
     public IReadOnlyList<BackpropEpochMetrics> History { get; }
 
@@ -51,13 +46,10 @@ public sealed class BackpropTrainingState
 
     internal float[][] BiasVelocity { get; }
 
-    internal ulong[] RngState { get; }
+    internal ulong[] RngState => Schedule.RngState;
 
-    internal int[]? Order { get; }
-
-    internal double EpochLoss { get; }
-
-    internal int EpochWrong { get; }
+    /// <summary>The generator, position, and the epoch's summed loss and wrongly classified samples (the tally).</summary>
+    internal ScheduleState Schedule { get; }
 
     public byte[] ToBytes()
     {
@@ -67,15 +59,9 @@ public sealed class BackpropTrainingState
             ["version"] = Version,
             ["options"] = JsonSerializer.Serialize(Options),
             ["layers"] = Network.LayerCount.ToString(CultureInfo.InvariantCulture),
-            ["rng"] = JsonSerializer.Serialize(RngState),
-            ["sample_count"] = SampleCount.ToString(CultureInfo.InvariantCulture),
-            ["next_epoch"] = NextEpoch.ToString(CultureInfo.InvariantCulture),
-            ["next_batch"] = NextBatch.ToString(CultureInfo.InvariantCulture),
-            ["order"] = Order is null ? "" : JsonSerializer.Serialize(Order),
-            ["epoch_loss"] = EpochLoss.ToString("R", CultureInfo.InvariantCulture),
-            ["epoch_wrong"] = EpochWrong.ToString(CultureInfo.InvariantCulture),
-            ["history"] = JsonSerializer.Serialize(History),
         };
+        Schedule.WriteTo(metadata, ScheduleFormat);
+        metadata["history"] = JsonSerializer.Serialize(History);
         var tensors = new List<Tensor>();
         for (int l = 0; l < Network.LayerCount; l++)
         {
@@ -121,21 +107,8 @@ public sealed class BackpropTrainingState
             }
 
             var network = new DenseSigmoidNetwork(weights, biases);
-            ulong[] rng = JsonSerializer.Deserialize<ulong[]>(metadata["rng"]) ?? throw new InvalidDataException("Generator state is missing.");
-            int sampleCount = int.Parse(metadata["sample_count"], CultureInfo.InvariantCulture);
-            int[]? order = metadata["order"].Length == 0 ? null : JsonSerializer.Deserialize<int[]>(metadata["order"]);
-            if (rng.Length != 4 || (order is not null && order.Length != sampleCount))
-            {
-                throw new InvalidDataException("The generator state or the sample order is inconsistent.");
-            }
-
             return new BackpropTrainingState(
-                options, network, weightVelocity, biasVelocity, rng, sampleCount,
-                int.Parse(metadata["next_epoch"], CultureInfo.InvariantCulture),
-                int.Parse(metadata["next_batch"], CultureInfo.InvariantCulture),
-                order,
-                double.Parse(metadata["epoch_loss"], CultureInfo.InvariantCulture),
-                int.Parse(metadata["epoch_wrong"], CultureInfo.InvariantCulture),
+                options, network, weightVelocity, biasVelocity, ScheduleState.ReadFrom(metadata, ScheduleFormat),
                 JsonSerializer.Deserialize<BackpropEpochMetrics[]>(metadata["history"]) ?? []);
         }
         catch (Exception e) when (e is KeyNotFoundException or FormatException or OverflowException or JsonException or ArgumentException)
