@@ -11,6 +11,7 @@ namespace DeepNet.EndToEnd.Tests;
 /// one's own data sets, and the lecture's demos. Screenshots go to the temp directory as e2e3-*.png.
 /// </summary>
 [Collection(EndToEndCollection.Name)]
+[Trait("Category", "Slow")]
 public sealed partial class RbmFamilyUiTests(EndToEndFixture fixture, ITestOutputHelper output)
 {
     private const string ScreenshotPrefix = "e2e3";

@@ -15,6 +15,7 @@ namespace DeepNet.EndToEnd.Tests;
 /// probabilities and a patch model's photo reconstruction. Screenshots: e2e6-sharing-*.png.
 /// </summary>
 [Collection(EndToEndCollection.Name)]
+[Trait("Category", "Slow")]
 public sealed partial class SharingUiTests(EndToEndFixture fixture, ITestOutputHelper output)
 {
     private const string Prefix = "e2e6";

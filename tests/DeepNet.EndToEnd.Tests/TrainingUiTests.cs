@@ -10,6 +10,7 @@ namespace DeepNet.EndToEnd.Tests;
 
 /// <summary>The browser scenario of issue 2, in headless Chromium against a real server process.</summary>
 [Collection(EndToEndCollection.Name)]
+[Trait("Category", "Slow")]
 public sealed partial class TrainingUiTests(EndToEndFixture fixture, ITestOutputHelper output)
 {
     // Training can queue behind another test's job on a 2-core machine; be generous.

@@ -252,6 +252,7 @@ public sealed class CnnJobTests
         Assert.Equal(HttpStatusCode.BadRequest, badIndex.StatusCode);
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public async Task ARunningCnnJobStreamsStageEpochsProgressAndImagesAndStopsWhenCanceled()
     {
@@ -293,6 +294,7 @@ public sealed class CnnJobTests
         Assert.InRange(canceled.Stages!.Count, 1, 199);
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public async Task AnInterruptedRunResumesToTheSameWeightsAsAnUninterruptedOne()
     {

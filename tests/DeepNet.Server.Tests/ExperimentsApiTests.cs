@@ -59,6 +59,7 @@ public sealed class ExperimentsApiTests
         Assert.Contains(id.ToString(), (await get.Content.ReadFromJsonAsync<ProblemDetails>(TestApp.Json))!.Detail);
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public async Task QuickMnistTableRunsEveryRowAsAJobAndFillsInTheErrors()
     {

@@ -65,6 +65,7 @@ public sealed class TrainingHubTests
             () => $"no Canceled status; received {string.Join(",", received.TakeLast(20))}");
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public async Task ProgressIsThrottled()
     {

@@ -5,6 +5,7 @@ using DeepNet.Server.Persistence;
 
 namespace DeepNet.Server.Tests.Sharing;
 
+[Trait("Category", "Slow")]
 public sealed class ModelForkRestartTests
 {
     [Fact]
