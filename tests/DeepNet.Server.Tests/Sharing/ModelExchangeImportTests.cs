@@ -9,6 +9,7 @@ using DeepNet.Models.ModelExchange;
 using DeepNet.Server.Contracts;
 using DeepNet.Server.Persistence;
 using static DeepNet.Server.Tests.Sharing.ModelExchangeClient;
+using static DeepNet.Tests.SafeTensorsTestFile;
 
 namespace DeepNet.Server.Tests.Sharing;
 
