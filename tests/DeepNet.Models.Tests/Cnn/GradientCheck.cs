@@ -1,4 +1,5 @@
 using DeepNet.Models.Cnn;
+using DeepNet.Numerics;
 
 namespace DeepNet.Models.Tests.Cnn;
 
@@ -10,9 +11,22 @@ internal static class GradientCheck
 {
     public const float Epsilon = 1e-2f;
 
+    /// <summary>Uniform values in [−1, 1), reproducible from <paramref name="seed"/>.</summary>
+    public static float[] Random(int length, ulong seed)
+    {
+        var rng = new Xoshiro256StarStar(seed);
+        var values = new float[length];
+        for (int i = 0; i < length; i++)
+        {
+            values[i] = rng.NextFloat() * 2f - 1f;
+        }
+
+        return values;
+    }
+
     public static void Layer(ILayer layer, float[] input, int batch)
     {
-        float[] r = ConvolutionKernelsTests.Random(batch * layer.OutputShape.Size, 99);
+        float[] r = Random(batch * layer.OutputShape.Size, 99);
         double Loss()
         {
             ReadOnlySpan<float> y = layer.Forward(input, batch, training: true);

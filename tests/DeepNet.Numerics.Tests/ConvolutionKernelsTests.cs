@@ -1,9 +1,8 @@
-using DeepNet.Numerics;
-
-namespace DeepNet.Models.Tests.Cnn;
+namespace DeepNet.Numerics.Tests;
 
 public class ConvolutionKernelsTests
 {
+    /// <summary>Uniform values in [−1, 1), reproducible from <paramref name="seed"/>; the convolution tests' inputs.</summary>
     internal static float[] Random(int length, ulong seed)
     {
         var rng = new Xoshiro256StarStar(seed);
