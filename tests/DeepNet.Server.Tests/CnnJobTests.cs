@@ -40,14 +40,7 @@ internal sealed class CnnHost : IAsyncDisposable
 
     public async Task<JobDto> GetJobAsync(Guid id) => (await Client().GetFromJsonAsync<JobDto>($"/api/jobs/{id}", TestApp.Json))!;
 
-    public async Task<JobDto> WaitForJobAsync(Guid id, Func<JobDto, bool> condition, string what)
-    {
-        JobDto job = await GetJobAsync(id);
-        await Eventually.TrueAsync(
-            async () => condition(job = await GetJobAsync(id)),
-            () => $"job {id} never {what}; last status {job.Status}, error '{job.Error}', {job.Stages?.Count} stage epochs");
-        return job;
-    }
+    public Task<JobDto> WaitForJobAsync(Guid id, Func<JobDto, bool> condition, string what) => App.WaitForJobAsync(id, condition, what);
 
     public Task<JobDto> WaitForStatusAsync(Guid id, JobStatus status) => WaitForJobAsync(id, j => j.Status == status, $"became {status}");
 

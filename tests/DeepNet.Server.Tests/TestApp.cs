@@ -90,18 +90,9 @@ public sealed class TestApp : WebApplicationFactory<Program>
         return job;
     }
 
-    public async Task<JobDto> WaitForJobAsync(Guid id, Func<JobDto, bool> condition, string what)
-    {
-        JobDto job = await GetJobAsync(id);
-        await Eventually.TrueAsync(
-            async () =>
-            {
-                job = await GetJobAsync(id);
-                return condition(job);
-            },
-            () => $"job {id} never {what}; last status {job.Status}, error '{job.Error}', {job.History.Count} epochs");
-        return job;
-    }
+    /// <summary>Waits on the job's hub messages (see <see cref="JobEvents"/>) until <paramref name="condition"/> holds.</summary>
+    public Task<JobDto> WaitForJobAsync(Guid id, Func<JobDto, bool> condition, string what) =>
+        JobEvents.WaitAsync(this, id, () => GetJobAsync(id), condition, what);
 
     public Task<JobDto> WaitForStatusAsync(Guid id, JobStatus status) =>
         WaitForJobAsync(id, j => j.Status == status, $"became {status}");

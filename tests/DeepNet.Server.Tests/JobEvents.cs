@@ -1,0 +1,63 @@
+using System.Text.Json;
+using System.Threading.Channels;
+using DeepNet.Server.Contracts;
+using DeepNet.Server.Hubs;
+using Microsoft.AspNetCore.SignalR.Client;
+
+namespace DeepNet.Server.Tests;
+
+/// <summary>
+/// Waiting for a job on the events the app signals rather than on a timer: the wait watches the job over the training
+/// hub and reads it again after every message the hub sends about it (snapshot, status change, progress, epoch, stage
+/// epoch, evaluation, image), so it ends on the event that made the condition true. <see cref="TestApp.Timeout"/> only
+/// guards against a hang.
+/// </summary>
+public static class JobEvents
+{
+    private static readonly string[] Messages =
+    [
+        nameof(ITrainingClient.Snapshot),
+        nameof(ITrainingClient.StatusChanged),
+        nameof(ITrainingClient.Progress),
+        nameof(ITrainingClient.EpochCompleted),
+        nameof(ITrainingClient.Image),
+        nameof(ITrainingClient.StageEpochCompleted),
+        nameof(ITrainingClient.EvaluationCompleted),
+    ];
+
+    /// <summary>
+    /// Reads the job with <paramref name="read"/> until <paramref name="condition"/> holds, watching it over the hub as
+    /// <paramref name="email"/> (who must be allowed to read it); returns the job that satisfied the condition.
+    /// </summary>
+    public static async Task<JobDto> WaitAsync(TestApp app, Guid id, Func<Task<JobDto>> read, Func<JobDto, bool> condition, string what, string email = TestApp.DefaultUser)
+    {
+        var changed = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+        await using var hub = app.CreateHubConnection(TrainingHub.Path, email);
+        foreach (string message in Messages)
+        {
+            hub.On<JsonElement>(message, _ => changed.Writer.TryWrite(true));
+        }
+
+        await hub.StartAsync();
+        await hub.InvokeAsync(nameof(TrainingHub.WatchJob), id.ToString());
+
+        // Read after joining the job's group: whatever changed earlier is in this read, whatever changes later sends a message.
+        using var hang = new CancellationTokenSource(TestApp.Timeout);
+        JobDto job = await read();
+        while (!condition(job))
+        {
+            try
+            {
+                await changed.Reader.ReadAsync(hang.Token);
+            }
+            catch (OperationCanceledException) when (hang.IsCancellationRequested)
+            {
+                Assert.Fail($"Timed out after {TestApp.Timeout}: job {id} never {what}; last status {job.Status}, error '{job.Error}', {job.History.Count} epochs, {job.Stages?.Count} stage epochs");
+            }
+
+            job = await read();
+        }
+
+        return job;
+    }
+}
