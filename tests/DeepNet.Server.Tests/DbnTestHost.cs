@@ -24,6 +24,9 @@ public sealed class DbnApp : IAsyncDisposable
 
     public WebApplicationFactory<Program> Factory { get; }
 
+    /// <summary>The underlying app, for waits on its hub (<see cref="JobEvents"/>).</summary>
+    public TestApp Root => _root;
+
     public IServiceProvider Services => Factory.Services;
 
     public HttpClient CreateClient() => Factory.CreateClient();

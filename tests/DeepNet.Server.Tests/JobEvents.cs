@@ -31,6 +31,22 @@ public static class JobEvents
     /// </summary>
     public static async Task<JobDto> WaitAsync(TestApp app, Guid id, Func<Task<JobDto>> read, Func<JobDto, bool> condition, string what, string email = TestApp.DefaultUser)
     {
+        JobDto? job = null;
+        await UntilAsync(
+            app,
+            hub => hub.InvokeAsync(nameof(TrainingHub.WatchJob), id.ToString()),
+            async () => condition(job = await read()),
+            () => $"job {id} never {what}; last status {job?.Status}, error '{job?.Error}', {job?.History.Count} epochs, {job?.Stages?.Count} stage epochs",
+            email);
+        return job!;
+    }
+
+    /// <summary>Checks <paramref name="condition"/> after each status change of any job of <paramref name="email"/> (experiments run as several jobs).</summary>
+    public static Task WaitForJobListAsync(TestApp app, Func<Task<bool>> condition, Func<string> describe, string email = TestApp.DefaultUser) =>
+        UntilAsync(app, hub => hub.InvokeAsync(nameof(TrainingHub.WatchJobList)), condition, describe, email);
+
+    private static async Task UntilAsync(TestApp app, Func<HubConnection, Task> watch, Func<Task<bool>> condition, Func<string> describe, string email)
+    {
         var changed = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
         await using var hub = app.CreateHubConnection(TrainingHub.Path, email);
         foreach (string message in Messages)
@@ -39,12 +55,11 @@ public static class JobEvents
         }
 
         await hub.StartAsync();
-        await hub.InvokeAsync(nameof(TrainingHub.WatchJob), id.ToString());
+        await watch(hub);
 
-        // Read after joining the job's group: whatever changed earlier is in this read, whatever changes later sends a message.
+        // Check after joining the group: whatever changed earlier is in this check, whatever changes later sends a message.
         using var hang = new CancellationTokenSource(TestApp.Timeout);
-        JobDto job = await read();
-        while (!condition(job))
+        while (!await condition())
         {
             try
             {
@@ -52,12 +67,8 @@ public static class JobEvents
             }
             catch (OperationCanceledException) when (hang.IsCancellationRequested)
             {
-                Assert.Fail($"Timed out after {TestApp.Timeout}: job {id} never {what}; last status {job.Status}, error '{job.Error}', {job.History.Count} epochs, {job.Stages?.Count} stage epochs");
+                Assert.Fail($"Timed out after {TestApp.Timeout}: {describe()}");
             }
-
-            job = await read();
         }
-
-        return job;
     }
 }

@@ -26,7 +26,11 @@ public sealed class TestApp : WebApplicationFactory<Program>
     public const string DefaultUser = "student@deepnet.test";
     public const string Password = "Deep-net-2026";
 
-    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+    /// <summary>
+    /// The one bound on every wait of the server tests (jobs, experiments, hub messages). It only guards against a hang:
+    /// waits end on the event they wait for, so it is generous for a loaded 2-core machine.
+    /// </summary>
+    public static readonly TimeSpan Timeout = TimeSpan.FromMinutes(3);
 
     private readonly bool _ownsDirectory;
     private readonly Dictionary<string, string> _tokens = new(StringComparer.OrdinalIgnoreCase);

@@ -11,7 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace DeepNet.Server.Tests.Sharing;
 
 /// <summary>A signed-in test user: their client and Identity id.</summary>
-public sealed record TestUser(string Email, string Id, HttpClient Client);
+public sealed record TestUser(string Email, string Id, HttpClient Client, TestApp App);
 
 /// <summary>Users, classes and stored models for the sharing tests.</summary>
 public static class SharingTestKit
@@ -24,7 +24,7 @@ public static class SharingTestKit
         var me = await client.GetFromJsonAsync<MeDto>("/api/auth/me", TestApp.Json);
         Assert.NotNull(me);
         Assert.Equal(email, me.Email);
-        return new TestUser(email, me.Id, client);
+        return new TestUser(email, me.Id, client, app);
     }
 
     public static async Task<ClassDto> CreateClassAsync(this TestUser user, string name = "Deep learning 101")
