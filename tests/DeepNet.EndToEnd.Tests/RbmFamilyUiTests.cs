@@ -19,8 +19,6 @@ public sealed partial class RbmFamilyUiTests(EndToEndFixture fixture, ITestOutpu
     // Jobs run one at a time; a test's job may queue behind another test's on a 2-core machine.
     private const float LiveTimeout = 180_000;
 
-    private static readonly TimeSpan DemoModelTimeout = TimeSpan.FromMinutes(3);
-
     private const string ImageLoaded = """
         (selector) => {
           const img = document.querySelector(selector);
@@ -210,7 +208,7 @@ public sealed partial class RbmFamilyUiTests(EndToEndFixture fixture, ITestOutpu
     [Fact]
     public async Task FeatureMapsDemoShowsTheMapsOfAModelsFilters()
     {
-        Guid modelId = await fixture.SmallDigitModelAsync(DemoModelTimeout);
+        Guid modelId = await fixture.SmallDigitModelAsync();
         var session = new BrowserSession(fixture, output, "feature-maps", ScreenshotPrefix);
         await session.RunAsync(async page =>
         {
@@ -235,7 +233,7 @@ public sealed partial class RbmFamilyUiTests(EndToEndFixture fixture, ITestOutpu
     [Fact]
     public async Task GibbsDemoStreamsFramesUntilStopped()
     {
-        Guid modelId = await fixture.SmallDigitModelAsync(DemoModelTimeout);
+        Guid modelId = await fixture.SmallDigitModelAsync();
         var session = new BrowserSession(fixture, output, "gibbs", ScreenshotPrefix);
         await session.RunAsync(async page =>
         {

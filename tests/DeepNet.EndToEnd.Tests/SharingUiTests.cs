@@ -427,22 +427,7 @@ public sealed partial class SharingUiTests(EndToEndFixture fixture, ITestOutputH
         Assert.True(created.Ok, $"POST api/jobs answered {created.Status}: {body}");
         string jobId = JsonDocument.Parse(body).RootElement.GetProperty("id").GetString()!;
 
-        var deadline = DateTime.UtcNow.AddMilliseconds(TrainingTimeout);
-        while (DateTime.UtcNow < deadline)
-        {
-            IAPIResponse response = await page.APIRequest.GetAsync($"api/jobs/{jobId}");
-            using var job = JsonDocument.Parse(await response.TextAsync());
-            string status = job.RootElement.GetProperty("status").GetString()!;
-            if (status == "Succeeded")
-            {
-                return job.RootElement.GetProperty("modelId").GetGuid();
-            }
-
-            Assert.False(status is "Failed" or "Canceled", $"The job ended {status}: {job.RootElement.GetRawText()}");
-            await Task.Delay(250);
-        }
-
-        throw new TimeoutException($"Job {jobId} did not finish within {TrainingTimeout / 1000:0} s.");
+        return await EndToEndFixture.WaitForModelAsync(jobId, async () => await (await page.APIRequest.GetAsync($"api/jobs/{jobId}")).TextAsync());
     }
 
     private List<string> Watch(IPage page, string who, List<(string Who, IPage Page, List<string> Errors)> pages)
