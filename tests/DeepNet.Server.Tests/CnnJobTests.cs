@@ -268,8 +268,9 @@ public sealed class CnnJobTests
         connection.On<ImageMessage>("Image", images.Enqueue);
         await connection.StartAsync();
         await connection.InvokeAsync("WatchJob", job.Id.ToString());
-        await Eventually.TrueAsync(
-            () => Task.FromResult(stages.Count >= 1 && progress.Count >= 2 && images.Any(i => i.Kind == "filters-2") && images.Any(i => i.Kind == "confusion")),
+        await JobEvents.UntilReceivedAsync(
+            connection,
+            () => stages.Count >= 1 && progress.Count >= 2 && images.Any(i => i.Kind == "filters-2") && images.Any(i => i.Kind == "confusion"),
             () => $"{stages.Count} stage epochs, {progress.Count} progress, images {string.Join(",", images.Select(i => i.Kind).Distinct())}");
 
         var epoch = stages.First().Epoch;

@@ -45,25 +45,61 @@ public static class JobEvents
     public static Task WaitForJobListAsync(TestApp app, Func<Task<bool>> condition, Func<string> describe, string email = TestApp.DefaultUser) =>
         UntilAsync(app, hub => hub.InvokeAsync(nameof(TrainingHub.WatchJobList)), condition, describe, email);
 
+    /// <summary>
+    /// Waits until <paramref name="condition"/> holds over what the test's own handlers collect from
+    /// <paramref name="connection"/>: it is checked again after each message the connection receives.
+    /// </summary>
+    public static async Task UntilReceivedAsync(HubConnection connection, Func<bool> condition, Func<string> describe)
+    {
+        var changed = Changes();
+        // Registered after the test's handlers, so a message is collected before the condition sees it.
+        var subscriptions = Messages
+            .Select(message => connection.On(message, [typeof(JsonElement)], (_, _) => Signal(changed), null!))
+            .ToList();
+        try
+        {
+            await WaitAsync(changed.Reader, () => Task.FromResult(condition()), describe);
+        }
+        finally
+        {
+            subscriptions.ForEach(s => s.Dispose());
+        }
+    }
+
     private static async Task UntilAsync(TestApp app, Func<HubConnection, Task> watch, Func<Task<bool>> condition, Func<string> describe, string email)
     {
-        var changed = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+        var changed = Changes();
         await using var hub = app.CreateHubConnection(TrainingHub.Path, email);
         foreach (string message in Messages)
         {
-            hub.On<JsonElement>(message, _ => changed.Writer.TryWrite(true));
+            hub.On(message, [typeof(JsonElement)], (_, _) => Signal(changed), null!);
         }
 
         await hub.StartAsync();
         await watch(hub);
 
         // Check after joining the group: whatever changed earlier is in this check, whatever changes later sends a message.
+        await WaitAsync(changed.Reader, condition, describe);
+    }
+
+    /// <summary>At most one pending "something changed": many messages between two checks cost one check.</summary>
+    private static Channel<bool> Changes() =>
+        Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+
+    private static Task Signal(Channel<bool> changed)
+    {
+        changed.Writer.TryWrite(true);
+        return Task.CompletedTask;
+    }
+
+    private static async Task WaitAsync(ChannelReader<bool> changed, Func<Task<bool>> condition, Func<string> describe)
+    {
         using var hang = new CancellationTokenSource(TestApp.Timeout);
         while (!await condition())
         {
             try
             {
-                await changed.Reader.ReadAsync(hang.Token);
+                await changed.ReadAsync(hang.Token);
             }
             catch (OperationCanceledException) when (hang.IsCancellationRequested)
             {

@@ -193,6 +193,10 @@ public sealed class TestApp : WebApplicationFactory<Program>
     }
 }
 
+/// <summary>
+/// Polling, for the few conditions the app signals no event for (the Gibbs sampler's count of running streams); jobs
+/// and hub messages are awaited through <see cref="JobEvents"/>.
+/// </summary>
 public static class Eventually
 {
     public static async Task TrueAsync(Func<Task<bool>> condition, Func<string> describe, TimeSpan? timeout = null)
