@@ -1,5 +1,4 @@
 using DeepNet.Models.Cnn;
-using DeepNet.Numerics;
 
 namespace DeepNet.Models.Tests.Cnn;
 
@@ -12,17 +11,7 @@ internal static class GradientCheck
     public const float Epsilon = 1e-2f;
 
     /// <summary>Uniform values in [−1, 1), reproducible from <paramref name="seed"/>.</summary>
-    public static float[] Random(int length, ulong seed)
-    {
-        var rng = new Xoshiro256StarStar(seed);
-        var values = new float[length];
-        for (int i = 0; i < length; i++)
-        {
-            values[i] = rng.NextFloat() * 2f - 1f;
-        }
-
-        return values;
-    }
+    public static float[] Random(int length, ulong seed) => DeepNet.Tests.RandomValues.Uniform(length, seed);
 
     public static void Layer(ILayer layer, float[] input, int batch)
     {
