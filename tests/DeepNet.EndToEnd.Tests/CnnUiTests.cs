@@ -7,6 +7,7 @@ namespace DeepNet.EndToEnd.Tests;
 
 /// <summary>Issue 5 in the browser: build a CNN from a preset, see a server error next to its layer, train it, watch it.</summary>
 [Collection(EndToEndCollection.Name)]
+[Trait("Category", "Slow")]
 public sealed partial class CnnUiTests(EndToEndFixture fixture, ITestOutputHelper output)
 {
     // Training can queue behind another test's job on a 2-core machine.

@@ -7,6 +7,7 @@ namespace DeepNet.EndToEnd.Tests;
 
 /// <summary>The DBN page of issue 4: a small DBN built in the form, watched layer by layer to its confusion matrix. Screenshots: e2e4-*.png.</summary>
 [Collection(EndToEndCollection.Name)]
+[Trait("Category", "Slow")]
 public sealed partial class DbnUiTests(EndToEndFixture fixture, ITestOutputHelper output)
 {
     private const string ScreenshotPrefix = "e2e4";

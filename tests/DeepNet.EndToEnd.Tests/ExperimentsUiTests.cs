@@ -7,6 +7,7 @@ namespace DeepNet.EndToEnd.Tests;
 
 /// <summary>The tables page: start the lecture's MNIST table at quick scale and watch its rows fill in. Screenshot: e2e45-tables-*.png.</summary>
 [Collection(EndToEndCollection.Name)]
+[Trait("Category", "Slow")]
 public sealed partial class ExperimentsUiTests(EndToEndFixture fixture, ITestOutputHelper output)
 {
     private const float TableTimeout = 180_000;

@@ -6,6 +6,7 @@ namespace DeepNet.EndToEnd.Tests;
 
 /// <summary>The pooling playground (issue 5): the lecture's matrix and image examples in the browser. Screenshots: e2e5-pooling-*.png.</summary>
 [Collection(EndToEndCollection.Name)]
+[Trait("Category", "Slow")]
 public sealed class PoolingUiTests(EndToEndFixture fixture, ITestOutputHelper output)
 {
     [Fact]

@@ -11,14 +11,13 @@ namespace DeepNet.EndToEnd.Tests;
 /// one's own data sets, and the lecture's demos. Screenshots go to the temp directory as e2e3-*.png.
 /// </summary>
 [Collection(EndToEndCollection.Name)]
+[Trait("Category", "Slow")]
 public sealed partial class RbmFamilyUiTests(EndToEndFixture fixture, ITestOutputHelper output)
 {
     private const string ScreenshotPrefix = "e2e3";
 
     // Jobs run one at a time; a test's job may queue behind another test's on a 2-core machine.
     private const float LiveTimeout = 180_000;
-
-    private static readonly TimeSpan DemoModelTimeout = TimeSpan.FromMinutes(3);
 
     private const string ImageLoaded = """
         (selector) => {
@@ -209,7 +208,7 @@ public sealed partial class RbmFamilyUiTests(EndToEndFixture fixture, ITestOutpu
     [Fact]
     public async Task FeatureMapsDemoShowsTheMapsOfAModelsFilters()
     {
-        Guid modelId = await fixture.SmallDigitModelAsync(DemoModelTimeout);
+        Guid modelId = await fixture.SmallDigitModelAsync();
         var session = new BrowserSession(fixture, output, "feature-maps", ScreenshotPrefix);
         await session.RunAsync(async page =>
         {
@@ -234,7 +233,7 @@ public sealed partial class RbmFamilyUiTests(EndToEndFixture fixture, ITestOutpu
     [Fact]
     public async Task GibbsDemoStreamsFramesUntilStopped()
     {
-        Guid modelId = await fixture.SmallDigitModelAsync(DemoModelTimeout);
+        Guid modelId = await fixture.SmallDigitModelAsync();
         var session = new BrowserSession(fixture, output, "gibbs", ScreenshotPrefix);
         await session.RunAsync(async page =>
         {

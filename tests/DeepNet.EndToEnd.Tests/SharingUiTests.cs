@@ -1,7 +1,7 @@
-using System.Buffers.Binary;
-using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using DeepNet.Tests;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
@@ -15,6 +15,7 @@ namespace DeepNet.EndToEnd.Tests;
 /// probabilities and a patch model's photo reconstruction. Screenshots: e2e6-sharing-*.png.
 /// </summary>
 [Collection(EndToEndCollection.Name)]
+[Trait("Category", "Slow")]
 public sealed partial class SharingUiTests(EndToEndFixture fixture, ITestOutputHelper output)
 {
     private const string Prefix = "e2e6";
@@ -152,13 +153,9 @@ public sealed partial class SharingUiTests(EndToEndFixture fixture, ITestOutputH
             await download.SaveAsAsync(path);
             byte[] file = await File.ReadAllBytesAsync(path);
             File.Delete(path);
-            ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(file);
-            Assert.InRange(headerLength, 2UL, (ulong)file.Length - 8);
-            using (var header = JsonDocument.Parse(Encoding.UTF8.GetString(file, 8, (int)headerLength)))
-            {
-                Assert.True(header.RootElement.TryGetProperty("__metadata__", out _));
-                Assert.True(header.RootElement.TryGetProperty("weights", out _));
-            }
+            JsonObject header = SafeTensorsTestFile.Parse(file).Header;
+            Assert.True(header.ContainsKey("__metadata__"));
+            Assert.True(header.ContainsKey("weights"));
 
             // The classmate imports the downloaded file as a model of their own; a file that is not one is refused with the reason.
             await student.GotoAsync("/#/models");
@@ -430,22 +427,7 @@ public sealed partial class SharingUiTests(EndToEndFixture fixture, ITestOutputH
         Assert.True(created.Ok, $"POST api/jobs answered {created.Status}: {body}");
         string jobId = JsonDocument.Parse(body).RootElement.GetProperty("id").GetString()!;
 
-        var deadline = DateTime.UtcNow.AddMilliseconds(TrainingTimeout);
-        while (DateTime.UtcNow < deadline)
-        {
-            IAPIResponse response = await page.APIRequest.GetAsync($"api/jobs/{jobId}");
-            using var job = JsonDocument.Parse(await response.TextAsync());
-            string status = job.RootElement.GetProperty("status").GetString()!;
-            if (status == "Succeeded")
-            {
-                return job.RootElement.GetProperty("modelId").GetGuid();
-            }
-
-            Assert.False(status is "Failed" or "Canceled", $"The job ended {status}: {job.RootElement.GetRawText()}");
-            await Task.Delay(250);
-        }
-
-        throw new TimeoutException($"Job {jobId} did not finish within {TrainingTimeout / 1000:0} s.");
+        return await EndToEndFixture.WaitForModelAsync(jobId, async () => await (await page.APIRequest.GetAsync($"api/jobs/{jobId}")).TextAsync());
     }
 
     private List<string> Watch(IPage page, string who, List<(string Who, IPage Page, List<string> Errors)> pages)

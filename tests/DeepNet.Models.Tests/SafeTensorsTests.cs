@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Text;
 using DeepNet.Models;
 using DeepNet.Numerics;
+using DeepNet.Tests;
 
 namespace DeepNet.Models.Tests;
 
@@ -29,13 +30,12 @@ public class SafeTensorsTests
     public void TheFileFollowsTheSafetensorsLayout()
     {
         byte[] file = RbmModelFile.Save(SmallRbm(), new Dictionary<string, string>());
-        ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(file);
-        string header = Encoding.UTF8.GetString(file, 8, (int)headerLength);
+        var parsed = SafeTensorsTestFile.Parse(file);
 
-        Assert.Equal(0UL, headerLength % 8);
-        Assert.Contains("\"weights\":{\"dtype\":\"F32\",\"shape\":[2,3],\"data_offsets\":[0,24]}", header);
-        Assert.Equal(8 + (int)headerLength + (6 + 3 + 2) * 4, file.Length);
-        Assert.Equal(1f, BinaryPrimitives.ReadSingleLittleEndian(file.AsSpan(8 + (int)headerLength)));
+        Assert.Equal(0, parsed.HeaderLength % 8);
+        Assert.Contains("\"weights\":{\"dtype\":\"F32\",\"shape\":[2,3],\"data_offsets\":[0,24]}", parsed.HeaderText);
+        Assert.Equal(8 + parsed.HeaderLength + (6 + 3 + 2) * 4, file.Length);
+        Assert.Equal(1f, BinaryPrimitives.ReadSingleLittleEndian(parsed.Data));
     }
 
     [Fact]
@@ -65,10 +65,7 @@ public class SafeTensorsTests
     [InlineData("{\"__metadata__\":{\"a\":1}}", "must be a string")]
     public void AnInconsistentHeaderIsRejectedWithTheReason(string header, string reason)
     {
-        byte[] json = Encoding.UTF8.GetBytes(header);
-        var file = new byte[8 + json.Length + 4];
-        BinaryPrimitives.WriteUInt64LittleEndian(file, (ulong)json.Length);
-        json.CopyTo(file, 8);
+        byte[] file = SafeTensorsTestFile.Assemble(Encoding.UTF8.GetBytes(header), new byte[4]);
 
         var error = Assert.Throws<InvalidDataException>(() => SafeTensors.Read(file));
         Assert.Contains(reason, error.Message);

@@ -2,18 +2,6 @@ namespace DeepNet.Numerics.Tests;
 
 public class ConvolutionTests
 {
-    private static float[] Random(int length, ulong seed)
-    {
-        var rng = new Xoshiro256StarStar(seed);
-        var values = new float[length];
-        for (int i = 0; i < length; i++)
-        {
-            values[i] = rng.NextFloat() * 2f - 1f;
-        }
-
-        return values;
-    }
-
     // The lecture's definition, literally: A_ij = Σ_kl W_kl X_{i+k, j+l}.
     private static float[] NaiveCorrelation(float[] image, int width, int height, float[] filters, int filterCount, int kh, int kw)
     {
@@ -64,8 +52,8 @@ public class ConvolutionTests
     [InlineData(31, 23, 7, 4, 5)]
     public void ValidCorrelationMatchesTheNaiveLoopOnOddSizes(int width, int height, int kh, int kw, int filterCount)
     {
-        float[] image = Random(width * height, 1);
-        float[] filters = Random(filterCount * kh * kw, 2);
+        float[] image = ConvolutionKernelsTests.Random(width * height, 1);
+        float[] filters = ConvolutionKernelsTests.Random(filterCount * kh * kw, 2);
         int oh = height - kh + 1;
         int ow = width - kw + 1;
         var maps = new float[filterCount * oh * ow];
@@ -82,8 +70,8 @@ public class ConvolutionTests
     [Fact]
     public void ValidCorrelationOfA175ImageWith49TenByTenFiltersGives49MapsOf166()
     {
-        float[] image = Random(175 * 175, 3);
-        float[] filters = Random(49 * 100, 4);
+        float[] image = ConvolutionKernelsTests.Random(175 * 175, 3);
+        float[] filters = ConvolutionKernelsTests.Random(49 * 100, 4);
         Assert.Equal((166, 166), Convolution.OutputSize(175, 175, 10, 10));
         var maps = new float[49 * 166 * 166];
 
@@ -102,8 +90,8 @@ public class ConvolutionTests
     [Fact]
     public void ValidCorrelationWithCallerWorkspaceEqualsThePooledVersion()
     {
-        float[] image = Random(20 * 14, 5);
-        float[] filters = Random(3 * 3 * 4, 6);
+        float[] image = ConvolutionKernelsTests.Random(20 * 14, 5);
+        float[] filters = ConvolutionKernelsTests.Random(3 * 3 * 4, 6);
         var pooled = new float[3 * 12 * 17];
         var owned = new float[pooled.Length];
         var workspace = new float[Convolution.ColumnsLength(20, 14, 3, 4) + 10];
@@ -118,7 +106,7 @@ public class ConvolutionTests
     [Fact]
     public void ValidCorrelationOfAShiftedDeltaFilterCopiesTheShiftedImage()
     {
-        float[] image = Random(8 * 6, 7);
+        float[] image = ConvolutionKernelsTests.Random(8 * 6, 7);
         var filter = new float[3 * 3];
         filter[1 * 3 + 2] = 1f; // W_{1,2} = 1 → A_ij = X_{i+1, j+2}
         var map = new float[4 * 6];

@@ -164,19 +164,7 @@ public class DirectConvolutionTests
     private static (float[] X, float[] Filters, float[] Bias, float[] Dy) Inputs(int n, int c, int h, int w, int f, int kh, int kw, int pad)
     {
         (int oh, int ow) = ConvolutionKernels.OutputSize(h, w, kh, kw, 1, pad);
-        return (Random(n * c * h * w, 1), Random(f * c * kh * kw, 2), Random(f, 3), Random(n * f * oh * ow, 4));
-    }
-
-    private static float[] Random(int length, ulong seed)
-    {
-        var rng = new Xoshiro256StarStar(seed);
-        var values = new float[length];
-        for (int i = 0; i < length; i++)
-        {
-            values[i] = rng.NextFloat() * 2f - 1f;
-        }
-
-        return values;
+        return (ConvolutionKernelsTests.Random(n * c * h * w, 1), ConvolutionKernelsTests.Random(f * c * kh * kw, 2), ConvolutionKernelsTests.Random(f, 3), ConvolutionKernelsTests.Random(n * f * oh * ow, 4));
     }
 
     private static void AssertClose(double[] expected, float[] actual)

@@ -98,15 +98,7 @@ public sealed class AuthorizationMatrixFixture : IAsyncLifetime
         using var response = await Owner.Client.PostAsJsonAsync("/api/jobs", body, TestApp.Json);
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         var job = (await response.Content.ReadFromJsonAsync<JobDto>(TestApp.Json))!;
-        JobDto current = job;
-        await Eventually.TrueAsync(
-            async () =>
-            {
-                current = (await Owner.Client.GetFromJsonAsync<JobDto>($"/api/jobs/{job.Id}", TestApp.Json))!;
-                return current.Status == JobStatus.Succeeded;
-            },
-            () => $"job {job.Id} never succeeded; status {current.Status}, error {current.Error}");
-        return current;
+        return await Owner.WaitForSuccessAsync(job.Id);
     }
 }
 

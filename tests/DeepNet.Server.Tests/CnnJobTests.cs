@@ -41,14 +41,7 @@ internal sealed class CnnHost : IAsyncDisposable
 
     public async Task<JobDto> GetJobAsync(Guid id) => (await Client().GetFromJsonAsync<JobDto>($"/api/jobs/{id}", TestApp.Json))!;
 
-    public async Task<JobDto> WaitForJobAsync(Guid id, Func<JobDto, bool> condition, string what)
-    {
-        JobDto job = await GetJobAsync(id);
-        await Eventually.TrueAsync(
-            async () => condition(job = await GetJobAsync(id)),
-            () => $"job {id} never {what}; last status {job.Status}, error '{job.Error}', {job.Stages?.Count} stage epochs");
-        return job;
-    }
+    public Task<JobDto> WaitForJobAsync(Guid id, Func<JobDto, bool> condition, string what) => App.WaitForJobAsync(id, condition, what);
 
     public Task<JobDto> WaitForStatusAsync(Guid id, JobStatus status) => WaitForJobAsync(id, j => j.Status == status, $"became {status}");
 
@@ -253,6 +246,7 @@ public sealed class CnnJobTests
         Assert.Equal(HttpStatusCode.BadRequest, badIndex.StatusCode);
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public async Task ARunningCnnJobStreamsStageEpochsProgressAndImagesAndStopsWhenCanceled()
     {
@@ -275,8 +269,9 @@ public sealed class CnnJobTests
         connection.On<ImageMessage>("Image", images.Enqueue);
         await connection.StartAsync();
         await connection.InvokeAsync("WatchJob", job.Id.ToString());
-        await Eventually.TrueAsync(
-            () => Task.FromResult(stages.Count >= 1 && progress.Count >= 2 && images.Any(i => i.Kind == "filters-2") && images.Any(i => i.Kind == "confusion")),
+        await JobEvents.UntilReceivedAsync(
+            connection,
+            () => stages.Count >= 1 && progress.Count >= 2 && images.Any(i => i.Kind == "filters-2") && images.Any(i => i.Kind == "confusion"),
             () => $"{stages.Count} stage epochs, {progress.Count} progress, images {string.Join(",", images.Select(i => i.Kind).Distinct())}");
 
         var epoch = stages.First().Epoch;
@@ -294,6 +289,7 @@ public sealed class CnnJobTests
         Assert.InRange(canceled.Stages!.Count, 1, 199);
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public async Task AnInterruptedRunResumesToTheSameWeightsAsAnUninterruptedOne()
     {

@@ -48,14 +48,14 @@ public sealed class DbnExperimentTests(DbnAppFixture fixture) : IClassFixture<Db
         var experiment = await response.Content.ReadFromJsonAsync<ExperimentDto>(TestApp.Json);
         Assert.Equal(["dbn", "autoAssociator", "supervised", "noPretraining", "shallow"], experiment!.Rows.Select(r => r.Key));
 
-        await Eventually.TrueAsync(
+        await JobEvents.WaitForJobListAsync(
+            App.Root,
             async () =>
             {
                 experiment = await App.CreateClient().GetFromJsonAsync<ExperimentDto>($"/api/experiments/{experiment.Id}", TestApp.Json);
                 return experiment!.Finished;
             },
-            () => $"the table never finished: {string.Join(", ", experiment!.Rows.Select(r => $"{r.Key} {r.Status} {r.Error}"))}",
-            TimeSpan.FromSeconds(120));
+            () => $"the table never finished: {string.Join(", ", experiment!.Rows.Select(r => $"{r.Key} {r.Status} {r.Error}"))}");
 
         foreach (var row in experiment!.Rows)
         {

@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace DeepNet.Server.Tests;
 
+[Trait("Category", "Slow")]
 public sealed class DbnRestartTests
 {
     /// <summary>Many short epochs in both stages: the first checkpoints come fast, the whole run takes a while.</summary>

@@ -25,6 +25,9 @@ public sealed class DbnApp : IAsyncDisposable
 
     public WebApplicationFactory<Program> Factory { get; }
 
+    /// <summary>The underlying app, for waits on its hub (<see cref="JobEvents"/>).</summary>
+    public TestApp Root => _root;
+
     public IServiceProvider Services => Factory.Services;
 
     public HttpClient CreateClient() => Factory.CreateClient();
@@ -48,18 +51,8 @@ public sealed class DbnApp : IAsyncDisposable
         return job;
     }
 
-    public async Task<JobDto> WaitForJobAsync(Guid id, Func<JobDto, bool> condition, string what)
-    {
-        JobDto job = await GetJobAsync(id);
-        await Eventually.TrueAsync(
-            async () =>
-            {
-                job = await GetJobAsync(id);
-                return condition(job) || (job.Status is JobStatus.Failed or JobStatus.Canceled && !condition(job) && Fail(job));
-            },
-            () => $"job {id} never {what}; last status {job.Status}, error '{job.Error}', {job.Stages?.Count} stage epochs");
-        return job;
-    }
+    public Task<JobDto> WaitForJobAsync(Guid id, Func<JobDto, bool> condition, string what) =>
+        JobEvents.WaitAsync(_root, id, () => GetJobAsync(id), j => condition(j) || (j.Status is JobStatus.Failed or JobStatus.Canceled && Fail(j)), what);
 
     public async Task<JobDto> WaitForSuccessAsync(Guid id)
     {

@@ -156,6 +156,7 @@ public sealed class DemosHubTests
         }
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public async Task GibbsFramesAreThrottledToAboutTenPerSecond()
     {

@@ -107,6 +107,7 @@ public sealed class JobLifecycleTests
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public async Task CancelDuringTheEvaluationStageStopsTheJobWithoutAModel()
     {

@@ -119,8 +119,9 @@ public sealed class RbmFamilyJobTests
         Assert.All(job.History, m => AssertFinite(m.Report, m.Epoch, hiddenUnits: 16));
         Assert.True(job.History[^1].Report!.SquaredError < job.History[0].Report!.SquaredError);
 
-        await Eventually.TrueAsync(
-            () => Task.FromResult(epochs.Any(e => e.Epoch == 8)),
+        await JobEvents.UntilReceivedAsync(
+            connection,
+            () => epochs.Any(e => e.Epoch == 8),
             () => $"received epochs {string.Join(",", epochs.Select(e => e.Epoch))}");
         Assert.All(epochs, e => AssertFinite(e.Report, e.Epoch, hiddenUnits: 16));
         var snapshot = Assert.Single(snapshots);
@@ -184,7 +185,7 @@ public sealed class RbmFamilyJobTests
         Assert.Equal("image/png", image.Content.Headers.ContentType?.MediaType);
         Assert.True(Png.HasSignature(await image.Content.ReadAsByteArrayAsync()));
 
-        await Eventually.TrueAsync(() => Task.FromResult(evaluations.Count == 2), () => $"{evaluations.Count} EvaluationCompleted messages");
+        await JobEvents.UntilReceivedAsync(connection, () => evaluations.Count == 2, () => $"{evaluations.Count} EvaluationCompleted messages");
         Assert.Equal(["ais", "perClass"], evaluations.Select(e => e.Evaluation.Kind));
         Assert.All(evaluations, e => Assert.Equal(job.Id, e.JobId));
         Assert.Contains("evaluating", stages);

@@ -2,6 +2,7 @@ using DeepNet.Server.Persistence;
 
 namespace DeepNet.Server.Tests;
 
+[Trait("Category", "Slow")]
 public sealed class RestartTests
 {
     /// <summary>Many short epochs: the first checkpoint comes fast, the whole run takes a while.</summary>

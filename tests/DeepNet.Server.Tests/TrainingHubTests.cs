@@ -33,8 +33,9 @@ public sealed class TrainingHubTests
         await connection.StartAsync();
         await connection.InvokeAsync("WatchJob", job.Id.ToString());
 
-        await Eventually.TrueAsync(
-            () => Task.FromResult(progress.Count >= 2 && epochs.Count >= 1 && images.Any(i => i.Kind == "filters")),
+        await JobEvents.UntilReceivedAsync(
+            connection,
+            () => progress.Count >= 2 && epochs.Count >= 1 && images.Any(i => i.Kind == "filters"),
             () => $"received {string.Join(",", received)}");
 
         Assert.True(received.TryPeek(out string? first));
@@ -60,11 +61,13 @@ public sealed class TrainingHubTests
         Assert.True(epochs.First().Epoch > snapshot.Job.History[^1].Epoch);
 
         await app.CreateClient().PostAsync($"/api/jobs/{job.Id}/cancel", null);
-        await Eventually.TrueAsync(
-            () => Task.FromResult(statuses.Any(s => s.Status == JobStatus.Canceled)),
+        await JobEvents.UntilReceivedAsync(
+            connection,
+            () => statuses.Any(s => s.Status == JobStatus.Canceled),
             () => $"no Canceled status; received {string.Join(",", received.TakeLast(20))}");
     }
 
+    [Trait("Category", "Slow")]
     [Fact]
     public async Task ProgressIsThrottled()
     {
@@ -115,8 +118,9 @@ public sealed class TrainingHubTests
 
         var job = await app.SubmitAsync(TestApp.SmallJob(epochs: 1));
         await app.WaitForStatusAsync(job.Id, JobStatus.Succeeded);
-        await Eventually.TrueAsync(
-            () => Task.FromResult(statuses.Any(s => s.Id == job.Id && s.Status == JobStatus.Succeeded)),
+        await JobEvents.UntilReceivedAsync(
+            connection,
+            () => statuses.Any(s => s.Id == job.Id && s.Status == JobStatus.Succeeded),
             () => $"statuses: {string.Join(",", statuses.Select(s => s.Status))}");
         Assert.Contains(statuses, s => s.Id == job.Id && s.Status == JobStatus.Running);
         var done = statuses.Last(s => s.Id == job.Id);

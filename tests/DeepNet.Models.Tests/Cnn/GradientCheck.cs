@@ -10,9 +10,12 @@ internal static class GradientCheck
 {
     public const float Epsilon = 1e-2f;
 
+    /// <summary>Uniform values in [−1, 1), reproducible from <paramref name="seed"/>.</summary>
+    public static float[] Random(int length, ulong seed) => DeepNet.Tests.RandomValues.Uniform(length, seed);
+
     public static void Layer(ILayer layer, float[] input, int batch)
     {
-        float[] r = ConvolutionKernelsTests.Random(batch * layer.OutputShape.Size, 99);
+        float[] r = Random(batch * layer.OutputShape.Size, 99);
         double Loss()
         {
             ReadOnlySpan<float> y = layer.Forward(input, batch, training: true);

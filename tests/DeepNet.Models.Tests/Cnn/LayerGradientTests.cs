@@ -9,7 +9,7 @@ public class LayerGradientTests
     {
         foreach (Parameter p in layer.Parameters)
         {
-            ConvolutionKernelsTests.Random(p.Value.Length, seed++).CopyTo(p.Value, 0);
+            GradientCheck.Random(p.Value.Length, seed++).CopyTo(p.Value, 0);
         }
     }
 
@@ -22,7 +22,7 @@ public class LayerGradientTests
         var layer = new Conv2d(new TensorShape(channels, height, width), new ConvolutionSpec(filters, kernel, stride, padding), maxBatch: 3);
         InitializeParameters(layer, 10);
 
-        GradientCheck.Layer(layer, ConvolutionKernelsTests.Random(2 * channels * height * width, 11), batch: 2);
+        GradientCheck.Layer(layer, GradientCheck.Random(2 * channels * height * width, 11), batch: 2);
     }
 
     [Theory]
@@ -44,7 +44,7 @@ public class LayerGradientTests
     {
         var layer = new AvgPool2d(new TensorShape(2, 8, 8), new AveragePoolSpec(window, stride), maxBatch: 2);
 
-        GradientCheck.Layer(layer, ConvolutionKernelsTests.Random(2 * 2 * 8 * 8, 13), batch: 2);
+        GradientCheck.Layer(layer, GradientCheck.Random(2 * 2 * 8 * 8, 13), batch: 2);
     }
 
     [Theory]
@@ -64,14 +64,14 @@ public class LayerGradientTests
         var layer = new Dense(new TensorShape(3, 2, 2), new DenseSpec(5), maxBatch: 4);
         InitializeParameters(layer, 15);
 
-        GradientCheck.Layer(layer, ConvolutionKernelsTests.Random(3 * 12, 16), batch: 3);
+        GradientCheck.Layer(layer, GradientCheck.Random(3 * 12, 16), batch: 3);
     }
 
     [Fact]
     public void SoftmaxCrossEntropyGradientMatchesFiniteDifferences()
     {
         const int batch = 3, classes = 4;
-        float[] logits = ConvolutionKernelsTests.Random(batch * classes, 17);
+        float[] logits = GradientCheck.Random(batch * classes, 17);
         int[] labels = [2, 0, 3];
         var loss = new SoftmaxCrossEntropyLoss(classes, batch);
         loss.Forward(logits, labels);
@@ -93,7 +93,7 @@ public class LayerGradientTests
             new DenseSpec(3),
         ];
         var network = new Network(new TensorShape(2, 8, 7), specs, maxBatch: 4, seed: 18);
-        float[] input = ConvolutionKernelsTests.Random(3 * 2 * 8 * 7, 19);
+        float[] input = GradientCheck.Random(3 * 2 * 8 * 7, 19);
         int[] labels = [0, 2, 1];
         network.ComputeGradients(input, labels);
         float[][] analytic = [.. network.Parameters.Select(p => (float[])p.Gradient.Clone())];

@@ -22,7 +22,7 @@ public class PartitionedPassTests
     public void WholeNetworkGradientsThroughThePerSamplePassMatchFiniteDifferences(int batch)
     {
         var network = new Network(new TensorShape(2, 8, 8), PerSampleLead, maxBatch: 4, seed: 21);
-        float[] input = ConvolutionKernelsTests.Random(batch * 2 * 8 * 8, 22);
+        float[] input = GradientCheck.Random(batch * 2 * 8 * 8, 22);
         int[] labels = [.. Enumerable.Range(0, batch).Select(i => (i * 2) % 3)];
         network.ComputeGradients(input, labels);
         float[][] analytic = [.. network.Parameters.Select(p => (float[])p.Gradient.Clone())];
@@ -37,7 +37,7 @@ public class PartitionedPassTests
     public async Task GradientsDoNotDependOnWhichThreadRanWhichHalf()
     {
         // Two networks training at once share the one helper thread: whichever gets it, the other runs both halves itself.
-        float[] input = ConvolutionKernelsTests.Random(4 * 2 * 8 * 8, 23);
+        float[] input = GradientCheck.Random(4 * 2 * 8 * 8, 23);
         int[] labels = [0, 1, 2, 1];
         float[][] Gradients()
         {
@@ -71,8 +71,8 @@ public class PartitionedPassTests
     {
         Assert.True((long)m * n * k > Dense.SliceMultiplyAdds);
         int lda = transA == Transpose.No ? k : m, ldb = transB == Transpose.No ? n : k;
-        float[] a = ConvolutionKernelsTests.Random(m * k, 25), b = ConvolutionKernelsTests.Random(k * n, 26);
-        float[] expected = ConvolutionKernelsTests.Random(m * n, 27), actual = (float[])expected.Clone();
+        float[] a = GradientCheck.Random(m * k, 25), b = GradientCheck.Random(k * n, 26);
+        float[] expected = GradientCheck.Random(m * n, 27), actual = (float[])expected.Clone();
 
         Gemm.Multiply(transA, transB, m, n, k, 1f, a, lda, b, ldb, 0.5f, expected, n);
         Dense.MultiplyInSlices(transA, transB, m, n, k, a, lda, b, ldb, 0.5f, actual, n);

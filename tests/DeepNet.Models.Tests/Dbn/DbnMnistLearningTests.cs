@@ -5,6 +5,7 @@ using Xunit.Abstractions;
 
 namespace DeepNet.Models.Tests.Dbn;
 
+[Trait("Category", "Slow")]
 public class DbnMnistLearningTests(ITestOutputHelper output)
 {
     /// <summary>

@@ -1,5 +1,3 @@
-using System.Buffers.Binary;
-using System.Text;
 using DeepNet.Models.Dbn;
 using DeepNet.Numerics;
 
@@ -127,8 +125,7 @@ public class DbnModelFileTests
 
     private static int Offset(byte[] file, string name)
     {
-        int headerLength = (int)BinaryPrimitives.ReadUInt64LittleEndian(file);
-        string header = Encoding.UTF8.GetString(file, 8, headerLength);
+        string header = DeepNet.Tests.SafeTensorsTestFile.Parse(file).HeaderText;
         return header.IndexOf($"\"{name}\"", StringComparison.Ordinal);
     }
 }

@@ -1,6 +1,3 @@
-using System.Buffers.Binary;
-using System.Text;
-using System.Text.Json.Nodes;
 using DeepNet.Models.Cnn;
 using DeepNet.Models.Dbn;
 using DeepNet.Models.ModelExchange;
@@ -8,7 +5,7 @@ using DeepNet.Numerics;
 
 namespace DeepNet.Models.Tests.ModelExchange;
 
-/// <summary>Valid exchange files of every model type, and a way to damage them one thing at a time.</summary>
+/// <summary>Valid exchange files of every model type (damage them with <see cref="DeepNet.Tests.SafeTensorsTestFile"/>).</summary>
 internal static class ModelExchangeFiles
 {
     public static readonly DateTime CreatedAt = new(2026, 11, 27, 10, 30, 0, DateTimeKind.Utc);
@@ -69,43 +66,4 @@ internal static class ModelExchangeFiles
     }
 
     public static float[] Values(int count, float step) => [.. Enumerable.Range(0, count).Select(i => (i - count / 2) * step)];
-
-    public static (JsonObject Header, byte[] Data) Split(byte[] file)
-    {
-        int headerLength = (int)BinaryPrimitives.ReadUInt64LittleEndian(file);
-        var header = JsonNode.Parse(Encoding.UTF8.GetString(file, 8, headerLength).TrimEnd(' '))!.AsObject();
-        return (header, file[(8 + headerLength)..]);
-    }
-
-    /// <summary>The file with its header edited and/or its data replaced; the checksum is recomputed unless told otherwise.</summary>
-    public static byte[] Rewrite(byte[] file, Action<JsonObject>? editHeader = null, Func<byte[], byte[]>? editData = null, bool fixChecksum = true)
-    {
-        (JsonObject header, byte[] data) = Split(file);
-        editHeader?.Invoke(header);
-        data = editData?.Invoke(data) ?? data;
-        if (fixChecksum && header["__metadata__"] is JsonObject metadata && metadata.ContainsKey("checksum"))
-        {
-            metadata["checksum"] = ModelExchangeFormat.Checksum(data);
-        }
-
-        return Assemble(Encoding.UTF8.GetBytes(header.ToJsonString()), data);
-    }
-
-    public static byte[] Assemble(byte[] header, byte[] data)
-    {
-        var file = new byte[8 + header.Length + data.Length];
-        BinaryPrimitives.WriteUInt64LittleEndian(file, (ulong)header.Length);
-        header.CopyTo(file, 8);
-        data.CopyTo(file, 8 + header.Length);
-        return file;
-    }
-
-    public static JsonObject Metadata(JsonObject header) => header["__metadata__"]!.AsObject();
-
-    /// <summary>Writes <paramref name="value"/> as little-endian float32 at element <paramref name="index"/> of the data section.</summary>
-    public static Func<byte[], byte[]> SetFloat(int index, float value) => data =>
-    {
-        BinaryPrimitives.WriteSingleLittleEndian(data.AsSpan(index * 4), value);
-        return data;
-    };
 }

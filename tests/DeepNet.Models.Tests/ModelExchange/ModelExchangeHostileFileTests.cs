@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using DeepNet.Models.ModelExchange;
 using static DeepNet.Models.Tests.ModelExchange.ModelExchangeFiles;
+using static DeepNet.Tests.SafeTensorsTestFile;
 
 namespace DeepNet.Models.Tests.ModelExchange;
 

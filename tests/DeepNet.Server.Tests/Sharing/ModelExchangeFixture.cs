@@ -1,10 +1,6 @@
-using System.Buffers.Binary;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Text;
-using System.Text.Json.Nodes;
-using DeepNet.Models.ModelExchange;
 using DeepNet.Server.Contracts;
 using DeepNet.Server.Persistence;
 using Microsoft.EntityFrameworkCore;
@@ -59,7 +55,7 @@ public sealed class ModelExchangeFixture : IAsyncLifetime
     }
 }
 
-/// <summary>Downloading, importing and damaging model files over HTTP.</summary>
+/// <summary>Downloading and importing model files over HTTP (damage them with <see cref="DeepNet.Tests.SafeTensorsTestFile"/>).</summary>
 public static class ModelExchangeClient
 {
     public static async Task<byte[]> DownloadAsync(this HttpClient client, Guid modelId)
@@ -92,39 +88,6 @@ public static class ModelExchangeClient
         Assert.Equal($"/api/models/{model.Id}", response.Headers.Location?.OriginalString);
         return model;
     }
-
-    public static (JsonObject Header, byte[] Data) Split(byte[] file)
-    {
-        int headerLength = (int)BinaryPrimitives.ReadUInt64LittleEndian(file);
-        return (JsonNode.Parse(Encoding.UTF8.GetString(file, 8, headerLength).TrimEnd(' '))!.AsObject(), file[(8 + headerLength)..]);
-    }
-
-    /// <summary>The file with its header and/or data changed; the checksum is recomputed unless told otherwise.</summary>
-    public static byte[] Rewrite(byte[] file, Action<JsonObject>? editHeader = null, Func<byte[], byte[]>? editData = null, bool fixChecksum = true)
-    {
-        (JsonObject header, byte[] data) = Split(file);
-        editHeader?.Invoke(header);
-        data = editData?.Invoke(data) ?? data;
-        if (fixChecksum)
-        {
-            header["__metadata__"]!["checksum"] = ModelExchangeFormat.Checksum(data);
-        }
-
-        byte[] json = Encoding.UTF8.GetBytes(header.ToJsonString());
-        var result = new byte[8 + json.Length + data.Length];
-        BinaryPrimitives.WriteUInt64LittleEndian(result, (ulong)json.Length);
-        json.CopyTo(result, 8);
-        data.CopyTo(result, 8 + json.Length);
-        return result;
-    }
-
-    public static JsonObject Metadata(JsonObject header) => header["__metadata__"]!.AsObject();
-
-    public static Func<byte[], byte[]> SetFloat(int index, float value) => data =>
-    {
-        BinaryPrimitives.WriteSingleLittleEndian(data.AsSpan(index * 4), value);
-        return data;
-    };
 }
 
 [CollectionDefinition(Name)]

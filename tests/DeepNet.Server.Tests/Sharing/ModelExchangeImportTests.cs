@@ -10,6 +10,7 @@ using DeepNet.Server.Contracts;
 using DeepNet.Server.Persistence;
 using static DeepNet.Server.Tests.Sharing.ModelExchangeClient;
 using DeepNet.Server.Sharing;
+using static DeepNet.Tests.SafeTensorsTestFile;
 
 namespace DeepNet.Server.Tests.Sharing;
 

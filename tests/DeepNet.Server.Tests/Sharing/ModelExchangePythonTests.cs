@@ -116,7 +116,7 @@ public sealed class ModelExchangePythonTests(ModelExchangeFixture models)
     [PythonWithNumpyFact]
     public async Task ThePythonLoaderRefusesADamagedFile()
     {
-        byte[] file = ModelExchangeClient.Rewrite(await models.Owner.Client.DownloadAsync(models.Rbm), editData: ModelExchangeClient.SetFloat(0, 5f), fixChecksum: false);
+        byte[] file = DeepNet.Tests.SafeTensorsTestFile.Rewrite(await models.Owner.Client.DownloadAsync(models.Rbm), editData: DeepNet.Tests.SafeTensorsTestFile.SetFloat(0, 5f), fixChecksum: false);
         string path = Path.Combine(Directory.CreateDirectory(Path.Combine(models.App.DataDirectory, "python")).FullName, "damaged.safetensors");
         await File.WriteAllBytesAsync(path, file);
 

@@ -6,6 +6,7 @@ using DeepNet.Server.Sharing;
 
 namespace DeepNet.Server.Tests.Sharing;
 
+[Trait("Category", "Slow")]
 public sealed class ModelForkRestartTests
 {
     [Fact]

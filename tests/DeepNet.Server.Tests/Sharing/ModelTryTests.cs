@@ -25,16 +25,17 @@ public static class TrainedModels
 
     public static async Task<JobDto> WaitForSuccessAsync(this TestUser user, Guid jobId)
     {
-        JobDto job = await user.GetJobAsync(jobId);
-        await Eventually.TrueAsync(
-            async () =>
+        JobDto job = await JobEvents.WaitAsync(
+            user.App,
+            jobId,
+            () => user.GetJobAsync(jobId),
+            j =>
             {
-                job = await user.GetJobAsync(jobId);
-                Assert.False(job.Status is JobStatus.Failed or JobStatus.Canceled, $"job {jobId} ended {job.Status}: {job.Error}");
-                return job.Status == JobStatus.Succeeded;
+                Assert.False(j.Status is JobStatus.Failed or JobStatus.Canceled, $"job {jobId} ended {j.Status}: {j.Error}");
+                return j.Status == JobStatus.Succeeded;
             },
-            () => $"job {jobId} never succeeded; last status {job.Status}, error '{job.Error}'",
-            TimeSpan.FromMinutes(3));
+            "succeeded",
+            user.Email);
         Assert.NotNull(job.ModelId);
         return job;
     }

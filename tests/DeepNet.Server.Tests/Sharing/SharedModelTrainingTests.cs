@@ -31,10 +31,7 @@ public sealed class SharedModelTrainingTests : IAsyncLifetime
         var submitted = await owner.Client.PostAsJsonAsync("/api/jobs", TestApp.SmallJob(epochs: 2, name: "shared digits"), TestApp.Json);
         Assert.Equal(HttpStatusCode.Accepted, submitted.StatusCode);
         var job = (await submitted.Content.ReadFromJsonAsync<JobDto>(TestApp.Json))!;
-        await Eventually.TrueAsync(
-            async () => (await owner.Client.GetFromJsonAsync<JobDto>($"/api/jobs/{job.Id}", TestApp.Json))!.Status == JobStatus.Succeeded,
-            () => $"job {job.Id} never succeeded");
-        var modelId = (await owner.Client.GetFromJsonAsync<JobDto>($"/api/jobs/{job.Id}", TestApp.Json))!.ModelId!.Value;
+        var modelId = (await owner.WaitForSuccessAsync(job.Id)).ModelId!.Value;
 
         var card = Assert.Single(await owner.GalleryAsync("scope=mine"));
         Assert.Equal((modelId, "shared digits", "rbm", "256-16"), (card.Id, card.Name, card.Kind, card.Architecture));

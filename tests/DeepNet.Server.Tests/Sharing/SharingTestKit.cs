@@ -13,7 +13,7 @@ using DeepNet.Server.RbmFamily;
 namespace DeepNet.Server.Tests.Sharing;
 
 /// <summary>A signed-in test user: their client and Identity id.</summary>
-public sealed record TestUser(string Email, string Id, HttpClient Client);
+public sealed record TestUser(string Email, string Id, HttpClient Client, TestApp App);
 
 /// <summary>Users, classes and stored models for the sharing tests.</summary>
 public static class SharingTestKit
@@ -26,7 +26,7 @@ public static class SharingTestKit
         var me = await client.GetFromJsonAsync<MeDto>("/api/auth/me", TestApp.Json);
         Assert.NotNull(me);
         Assert.Equal(email, me.Email);
-        return new TestUser(email, me.Id, client);
+        return new TestUser(email, me.Id, client, app);
     }
 
     public static async Task<ClassDto> CreateClassAsync(this TestUser user, string name = "Deep learning 101")

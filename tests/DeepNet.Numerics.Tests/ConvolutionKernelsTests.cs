@@ -1,20 +1,9 @@
-using DeepNet.Numerics;
-
-namespace DeepNet.Models.Tests.Cnn;
+namespace DeepNet.Numerics.Tests;
 
 public class ConvolutionKernelsTests
 {
-    internal static float[] Random(int length, ulong seed)
-    {
-        var rng = new Xoshiro256StarStar(seed);
-        var values = new float[length];
-        for (int i = 0; i < length; i++)
-        {
-            values[i] = rng.NextFloat() * 2f - 1f;
-        }
-
-        return values;
-    }
+    /// <summary>The convolution tests' inputs: uniform in [−1, 1), reproducible from <paramref name="seed"/>.</summary>
+    internal static float[] Random(int length, ulong seed) => DeepNet.Tests.RandomValues.Uniform(length, seed);
 
     private static float[] NaiveForward(float[] x, int n, int c, int h, int w, float[] filters, float[] bias, int f, int k, int stride, int pad)
     {
