@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Threading.Channels;
 using DeepNet.Server.Contracts;
-using DeepNet.Server.Hubs;
+using DeepNet.Server.Jobs;
 using Microsoft.AspNetCore.SignalR.Client;
 
 namespace DeepNet.Server.Tests;
