@@ -132,9 +132,11 @@ public sealed class TrainedModel
 
     public DateTime CreatedAt { get; set; }
 
-    public int VisibleUnits { get; set; }
+    /// <summary>Values in one input sample: an RBM's visible units, a network's inputs (pixels).</summary>
+    public int InputUnits { get; set; }
 
-    public int HiddenUnits { get; set; }
+    /// <summary>Units of the top layer: an RBM's hidden units, a DBN's top layer, a CNN's classes.</summary>
+    public int OutputUnits { get; set; }
 
     public int ImageWidth { get; set; }
 

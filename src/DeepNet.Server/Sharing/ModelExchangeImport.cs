@@ -82,8 +82,8 @@ public static class ModelExchangeImport
             Source = ModelSources.Import,
             ParentModelId = parentModelId,
             CreatedAt = createdAt,
-            VisibleUnits = contents.VisibleUnits,
-            HiddenUnits = contents.HiddenUnits,
+            InputUnits = contents.VisibleUnits,
+            OutputUnits = contents.HiddenUnits,
             ImageWidth = contents.ImageWidth,
             ImageHeight = contents.ImageHeight,
             OptionsJson = optionsJson,
@@ -103,7 +103,7 @@ public static class ModelExchangeImport
         try
         {
             ModelCards.ToDto(model, kinds);
-            ModelCards.DatasetLabel(model.DataSpecJson, model.PatchesJson, model.ImageWidth, model.ImageHeight, model.VisibleUnits);
+            ModelCards.DatasetLabel(model.DataSpecJson, model.PatchesJson, model.ImageWidth, model.ImageHeight, model.InputUnits);
             ModelCards.Metric(model.TestError, model.EvaluationsJson, model.ReconstructionError);
         }
         catch (Exception ex) when (ex is JsonException or NotSupportedException or ArgumentException or InvalidOperationException or FormatException)

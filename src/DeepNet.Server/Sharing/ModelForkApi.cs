@@ -59,7 +59,7 @@ public static class ModelForkApi
     {
         var parent = await db.TrainedModels.AsNoTracking()
             .Where(m => m.Id == id)
-            .Select(m => new ForkParent(m.Id, m.Name, m.Kind, m.VisibleUnits, m.HiddenUnits, m.OptionsJson, m.DataSpecJson, m.PatchesJson))
+            .Select(m => new ForkParent(m.Id, m.Name, m.Kind, m.InputUnits, m.OutputUnits, m.OptionsJson, m.DataSpecJson, m.PatchesJson))
             .SingleOrDefaultAsync(cancellationToken);
         if (parent is null)
         {

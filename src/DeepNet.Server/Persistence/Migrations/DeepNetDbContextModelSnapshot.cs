@@ -17,7 +17,7 @@ namespace DeepNet.Server.Persistence.Migrations
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.15");
 
-            modelBuilder.Entity("DeepNet.Server.Auth.AppUser", b =>
+            modelBuilder.Entity("DeepNet.Server.Persistence.AppUser", b =>
                 {
                     b.Property<string>("Id")
                         .HasColumnType("TEXT");
@@ -465,13 +465,13 @@ namespace DeepNet.Server.Persistence.Migrations
                         .IsRequired()
                         .HasColumnType("BLOB");
 
-                    b.Property<int>("HiddenUnits")
-                        .HasColumnType("INTEGER");
-
                     b.Property<int>("ImageHeight")
                         .HasColumnType("INTEGER");
 
                     b.Property<int>("ImageWidth")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("InputUnits")
                         .HasColumnType("INTEGER");
 
                     b.Property<Guid?>("JobId")
@@ -494,6 +494,9 @@ namespace DeepNet.Server.Persistence.Migrations
                     b.Property<string>("OptionsJson")
                         .IsRequired()
                         .HasColumnType("TEXT");
+
+                    b.Property<int>("OutputUnits")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("OwnerId")
                         .IsRequired()
@@ -528,9 +531,6 @@ namespace DeepNet.Server.Persistence.Migrations
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
-
-                    b.Property<int>("VisibleUnits")
-                        .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
 
@@ -783,7 +783,7 @@ namespace DeepNet.Server.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
-                    b.HasOne("DeepNet.Server.Auth.AppUser", null)
+                    b.HasOne("DeepNet.Server.Persistence.AppUser", null)
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -792,7 +792,7 @@ namespace DeepNet.Server.Persistence.Migrations
 
             modelBuilder.Entity("DeepNet.Server.Persistence.Classroom", b =>
                 {
-                    b.HasOne("DeepNet.Server.Auth.AppUser", null)
+                    b.HasOne("DeepNet.Server.Persistence.AppUser", null)
                         .WithMany()
                         .HasForeignKey("InstructorId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -879,7 +879,7 @@ namespace DeepNet.Server.Persistence.Migrations
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserClaim<string>", b =>
                 {
-                    b.HasOne("DeepNet.Server.Auth.AppUser", null)
+                    b.HasOne("DeepNet.Server.Persistence.AppUser", null)
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -888,7 +888,7 @@ namespace DeepNet.Server.Persistence.Migrations
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserLogin<string>", b =>
                 {
-                    b.HasOne("DeepNet.Server.Auth.AppUser", null)
+                    b.HasOne("DeepNet.Server.Persistence.AppUser", null)
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -903,7 +903,7 @@ namespace DeepNet.Server.Persistence.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
-                    b.HasOne("DeepNet.Server.Auth.AppUser", null)
+                    b.HasOne("DeepNet.Server.Persistence.AppUser", null)
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
@@ -912,7 +912,7 @@ namespace DeepNet.Server.Persistence.Migrations
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityUserToken<string>", b =>
                 {
-                    b.HasOne("DeepNet.Server.Auth.AppUser", null)
+                    b.HasOne("DeepNet.Server.Persistence.AppUser", null)
                         .WithMany()
                         .HasForeignKey("UserId")
                         .OnDelete(DeleteBehavior.Cascade)
