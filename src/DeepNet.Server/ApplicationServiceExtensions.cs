@@ -30,7 +30,7 @@ public static class ApplicationServiceExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddApiConventions();
         services.AddPersistence();
-        services.AddJobEngine();
+        services.AddJobEngine(builder.Configuration);
 
         services.AddAccounts();
         services.AddRbmFamily();

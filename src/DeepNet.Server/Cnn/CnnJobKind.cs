@@ -175,7 +175,8 @@ public sealed class CnnJobKind(
         }
 
         string name = request.Name?.Trim() is { Length: > 0 } trimmed ? trimmed : DefaultName;
-        return JobKindValidation.Valid(new JobDraft(name, Kind, JobMapper.ToJson(resolved.Spec), JobMapper.ToJson(data)));
+        return JobKindValidation.Valid(new JobDraft(
+            name, Kind, JobMapper.ToJson(resolved.Spec), JobMapper.ToJson(data), Estimate: CnnJobEstimate.Of(resolved, shape!.Value.Rows)));
     }
 
     public ITryableModel LoadForTry(TryModelRow row, byte[] file) => TryableCnn.Load(file);

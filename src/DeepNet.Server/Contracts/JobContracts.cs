@@ -106,6 +106,9 @@ public sealed record AisSpec
 /// <param name="Dbn">The network of a "dbn" job.</param>
 /// <param name="Cnn">The network of a "cnn" job.</param>
 /// <param name="Stages">Completed stage epochs of a multi-stage job ("dbn", "cnn"), in order; empty for RBM jobs.</param>
+/// <param name="OwnerId">The submitting user's id.</param>
+/// <param name="Queue">Where a queued job stands in the fair queue; null once it runs.</param>
+/// <param name="Estimate">What the job was estimated to cost when it was submitted; null for jobs older than the estimates.</param>
 public sealed record JobDto(
     Guid Id,
     string Name,
@@ -127,7 +130,19 @@ public sealed record JobDto(
     DbnJobSpec? Dbn = null,
     CnnJobSpec? Cnn = null,
     IReadOnlyList<StageEpochDto>? Stages = null,
-    string? OwnerId = null);
+    string? OwnerId = null,
+    QueueSlotDto? Queue = null,
+    JobEstimateDto? Estimate = null);
+
+/// <summary>A queued job's place in the fair queue (round-robin across users, then by submission time).</summary>
+/// <param name="Position">1 for the job that starts next; counts every user's queued jobs.</param>
+/// <param name="EstimatedStartAt">When it is expected to start (UTC), from the running job's progress and the estimates of the jobs ahead.</param>
+public sealed record QueueSlotDto(int Position, DateTime EstimatedStartAt);
+
+/// <summary>A job's cost as estimated from its spec at submission, checked against the server's per-job budget.</summary>
+/// <param name="PeakMemoryBytes">Training data, parameters, optimizer state and one batch's activations.</param>
+/// <param name="RunSeconds">Expected training and evaluation time.</param>
+public sealed record JobEstimateDto(long PeakMemoryBytes, double RunSeconds);
 
 /// <summary>Training progress of a job.</summary>
 /// <param name="Epoch">Current epoch, 1-based.</param>

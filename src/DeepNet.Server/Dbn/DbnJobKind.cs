@@ -48,7 +48,8 @@ public sealed class DbnJobKind(
         }
 
         string name = request.Name?.Trim() is { Length: > 0 } trimmed ? trimmed : DefaultName;
-        return JobKindValidation.Valid(new JobDraft(name, DbnJobKind.Name, JobMapper.ToJson(spec), JobMapper.ToJson(data)));
+        var estimate = DbnJobEstimate.Of(spec, await TrainingDataShape.OfAsync(data, db, cancellationToken));
+        return JobKindValidation.Valid(new JobDraft(name, DbnJobKind.Name, JobMapper.ToJson(spec), JobMapper.ToJson(data), Estimate: estimate));
     }
 
     public ITryableModel LoadForTry(TryModelRow row, byte[] file) => TryableDbn.Load(row, file);

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using System.Text.Json;
 using DeepNet.Server.Contracts;
 using DeepNet.Server.Jobs;
@@ -17,6 +18,8 @@ public sealed class ExperimentService(
     IDbContextFactory<DeepNetDbContext> contexts,
     JobQueue queue,
     JobLiveFeed feed,
+    JobAdmission admission,
+    JobBudget budget,
     TimeProvider clock)
 {
     private readonly Dictionary<string, IExperimentDefinition> _definitions = definitions.ToDictionary(d => d.Kind, StringComparer.Ordinal);
@@ -24,8 +27,11 @@ public sealed class ExperimentService(
     public IReadOnlyList<ExperimentDefinitionDto> Definitions =>
         _definitions.Values.OrderBy(d => d.Kind, StringComparer.Ordinal).Select(ToDto).ToList();
 
-    /// <summary>Validates the request and starts the table; errors are keyed by field ("kind", "scale", "name").</summary>
-    public async Task<(ExperimentDto? Experiment, Dictionary<string, string[]> Errors)> CreateAsync(CreateExperimentRequest? request, RequestUser viewer, CancellationToken cancellationToken)
+    /// <summary>
+    /// Validates the request and starts the table; errors are keyed by field ("kind", "scale", "name"), a row over the
+    /// per-job budget under "scale"; <c>Refused</c> is the 409 when the owner's queue cannot take the table's rows.
+    /// </summary>
+    public async Task<(ExperimentDto? Experiment, Dictionary<string, string[]> Errors, ProblemHttpResult? Refused)> CreateAsync(CreateExperimentRequest? request, RequestUser viewer, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         string scale = request?.Scale ?? ExperimentScales.Full;
@@ -47,7 +53,7 @@ public sealed class ExperimentService(
 
         if (errors.Count > 0 || definition is null)
         {
-            return (null, errors);
+            return (null, errors, null);
         }
 
         string name = request!.Name?.Trim() ?? definition.Title;
@@ -66,8 +72,23 @@ public sealed class ExperimentService(
                     $"Experiment {definition.Kind} row {row.Key} has an invalid job: {string.Join("; ", validation.Errors.Select(e => $"{e.Key}: {string.Join(", ", e.Value)}"))}.");
             }
 
-            // One tick apart, so the queue (oldest first) runs the rows in table order.
-            jobs.Add((row.Key, JobStore.NewJob(draft, viewer.Id, now.AddTicks(jobs.Count))));
+            foreach (var (field, messages) in admission.OverBudget(draft))
+            {
+                errors["scale"] = [.. errors.GetValueOrDefault("scale") ?? [], .. messages.Select(m => $"row '{row.Label}' ({field}): {m}")];
+            }
+
+            // One tick apart, so the owner's turns in the queue run the rows in table order.
+            jobs.Add((row.Key, JobStore.NewJob(draft, viewer.Id, now.AddTicks(jobs.Count), budget)));
+        }
+
+        if (errors.Count > 0)
+        {
+            return (null, errors, null);
+        }
+
+        if (await admission.QueueFullAsync(viewer.Id, jobs.Count, cancellationToken) is { } queueFull)
+        {
+            return (null, errors, queueFull);
         }
 
         var experiment = new Experiment
@@ -89,7 +110,7 @@ public sealed class ExperimentService(
             feed.PublishStatus(JobMapper.ToDto(job, kinds.Find(job.Kind), []));
         }
 
-        return (await GetAsync(experiment.Id, viewer, cancellationToken), errors);
+        return (await GetAsync(experiment.Id, viewer, cancellationToken), errors, null);
     }
 
     public async Task<IReadOnlyList<ExperimentDto>> ListAsync(RequestUser viewer, CancellationToken cancellationToken)

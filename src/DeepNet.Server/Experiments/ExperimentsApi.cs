@@ -23,6 +23,7 @@ public static class ExperimentsApi
             .Accepts<CreateExperimentRequest>("application/json")
             .Produces<ExperimentDto>(StatusCodes.Status201Created)
             .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status400BadRequest);
 
         api.MapGet("/", async (ExperimentService experiments, RequestUser viewer, CancellationToken cancellationToken) => TypedResults.Ok(await experiments.ListAsync(viewer, cancellationToken)))
@@ -43,10 +44,15 @@ public static class ExperimentsApi
         return app;
     }
 
-    public static async Task<Results<Created<ExperimentDto>, ValidationProblem>> CreateExperiment(
+    public static async Task<Results<Created<ExperimentDto>, ValidationProblem, ProblemHttpResult>> CreateExperiment(
         CreateExperimentRequest? request, ExperimentService experiments, RequestUser viewer, CancellationToken cancellationToken)
     {
-        var (experiment, errors) = await experiments.CreateAsync(request, viewer, cancellationToken);
+        var (experiment, errors, refused) = await experiments.CreateAsync(request, viewer, cancellationToken);
+        if (refused is not null)
+        {
+            return refused;
+        }
+
         return experiment is null
             ? TypedResults.ValidationProblem(errors, detail: "The experiment request has invalid fields.")
             : TypedResults.Created($"/api/experiments/{experiment.Id}", experiment);

@@ -3,8 +3,16 @@ namespace DeepNet.Server.Jobs;
 /// <summary>The job engine: queue, worker, store, live feed and the registry through which it reaches the model kinds.</summary>
 public static class JobEngineServiceExtensions
 {
-    public static IServiceCollection AddJobEngine(this IServiceCollection services)
+    public static IServiceCollection AddJobEngine(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddOptions<JobBudgetOptions>()
+            .Bind(configuration.GetSection(JobBudgetOptions.Section))
+            .Validate(o => o.MaxQueuedPerUser >= 1 && o.MaxRunningPerUser >= 1 && o.MaxJobMemoryMB > 0 && o.MaxModelMB > 0
+                && o.MaxCheckpointMB > 0 && o.MaxRunTime > TimeSpan.Zero && o.EffectiveGflops > 0,
+                "Jobs: every limit must be positive.")
+            .ValidateOnStart();
+        services.AddSingleton<JobBudget>();
+        services.AddSingleton<JobAdmission>();
         services.AddSingleton<JobQueue>();
         services.AddSingleton<RunningJobRegistry>();
         services.AddSingleton<JobLiveFeed>();

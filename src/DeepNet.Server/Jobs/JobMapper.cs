@@ -39,7 +39,8 @@ public static class JobMapper
         ProgressDto? liveProgress = null,
         IReadOnlyDictionary<int, string>? reports = null,
         IEnumerable<JobEvaluation>? evaluations = null,
-        IEnumerable<JobStageEpoch>? stages = null)
+        IEnumerable<JobStageEpoch>? stages = null,
+        QueueSlotDto? queue = null)
     {
         var specs = kind?.DescribeSpecs(job.OptionsJson) ?? JobSpecs.None;
         return new(
@@ -63,7 +64,9 @@ public static class JobMapper
             specs.Dbn,
             specs.Cnn,
             (stages ?? []).OrderBy(e => e.CreatedAt).ThenBy(e => e.Epoch).Select(ToDto).ToList(),
-            job.OwnerId);
+            job.OwnerId,
+            queue,
+            job.EstimatedPeakMemoryBytes is { } memory && job.EstimatedRunSeconds is { } seconds ? new JobEstimateDto(memory, seconds) : null);
     }
 
     public static T? Read<T>(string json) => JsonSerializer.Deserialize<T>(json, JsonDefaults.Options);

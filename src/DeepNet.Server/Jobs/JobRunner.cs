@@ -10,6 +10,7 @@ public sealed class JobRunner(
     JobStore store,
     JobLiveFeed feed,
     ModelKindRegistry kinds,
+    JobBudget budget,
     ILogger<JobRunner> logger)
 {
     public void Run(Guid jobId, CancellationToken cancel, CancellationToken stopping)
@@ -26,7 +27,8 @@ public sealed class JobRunner(
         }
 
         PublishStatus(jobId);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancel, stopping);
+        using var timeCap = new CancellationTokenSource(budget.MaxRunTime);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancel, stopping, timeCap.Token);
         try
         {
             var kind = kinds.Find(job.Kind) ?? throw new InvalidOperationException($"Job kind '{job.Kind}' is not registered on this server.");
@@ -44,6 +46,12 @@ public sealed class JobRunner(
             // Not a user cancel: the job stays Running with its last checkpoint and resumes on the next start.
             logger.LogInformation("Job {JobId} interrupted by shutdown; it resumes from its last checkpoint on the next start.", jobId);
             return;
+        }
+        catch (OperationCanceledException) when (timeCap.IsCancellationRequested)
+        {
+            string reason = $"Stopped after the maximum run time of {JobBudget.Duration(budget.MaxRunTime)} (the server's Jobs:MaxRunTime).";
+            Wait(store.TryTransitionAsync(jobId, JobStatus.Running, JobStatus.Failed, reason));
+            logger.LogWarning("Job {JobId} reached the maximum run time.", jobId);
         }
         catch (Exception ex)
         {

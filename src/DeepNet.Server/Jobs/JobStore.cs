@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using DeepNet.Data;
 using DeepNet.Models;
 using DeepNet.Server.Contracts;
@@ -35,21 +36,24 @@ public sealed record StageEpochRecord(
 /// <param name="OptionsJson">The kind's own spec with defaults applied.</param>
 /// <param name="PatchesJson">A patch RBM's patches spec.</param>
 /// <param name="EvaluationJson">The evaluations to run after training.</param>
-public sealed record JobDraft(string Name, string Kind, string OptionsJson, string DataSpecJson, string? PatchesJson = null, string? EvaluationJson = null);
+/// <param name="Estimate">The kind's estimate of the job's cost, checked against the budget before the job is stored.</param>
+public sealed record JobDraft(
+    string Name, string Kind, string OptionsJson, string DataSpecJson, string? PatchesJson = null, string? EvaluationJson = null, JobEstimate? Estimate = null);
 
 /// <summary>
 /// Reads and writes jobs. Every status change goes through <see cref="TryTransitionAsync"/>, a conditional
 /// update (WHERE Status = from) so a cancel and the worker can never both win. Each call uses its own short-lived
 /// context and a short transaction.
 /// </summary>
-public sealed class JobStore(IDbContextFactory<DeepNetDbContext> contexts, JobLiveFeed feed, ModelKindRegistry kinds, TimeProvider clock)
+public sealed class JobStore(
+    IDbContextFactory<DeepNetDbContext> contexts, JobLiveFeed feed, ModelKindRegistry kinds, JobBudget budget, IOptions<JobBudgetOptions> limits, TimeProvider clock)
 {
     private const int MaxErrorLength = 4000;
 
     /// <summary>Stores a validated draft as a queued job of <paramref name="ownerId"/>.</summary>
     public async Task<Job> CreateAsync(JobDraft draft, string ownerId, CancellationToken cancellationToken = default)
     {
-        var job = NewJob(draft, ownerId, clock.GetUtcNow().UtcDateTime);
+        var job = NewJob(draft, ownerId, clock.GetUtcNow().UtcDateTime, budget);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         db.Jobs.Add(job);
         await db.SaveChangesAsync(cancellationToken);
@@ -57,8 +61,10 @@ public sealed class JobStore(IDbContextFactory<DeepNetDbContext> contexts, JobLi
     }
 
     /// <summary>A new queued job from a draft (not yet added to any context).</summary>
-    public static Job NewJob(JobDraft draft, string ownerId, DateTime createdAt) => new()
+    public static Job NewJob(JobDraft draft, string ownerId, DateTime createdAt, JobBudget budget) => new()
     {
+        EstimatedPeakMemoryBytes = draft.Estimate?.PeakMemoryBytes,
+        EstimatedRunSeconds = draft.Estimate is { } estimate ? budget.RunSeconds(estimate) : null,
         Id = Guid.NewGuid(),
         OwnerId = ownerId,
         Name = draft.Name,
@@ -116,7 +122,8 @@ public sealed class JobStore(IDbContextFactory<DeepNetDbContext> contexts, JobLi
         var reports = await db.JobEpochReports.AsNoTracking().Where(r => r.JobId == id).ToDictionaryAsync(r => r.Epoch, r => r.ReportJson, cancellationToken);
         var evaluations = await WithoutImage(db.JobEvaluations.Where(e => e.JobId == id)).ToListAsync(cancellationToken);
         var stages = await db.JobStageEpochs.AsNoTracking().Where(e => e.JobId == id).ToListAsync(cancellationToken);
-        return JobMapper.ToDto(job, kinds.Find(job.Kind), history, LiveProgress(job), reports, evaluations, stages);
+        var queue = job.Status == JobStatus.Queued ? await ForecastAsync(db, cancellationToken) : null;
+        return JobMapper.ToDto(job, kinds.Find(job.Kind), history, LiveProgress(job), reports, evaluations, stages, queue?.GetValueOrDefault(job.Id));
     }
 
     /// <summary>The job's finished evaluations (without their images).</summary>
@@ -163,7 +170,8 @@ public sealed class JobStore(IDbContextFactory<DeepNetDbContext> contexts, JobLi
         var history = (await db.JobEpochMetrics.AsNoTracking().Where(m => ids.Contains(m.JobId)).ToListAsync(cancellationToken)).ToLookup(m => m.JobId);
         // Reports (up to thousands of numbers per epoch) are left to GET /api/jobs/{id}; evaluations are small.
         var evaluations = (await WithoutImage(db.JobEvaluations).Where(e => ids.Contains(e.JobId)).ToListAsync(cancellationToken)).ToLookup(e => e.JobId);
-        return jobs.Select(j => JobMapper.ToDto(j, kinds.Find(j.Kind), history[j.Id], LiveProgress(j), evaluations: evaluations[j.Id])).ToList();
+        var queue = jobs.Any(j => j.Status == JobStatus.Queued) ? await ForecastAsync(db, cancellationToken) : null;
+        return jobs.Select(j => JobMapper.ToDto(j, kinds.Find(j.Kind), history[j.Id], LiveProgress(j), evaluations: evaluations[j.Id], queue: queue?.GetValueOrDefault(j.Id))).ToList();
     }
 
     public async Task<JobStatus?> GetStatusAsync(Guid id, CancellationToken cancellationToken = default)
@@ -197,15 +205,90 @@ public sealed class JobStore(IDbContextFactory<DeepNetDbContext> contexts, JobLi
         return await db.JobCheckpoints.AsNoTracking().SingleOrDefaultAsync(c => c.JobId == id, cancellationToken);
     }
 
-    /// <summary>The oldest queued job, or null.</summary>
+    /// <summary>
+    /// The queued job that starts next under <see cref="FairShareOrder"/>, skipping users who already run
+    /// <see cref="JobBudgetOptions.MaxRunningPerUser"/> jobs; null when none may start.
+    /// </summary>
     public async Task<Guid?> NextQueuedAsync(CancellationToken cancellationToken = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        return await db.Jobs
-            .Where(j => j.Status == JobStatus.Queued)
-            .OrderBy(j => j.CreatedAt)
-            .Select(j => (Guid?)j.Id)
-            .FirstOrDefaultAsync(cancellationToken);
+        var busy = await db.Jobs
+            .Where(j => j.Status == JobStatus.Running)
+            .GroupBy(j => j.OwnerId)
+            .Where(g => g.Count() >= limits.Value.MaxRunningPerUser)
+            .Select(g => g.Key)
+            .ToListAsync(cancellationToken);
+        var order = await FairOrderAsync(db, busy, cancellationToken);
+        return order.Count > 0 ? order[0].Id : null;
+    }
+
+    /// <summary>
+    /// Every queued job's place in the fair queue and expected start: the running jobs finish as their progress (or
+    /// estimate) says, then the queued ones run one after another in fair order for their estimated time.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<Guid, QueueSlotDto>> ForecastAsync(CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await ForecastAsync(db, cancellationToken);
+    }
+
+    private async Task<IReadOnlyDictionary<Guid, QueueSlotDto>> ForecastAsync(DeepNetDbContext db, CancellationToken cancellationToken)
+    {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var running = await db.Jobs.AsNoTracking()
+            .Where(j => j.Status == JobStatus.Running)
+            .Select(j => new { j.Id, j.StartedAt, j.ProgressEtaSeconds, j.EstimatedRunSeconds })
+            .ToListAsync(cancellationToken);
+        double busySeconds = running.Sum(r =>
+            feed.GetProgress(r.Id)?.EtaSeconds
+            ?? r.ProgressEtaSeconds
+            ?? Math.Max(0, (r.EstimatedRunSeconds ?? 0) - (now - (r.StartedAt ?? now)).TotalSeconds));
+
+        var order = await FairOrderAsync(db, [], cancellationToken);
+        var ids = order.Select(j => j.Id).ToList();
+        var durations = await db.Jobs.AsNoTracking()
+            .Where(j => ids.Contains(j.Id))
+            .Select(j => new { j.Id, j.EstimatedRunSeconds })
+            .ToDictionaryAsync(j => j.Id, j => j.EstimatedRunSeconds ?? 0, cancellationToken);
+
+        // One worker runs the jobs one after another.
+        var slots = new Dictionary<Guid, QueueSlotDto>(order.Count);
+        double startsIn = busySeconds;
+        for (int i = 0; i < order.Count; i++)
+        {
+            slots[order[i].Id] = new QueueSlotDto(i + 1, now.AddSeconds(startsIn));
+            startsIn += durations.GetValueOrDefault(order[i].Id);
+        }
+
+        return slots;
+    }
+
+    private static async Task<IReadOnlyList<FairShareOrder.QueuedJob>> FairOrderAsync(
+        DeepNetDbContext db, IReadOnlyCollection<string> excludedOwners, CancellationToken cancellationToken)
+    {
+        var queued = await db.Jobs.AsNoTracking()
+            .Where(j => j.Status == JobStatus.Queued && !excludedOwners.Contains(j.OwnerId))
+            .Select(j => new FairShareOrder.QueuedJob(j.Id, j.OwnerId, j.CreatedAt))
+            .ToListAsync(cancellationToken);
+        if (queued.Count == 0)
+        {
+            return [];
+        }
+
+        var owners = queued.Select(j => j.OwnerId).Distinct().ToList();
+        var lastStarts = await db.Jobs.AsNoTracking()
+            .Where(j => owners.Contains(j.OwnerId) && j.StartedAt != null)
+            .GroupBy(j => j.OwnerId)
+            .Select(g => new { Owner = g.Key, Last = g.Max(j => j.StartedAt!.Value) })
+            .ToDictionaryAsync(g => g.Owner, g => g.Last, StringComparer.Ordinal, cancellationToken);
+        return FairShareOrder.Order(queued, lastStarts);
+    }
+
+    /// <summary>Jobs <paramref name="ownerId"/> has waiting in the queue.</summary>
+    public async Task<int> CountQueuedAsync(string ownerId, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        return await db.Jobs.CountAsync(j => j.OwnerId == ownerId && j.Status == JobStatus.Queued, cancellationToken);
     }
 
     /// <summary>

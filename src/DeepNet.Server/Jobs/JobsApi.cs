@@ -18,11 +18,12 @@ public static class JobsApi
         api.MapPost("/", CreateJob)
             .WithName("CreateJob")
             .WithSummary("Queue a training job")
-            .WithDescription("Queues a training job. kind 'rbm' (default; MNIST or an uploaded data set), 'rbm-patches' (a Gaussian RBM on patches of an image, with 'patches'; optional 'evaluation' ais/perClass runs after training), 'dbn' (a deep belief network, with 'dbn': layers, pre-training rbm|autoEncoder|supervised|none, fine-tuning global|classifierOnTop|none) or 'cnn' (a convolutional network, with 'cnn': a preset or a layer list whose shapes are checked before queueing). Returns 202 with the job and its Location.")
+            .WithDescription("Queues a training job. kind 'rbm' (default; MNIST or an uploaded data set), 'rbm-patches' (a Gaussian RBM on patches of an image, with 'patches'; optional 'evaluation' ais/perClass runs after training), 'dbn' (a deep belief network, with 'dbn': layers, pre-training rbm|autoEncoder|supervised|none, fine-tuning global|classifierOnTop|none) or 'cnn' (a convolutional network, with 'cnn': a preset or a layer list whose shapes are checked before queueing). Jobs are refused with 400 when the kind's estimate of their memory, model/checkpoint size or run time is over the server's per-job budget (the error names the field and says the estimate and the limit), and with 409 when the caller already has the maximum number of queued jobs. Queued jobs start round-robin across users. Returns 202 with the job (its queue position and estimated start) and its Location.")
             .Accepts<CreateJobRequest>("application/json")
             .Produces<JobDto>(StatusCodes.Status202Accepted)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge);
 
         api.MapGet("/", ListJobs)
@@ -54,10 +55,11 @@ public static class JobsApi
 
     /// <summary>Queues an RBM training job.</summary>
     /// <param name="request">Job name, RBM hyperparameters and data spec; all optional.</param>
-    public static async Task<Results<Accepted<JobDto>, ValidationProblem>> CreateJob(
+    public static async Task<Results<Accepted<JobDto>, ValidationProblem, ProblemHttpResult>> CreateJob(
         CreateJobRequest? request,
         JobStore store,
         JobQueue queue,
+        JobAdmission admission,
         DeepNetDbContext db,
         ModelKindRegistry kinds,
         HttpContext http,
@@ -77,9 +79,19 @@ public static class JobsApi
             return TypedResults.ValidationProblem(validation.Errors, detail: "The job request has invalid fields.");
         }
 
+        if (admission.OverBudget(draft) is { Count: > 0 } overBudget)
+        {
+            return TypedResults.ValidationProblem(overBudget, detail: "The job is over the server's per-job budget.", title: "Job over budget");
+        }
+
+        if (await admission.QueueFullAsync(http.User.UserId(), 1, cancellationToken) is { } queueFull)
+        {
+            return queueFull;
+        }
+
         var job = await store.CreateAsync(draft, http.User.UserId(), cancellationToken);
         queue.Notify(job.Id);
-        return TypedResults.Accepted($"/api/jobs/{job.Id}", JobMapper.ToDto(job, kind, []));
+        return TypedResults.Accepted($"/api/jobs/{job.Id}", (await store.GetAsync(job.Id, cancellationToken))!);
     }
 
     /// <summary>The caller's jobs, newest first.</summary>

@@ -82,6 +82,7 @@ public sealed class DeepNetDbContext(DbContextOptions<DeepNetDbContext> options)
             job.HasIndex(j => j.CreatedAt);
             job.Property(j => j.OwnerId).HasMaxLength(UserIdMaxLength).IsRequired();
             job.HasIndex(j => new { j.OwnerId, j.CreatedAt });
+            job.HasIndex(j => new { j.OwnerId, j.StartedAt });
             job.HasQueryFilter(j => Unrestricted || j.OwnerId == ViewerId || (j.ModelId != null && TrainedModels.Any(m => m.Id == j.ModelId)));
         });
 

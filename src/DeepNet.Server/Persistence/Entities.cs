@@ -53,6 +53,12 @@ public sealed class Job
     /// <summary>"training" or "evaluating" while the job runs; null before it starts.</summary>
     public string? Stage { get; set; }
 
+    /// <summary>Peak memory estimated from the spec at submission; null for jobs submitted before estimates.</summary>
+    public long? EstimatedPeakMemoryBytes { get; set; }
+
+    /// <summary>Run time estimated from the spec at submission; null for jobs submitted before estimates.</summary>
+    public double? EstimatedRunSeconds { get; set; }
+
     /// <summary>What a multi-stage job is doing, e.g. "pretrain-2" or "finetune"; null for single-stage jobs.</summary>
     public string? ProgressPhase { get; set; }
 

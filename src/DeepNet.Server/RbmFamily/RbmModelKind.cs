@@ -72,13 +72,15 @@ public abstract class RbmFamilyKind(
             return JobKindValidation.Invalid(errors);
         }
 
+        var shape = submission.Patches is null ? await TrainingDataShape.OfAsync(submission.Data, db, cancellationToken) : new TrainingDataShape(0, 0);
         return JobKindValidation.Valid(new JobDraft(
             JobRequestValidator.NameOrDefault(submission.Name),
             submission.Kind,
             JobMapper.ToJson(submission.Rbm),
             JobMapper.ToJson(submission.Data),
             submission.Patches is null ? null : JobMapper.ToJson(submission.Patches),
-            submission.Evaluation is null ? null : JobMapper.ToJson(submission.Evaluation)));
+            submission.Evaluation is null ? null : JobMapper.ToJson(submission.Evaluation),
+            RbmJobEstimate.Of(submission.Rbm, shape, submission.Patches, submission.Evaluation)));
     }
 
     public JobSpecs DescribeSpecs(string optionsJson) => new(Rbm: JobMapper.ReadOptions(optionsJson));

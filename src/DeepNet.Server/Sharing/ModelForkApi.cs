@@ -54,6 +54,8 @@ public static class ModelForkApi
         DeepNetDbContext db,
         ModelKindRegistry kinds,
         JobQueue queue,
+        JobAdmission admission,
+        JobBudget budget,
         TimeProvider clock,
         CancellationToken cancellationToken)
     {
@@ -78,10 +80,21 @@ public static class ModelForkApi
             return SharingProblems.Invalid(new Dictionary<string, string[]>(validation.Errors), "Invalid fork");
         }
 
+        if (admission.OverBudget(draft) is { Count: > 0 } overBudget)
+        {
+            return SharingProblems.Invalid(overBudget, "Fork over budget");
+        }
+
+        if (await admission.QueueFullAsync(user.UserId(), 1, cancellationToken) is { } queueFull)
+        {
+            return queueFull;
+        }
+
         var job = JobStore.NewJob(
             draft with { OptionsJson = JobStart.Attach(draft.OptionsJson, new JobStartFrom(parent.Id, mode.Mode)) },
             user.UserId(),
-            clock.GetUtcNow().UtcDateTime);
+            clock.GetUtcNow().UtcDateTime,
+            budget);
         db.Jobs.Add(job);
         await db.SaveChangesAsync(cancellationToken);
         queue.Notify(job.Id);

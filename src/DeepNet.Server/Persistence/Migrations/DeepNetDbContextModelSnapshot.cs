@@ -198,6 +198,12 @@ namespace DeepNet.Server.Persistence.Migrations
                         .HasMaxLength(4000)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("EstimatedPeakMemoryBytes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<double?>("EstimatedRunSeconds")
+                        .HasColumnType("REAL");
+
                     b.Property<string>("EvaluationJson")
                         .HasColumnType("TEXT");
 
@@ -277,6 +283,8 @@ namespace DeepNet.Server.Persistence.Migrations
                     b.HasIndex("CreatedAt");
 
                     b.HasIndex("OwnerId", "CreatedAt");
+
+                    b.HasIndex("OwnerId", "StartedAt");
 
                     b.HasIndex("Status", "CreatedAt");
 

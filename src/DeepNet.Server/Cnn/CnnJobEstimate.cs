@@ -1,0 +1,53 @@
+using DeepNet.Models.Cnn;
+using DeepNet.Server.Jobs;
+
+namespace DeepNet.Server.Cnn;
+
+/// <summary>The cost of a CNN job: forward and backward passes over the training rows every epoch, then the test pass.</summary>
+public static class CnnJobEstimate
+{
+    /// <summary>Copies of the parameters alive at once: weights, gradient, Adam's two moments, the checkpoint and the model file.</summary>
+    private const int ParameterCopies = 6;
+
+    /// <summary>Per value of a layer's output in a batch: the output, its gradient and the im2col/pooling scratch.</summary>
+    private const int ActivationBuffers = 3;
+
+    /// <summary>A backward pass costs about twice the forward one.</summary>
+    private const int PassesPerTrainingSample = 3;
+
+    /// <param name="spec">The validated spec with its layers and shapes.</param>
+    /// <param name="rows">Rows the data spec selects (training plus validation).</param>
+    public static JobEstimate Of(CnnResolvedSpec spec, long rows)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        double forwardPerSample = 0;
+        long parameters = 0;
+        for (int i = 0; i < spec.Layers.Count; i++)
+        {
+            var input = spec.Shapes[i];
+            var output = spec.Shapes[i + 1];
+            (double flops, long weights) = spec.Layers[i] switch
+            {
+                ConvolutionSpec c => (2.0 * output.Size * input.Channels * c.Kernel * c.Kernel, ((long)input.Channels * c.Kernel * c.Kernel + 1) * c.Filters),
+                DenseSpec d => (2.0 * input.Size * d.Units, ((long)input.Size + 1) * d.Units),
+                _ => ((double)output.Size, 0L),
+            };
+            forwardPerSample += flops;
+            parameters += weights;
+        }
+
+        var options = spec.Spec;
+        long training = Math.Max(1, rows - options.Validation);
+        long evaluated = options.Validation * (long)options.Epochs + (options.TestLimit ?? 10_000);
+        long parameterBytes = JobEstimate.Floats(parameters);
+        long dataBytes = JobEstimate.Floats((double)rows * spec.Input.Size);
+        long activations = spec.Shapes.Sum(s => (long)s.Size) * options.BatchSize * ActivationBuffers;
+        return new JobEstimate(
+            dataBytes + ParameterCopies * parameterBytes + JobEstimate.Floats(activations),
+            parameterBytes + JobEstimate.FileOverheadBytes,
+            3 * parameterBytes + JobEstimate.FileOverheadBytes,
+            forwardPerSample * ((double)options.Epochs * training * PassesPerTrainingSample + evaluated),
+            SizeField: dataBytes > ParameterCopies * parameterBytes ? "data.limit" : "cnn.layers",
+            LengthField: "cnn.epochs");
+    }
+}
