@@ -1,4 +1,4 @@
-using DeepNet.Server.Persistence;
+using DeepNet.Server.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -19,18 +19,15 @@ public static class ModelAccess
     public static bool CanEdit(this TrainedModel model, string userId) => model.OwnerId == userId;
 }
 
-/// <summary>The refusals: what the caller may not read does not exist for them; what they may read but not change is 403.</summary>
+/// <summary>
+/// The refusals of <see cref="ModelAccess"/>'s rules, as <see cref="Problems"/> words them. Kept for Jobs/JobsApi.cs (being
+/// reworked separately); new code calls <see cref="Problems"/> directly.
+/// </summary>
 public static class AccessProblems
 {
     /// <summary>404 that reads the same whether the resource is missing or someone else's.</summary>
-    public static ProblemHttpResult NotFound(string what, object id) => TypedResults.Problem(
-        statusCode: StatusCodes.Status404NotFound,
-        title: $"{what} not found",
-        detail: $"{what} {id} not found.");
+    public static ProblemHttpResult NotFound(string what, object id) => Problems.NotFound(what, id);
 
     /// <summary>403 for a reader who tries to change what only the owner may change.</summary>
-    public static ProblemHttpResult OwnerOnly(string what, object id, string action) => TypedResults.Problem(
-        statusCode: StatusCodes.Status403Forbidden,
-        title: "Only the owner can do this",
-        detail: $"Only the owner of {what.ToLowerInvariant()} {id} can {action}.");
+    public static ProblemHttpResult OwnerOnly(string what, object id, string action) => Problems.OwnerOnly(what, id, action);
 }

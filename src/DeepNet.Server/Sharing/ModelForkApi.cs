@@ -63,19 +63,19 @@ public static class ModelForkApi
             .SingleOrDefaultAsync(cancellationToken);
         if (parent is null)
         {
-            return SharingProblems.ModelNotFound(id);
+            return Problems.NotFound("Model", id);
         }
 
         var errors = ValidateCommon(request, parent, kinds, out string name, out var mode);
         if (errors.Count > 0)
         {
-            return SharingProblems.Invalid(errors, "Invalid fork");
+            return Problems.Invalid(errors, "Invalid fork");
         }
 
         var validation = await mode!.DraftAsync(parent, request!, name, db, cancellationToken);
         if (validation.Draft is not { } draft)
         {
-            return SharingProblems.Invalid(new Dictionary<string, string[]>(validation.Errors), "Invalid fork");
+            return Problems.Invalid(new Dictionary<string, string[]>(validation.Errors), "Invalid fork");
         }
 
         var job = JobStore.NewJob(

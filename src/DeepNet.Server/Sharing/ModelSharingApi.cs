@@ -93,7 +93,7 @@ public static class ModelSharingApi
 
         if (errors.Count > 0)
         {
-            return SharingProblems.Invalid(errors, "Invalid model update");
+            return Problems.Invalid(errors, "Invalid model update");
         }
 
         if (name is not null)
@@ -142,7 +142,7 @@ public static class ModelSharingApi
 
         if (ParseVisibility(request?.Visibility) is not { } visibility)
         {
-            return SharingProblems.Invalid(
+            return Problems.Invalid(
                 "visibility",
                 request?.Visibility is null
                     ? "is required: private, class, unlisted or public."
@@ -155,14 +155,14 @@ public static class ModelSharingApi
         {
             if (classIds.Count > 0)
             {
-                return SharingProblems.Invalid("classIds", "only applies to visibility class.", "Invalid visibility");
+                return Problems.Invalid("classIds", "only applies to visibility class.", "Invalid visibility");
             }
         }
         else
         {
             if (classIds.Count == 0)
             {
-                return SharingProblems.Invalid("classIds", "needs at least one class to share with.", "Invalid visibility");
+                return Problems.Invalid("classIds", "needs at least one class to share with.", "Invalid visibility");
             }
 
             var mine = (await db.ClassMembers.Where(m => m.UserId == userId && classIds.Contains(m.ClassId)).Select(m => m.ClassId).ToListAsync(cancellationToken))
@@ -178,7 +178,7 @@ public static class ModelSharingApi
 
             if (errors.Count > 0)
             {
-                return SharingProblems.Invalid(errors, "Invalid visibility");
+                return Problems.Invalid(errors, "Invalid visibility");
             }
         }
 
@@ -244,7 +244,7 @@ public static class ModelSharingApi
     {
         var model = await db.TrainedModels.Where(m => m.Id == id).Select(m => new { m.JobId, m.Kind }).SingleOrDefaultAsync(cancellationToken);
         return model is null
-            ? SharingProblems.ModelNotFound(id)
+            ? Problems.NotFound("Model", id)
             : await ThumbnailResultAsync(db, model.JobId, kinds.Find(model.Kind), cancellationToken);
     }
 
@@ -253,10 +253,9 @@ public static class ModelSharingApi
         DeepNetDbContext db, Guid? jobId, IModelKind? kind, CancellationToken cancellationToken) =>
         await ModelCards.ThumbnailAsync(db, jobId, kind, cancellationToken) is { } png
             ? TypedResults.File(png, "image/png")
-            : TypedResults.Problem(
-                statusCode: StatusCodes.Status404NotFound,
-                title: "No thumbnail",
-                detail: jobId is null
+            : Problems.Missing(
+                "No thumbnail",
+                jobId is null
                     ? "The model was imported; it has no job and no filters image."
                     : "The job that trained the model has no filters image.");
 
@@ -271,8 +270,8 @@ public static class ModelSharingApi
         // The context's query filter hides models the caller may not read: those are not found.
         var model = await db.TrainedModels.Where(m => m.Id == id).Select(m => new TrainedModel { Id = m.Id, OwnerId = m.OwnerId }).SingleOrDefaultAsync(cancellationToken);
         return model is null
-            ? SharingProblems.ModelNotFound(id)
-            : model.CanEdit(userId) ? null : AccessProblems.OwnerOnly("Model", id, action);
+            ? Problems.NotFound("Model", id)
+            : model.CanEdit(userId) ? null : Problems.OwnerOnly("Model", id, action);
     }
 
     private static async Task<ModelDto> CardAsync(DeepNetDbContext db, Guid id, string userId, ModelKindRegistry kinds, CancellationToken cancellationToken)

@@ -1,4 +1,5 @@
 using DeepNet.Data;
+using DeepNet.Server.Infrastructure;
 using DeepNet.Server.Contracts;
 using DeepNet.Server.Persistence;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -80,7 +81,7 @@ public static class ModelTryApi
         Guid id, TryRequest? request, DeepNetDbContext db, ModelTry tries, CancellationToken cancellationToken) =>
         await ModelTry.FindAsync(db.TrainedModels.Where(m => m.Id == id), cancellationToken) is { } row
             ? await RunAsync(row, request, tries, cancellationToken)
-            : SharingProblems.ModelNotFound(id);
+            : Problems.NotFound("Model", id);
 
     /// <summary>Runs the model of an unlisted link on an image.</summary>
     /// <param name="token">The link's token.</param>
@@ -89,7 +90,7 @@ public static class ModelTryApi
         string token, TryRequest? request, DeepNetDbContext db, ModelTry tries, CancellationToken cancellationToken) =>
         await SharedRowAsync(db, token, cancellationToken) is { } row
             ? await RunAsync(row, request, tries, cancellationToken)
-            : LinkNotFound();
+            : SharedLinkApi.LinkNotFound();
 
     /// <summary>Reconstructs an uploaded image with a patch model the caller may read.</summary>
     /// <param name="id">Model id.</param>
@@ -98,7 +99,7 @@ public static class ModelTryApi
         Guid id, IFormFile? file, DeepNetDbContext db, ModelTry tries, CancellationToken cancellationToken) =>
         await ModelTry.FindAsync(db.TrainedModels.Where(m => m.Id == id), cancellationToken) is { } row
             ? await RunImageAsync(row, file, tries, cancellationToken)
-            : SharingProblems.ModelNotFound(id);
+            : Problems.NotFound("Model", id);
 
     /// <summary>Reconstructs an uploaded image with the patch model of an unlisted link.</summary>
     /// <param name="token">The link's token.</param>
@@ -107,7 +108,7 @@ public static class ModelTryApi
         string token, IFormFile? file, DeepNetDbContext db, ModelTry tries, CancellationToken cancellationToken) =>
         await SharedRowAsync(db, token, cancellationToken) is { } row
             ? await RunImageAsync(row, file, tries, cancellationToken)
-            : LinkNotFound();
+            : SharedLinkApi.LinkNotFound();
 
     private static async Task<Results<Ok<TryResultDto>, ValidationProblem, ProblemHttpResult>> RunAsync(
         TryModelRow row, TryRequest? request, ModelTry tries, CancellationToken cancellationToken)
@@ -115,11 +116,11 @@ public static class ModelTryApi
         var errors = ModelTry.Validate(request);
         if (errors.Count > 0)
         {
-            return SharingProblems.Invalid(errors, "Invalid image");
+            return Problems.Invalid(errors, "Invalid image");
         }
 
         var (result, error) = await tries.TryAsync(row, request!, cancellationToken);
-        return result is not null ? TypedResults.Ok(result) : SharingProblems.Invalid(error!.Field, error.Message, "Model cannot be tried");
+        return result is not null ? TypedResults.Ok(result) : Problems.Invalid(error!.Field, error.Message, "Model cannot be tried");
     }
 
     private static async Task<Results<FileContentHttpResult, ValidationProblem, ProblemHttpResult>> RunImageAsync(
@@ -127,12 +128,12 @@ public static class ModelTryApi
     {
         if (file is null || file.Length == 0)
         {
-            return SharingProblems.Invalid("file", "is required: send one PNG or JPEG image as multipart/form-data field 'file'.", "Invalid upload");
+            return Problems.Invalid("file", "is required: send one PNG or JPEG image as multipart/form-data field 'file'.", "Invalid upload");
         }
 
         if (file.Length > ImagesApi.MaxImageBytes)
         {
-            return SharingProblems.Invalid("file", $"is {file.Length} bytes; at most {ImagesApi.MaxImageBytes} bytes (10 MB) are accepted.", "Invalid upload");
+            return Problems.Invalid("file", $"is {file.Length} bytes; at most {ImagesApi.MaxImageBytes} bytes (10 MB) are accepted.", "Invalid upload");
         }
 
         var bytes = new byte[file.Length];
@@ -148,21 +149,15 @@ public static class ModelTryApi
         }
         catch (InvalidImageException ex)
         {
-            return SharingProblems.Invalid("file", ex.Message, "Invalid image");
+            return Problems.Invalid("file", ex.Message, "Invalid image");
         }
 
         var (png, error) = await tries.TryImageAsync(row, image, cancellationToken);
-        return png is not null ? TypedResults.File(png, "image/png") : SharingProblems.Invalid(error!.Field, error.Message, "Model cannot be tried");
+        return png is not null ? TypedResults.File(png, "image/png") : Problems.Invalid(error!.Field, error.Message, "Model cannot be tried");
     }
 
     private static async Task<TryModelRow?> SharedRowAsync(DeepNetDbContext db, string token, CancellationToken cancellationToken) =>
         await SharedLinkApi.FindAsync(db, token, cancellationToken) is { } model
             ? new TryModelRow(model.Id, model.Kind, model.ImageWidth, model.ImageHeight, model.OptionsJson, model.PatchesJson)
             : null;
-
-    // The same answer as the other /api/shared/{token} routes give for an unknown, rotated or revoked token.
-    private static ProblemHttpResult LinkNotFound() => TypedResults.Problem(
-        statusCode: StatusCodes.Status404NotFound,
-        title: "Shared model not found",
-        detail: "No model is shared with this link; it may have been revoked or replaced by a new one.");
 }
