@@ -235,13 +235,7 @@ public static class DatasetsApi
         var images = new List<(string Name, byte[] Bytes)>(files.Count);
         foreach (var f in files)
         {
-            var bytes = new byte[f.Length];
-            await using (var stream = f.OpenReadStream())
-            {
-                await stream.ReadExactlyAsync(bytes, cancellationToken);
-            }
-
-            images.Add((f.FileName, bytes));
+            images.Add((f.FileName, await f.ReadAllBytesAsync(cancellationToken)));
         }
 
         return Attempt("files", () => ImageDatasetReader.Read(images, side));

@@ -82,7 +82,7 @@ public static class PoolingApi
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .WithMetadata(new RequestSizeLimitAttribute(ImagesApi.MaxRequestBytes))
+            .WithMetadata(new RequestSizeLimitAttribute(ImageUpload.MaxRequestBytes))
             .DisableAntiforgery();
 
         return app;
@@ -229,12 +229,12 @@ public static class PoolingApi
             {
                 errors["file"] = ["is required: send one PNG or JPEG image as multipart/form-data field 'file'."];
             }
-            else if (file.Length > ImagesApi.MaxImageBytes)
+            else if (file.Length > ImageUpload.MaxImageBytes)
             {
                 return TypedResults.Problem(
                     statusCode: StatusCodes.Status413PayloadTooLarge,
                     title: "Image too large",
-                    detail: $"The file is {file.Length} bytes; at most {ImagesApi.MaxImageBytes} bytes (10 MB) are accepted.",
+                    detail: $"The file is {file.Length} bytes; at most {ImageUpload.MaxImageBytes} bytes (10 MB) are accepted.",
                     extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { ["file"] = ["is larger than 10 MB"] } });
             }
             else if (file.Length == 0)

@@ -105,11 +105,7 @@ public static class ModelExchangeApi
                 return TooLarge(file.Length);
             }
 
-            bytes = new byte[file.Length];
-            await using (var stream = file.OpenReadStream())
-            {
-                await stream.ReadExactlyAsync(bytes, cancellationToken);
-            }
+            bytes = await file.ReadAllBytesAsync(cancellationToken);
 
             name = form["name"].FirstOrDefault();
             fileName = file.FileName;

@@ -1,4 +1,3 @@
-using DeepNet.Data;
 using DeepNet.Server.Infrastructure;
 using DeepNet.Server.Contracts;
 using DeepNet.Server.Persistence;
@@ -57,7 +56,8 @@ public static class ModelTryApi
             .Produces(StatusCodes.Status200OK, contentType: "image/png")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .WithMetadata(new RequestSizeLimitAttribute(ImagesApi.MaxRequestBytes))
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .WithMetadata(new RequestSizeLimitAttribute(ImageUpload.MaxRequestBytes))
             .DisableAntiforgery();
 
         shared.MapPost("/try-image", TrySharedModelImage)
@@ -68,7 +68,8 @@ public static class ModelTryApi
             .Produces(StatusCodes.Status200OK, contentType: "image/png")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .WithMetadata(new RequestSizeLimitAttribute(ImagesApi.MaxRequestBytes))
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .WithMetadata(new RequestSizeLimitAttribute(ImageUpload.MaxRequestBytes))
             .DisableAntiforgery();
 
         return app;
@@ -126,30 +127,10 @@ public static class ModelTryApi
     private static async Task<Results<FileContentHttpResult, ValidationProblem, ProblemHttpResult>> RunImageAsync(
         TryModelRow row, IFormFile? file, ModelTry tries, CancellationToken cancellationToken)
     {
-        if (file is null || file.Length == 0)
+        var upload = await ImageUpload.ReadAsync(file, cancellationToken);
+        if (upload.Value is not { } image)
         {
-            return Problems.Invalid("file", "is required: send one PNG or JPEG image as multipart/form-data field 'file'.", "Invalid upload");
-        }
-
-        if (file.Length > ImagesApi.MaxImageBytes)
-        {
-            return Problems.Invalid("file", $"is {file.Length} bytes; at most {ImagesApi.MaxImageBytes} bytes (10 MB) are accepted.", "Invalid upload");
-        }
-
-        var bytes = new byte[file.Length];
-        await using (var stream = file.OpenReadStream())
-        {
-            await stream.ReadExactlyAsync(bytes, cancellationToken);
-        }
-
-        GrayImage image;
-        try
-        {
-            image = ImageDecoder.Decode(bytes);
-        }
-        catch (InvalidImageException ex)
-        {
-            return Problems.Invalid("file", ex.Message, "Invalid image");
+            return upload.Invalid is { } invalid ? invalid : upload.Refused!;
         }
 
         var (png, error) = await tries.TryImageAsync(row, image, cancellationToken);
