@@ -6,6 +6,7 @@ public static class SharingServiceExtensions
     public static IServiceCollection AddSharing(this IServiceCollection services)
     {
         services.AddSingleton<ModelTry>();
+        services.AddScoped<ModelForkService>();
         return services;
     }
 
