@@ -110,7 +110,7 @@ public sealed class ImageLibrary(IDbContextFactory<DeepNetDbContext> contexts, T
             return Problems.Invalid(errors, "Invalid upload");
         }
 
-        string displayName = string.IsNullOrWhiteSpace(name) ? DatasetsApi.DefaultName(file!.FileName) : name.Trim();
+        string displayName = string.IsNullOrWhiteSpace(name) ? DatasetLibrary.DefaultName(file!.FileName) : name.Trim();
         if (displayName.Length > DeepNetDbContext.NameMaxLength)
         {
             return Problems.Invalid("name", $"must be at most {DeepNetDbContext.NameMaxLength} characters.", "Invalid upload");
