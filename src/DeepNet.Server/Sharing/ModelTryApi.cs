@@ -78,67 +78,46 @@ public static class ModelTryApi
     /// <summary>Runs a model the caller may read on an image.</summary>
     /// <param name="id">Model id.</param>
     /// <param name="request">The image.</param>
+    /// <param name="call">The caller's view and the service.</param>
     public static async Task<Results<Ok<TryResultDto>, ValidationProblem, ProblemHttpResult>> TryModel(
-        Guid id, TryRequest? request, DeepNetDbContext db, ModelTry tries, CancellationToken cancellationToken) =>
-        await ModelTry.FindAsync(db.TrainedModels.Where(m => m.Id == id), cancellationToken) is { } row
-            ? await RunAsync(row, request, tries, cancellationToken)
+        Guid id, TryRequest? request, [AsParameters] TryParameters call) =>
+        await ModelTry.FindAsync(call.Db.TrainedModels.Where(m => m.Id == id), call.CancellationToken) is { } row
+            ? (await call.Tries.TryAsync(row, request, call.CancellationToken)).Map(result => TypedResults.Ok(result))
             : Problems.NotFound("Model", id);
 
     /// <summary>Runs the model of an unlisted link on an image.</summary>
     /// <param name="token">The link's token.</param>
     /// <param name="request">The image.</param>
+    /// <param name="call">The caller's view and the service.</param>
     public static async Task<Results<Ok<TryResultDto>, ValidationProblem, ProblemHttpResult>> TrySharedModel(
-        string token, TryRequest? request, DeepNetDbContext db, ModelTry tries, CancellationToken cancellationToken) =>
-        await SharedRowAsync(db, token, cancellationToken) is { } row
-            ? await RunAsync(row, request, tries, cancellationToken)
+        string token, TryRequest? request, [AsParameters] TryParameters call) =>
+        await ModelTry.FindSharedAsync(call.Db, token, call.CancellationToken) is { } row
+            ? (await call.Tries.TryAsync(row, request, call.CancellationToken)).Map(result => TypedResults.Ok(result))
             : SharedLinkApi.LinkNotFound();
 
     /// <summary>Reconstructs an uploaded image with a patch model the caller may read.</summary>
     /// <param name="id">Model id.</param>
     /// <param name="file">One PNG or JPEG file, at most 10 MB.</param>
+    /// <param name="call">The caller's view and the service.</param>
     public static async Task<Results<FileContentHttpResult, ValidationProblem, ProblemHttpResult>> TryModelImage(
-        Guid id, IFormFile? file, DeepNetDbContext db, ModelTry tries, CancellationToken cancellationToken) =>
-        await ModelTry.FindAsync(db.TrainedModels.Where(m => m.Id == id), cancellationToken) is { } row
-            ? await RunImageAsync(row, file, tries, cancellationToken)
+        Guid id, IFormFile? file, [AsParameters] TryParameters call) =>
+        await ModelTry.FindAsync(call.Db.TrainedModels.Where(m => m.Id == id), call.CancellationToken) is { } row
+            ? (await call.Tries.TryImageAsync(row, file, call.CancellationToken)).Map(png => TypedResults.File(png, "image/png"))
             : Problems.NotFound("Model", id);
 
     /// <summary>Reconstructs an uploaded image with the patch model of an unlisted link.</summary>
     /// <param name="token">The link's token.</param>
     /// <param name="file">One PNG or JPEG file, at most 10 MB.</param>
+    /// <param name="call">The caller's view and the service.</param>
     public static async Task<Results<FileContentHttpResult, ValidationProblem, ProblemHttpResult>> TrySharedModelImage(
-        string token, IFormFile? file, DeepNetDbContext db, ModelTry tries, CancellationToken cancellationToken) =>
-        await SharedRowAsync(db, token, cancellationToken) is { } row
-            ? await RunImageAsync(row, file, tries, cancellationToken)
+        string token, IFormFile? file, [AsParameters] TryParameters call) =>
+        await ModelTry.FindSharedAsync(call.Db, token, call.CancellationToken) is { } row
+            ? (await call.Tries.TryImageAsync(row, file, call.CancellationToken)).Map(png => TypedResults.File(png, "image/png"))
             : SharedLinkApi.LinkNotFound();
-
-    private static async Task<Results<Ok<TryResultDto>, ValidationProblem, ProblemHttpResult>> RunAsync(
-        TryModelRow row, TryRequest? request, ModelTry tries, CancellationToken cancellationToken)
-    {
-        var errors = ModelTry.Validate(request);
-        if (errors.Count > 0)
-        {
-            return Problems.Invalid(errors, "Invalid image");
-        }
-
-        var (result, error) = await tries.TryAsync(row, request!, cancellationToken);
-        return result is not null ? TypedResults.Ok(result) : Problems.Invalid(error!.Field, error.Message, "Model cannot be tried");
-    }
-
-    private static async Task<Results<FileContentHttpResult, ValidationProblem, ProblemHttpResult>> RunImageAsync(
-        TryModelRow row, IFormFile? file, ModelTry tries, CancellationToken cancellationToken)
-    {
-        var upload = await ImageUpload.ReadAsync(file, cancellationToken);
-        if (upload.Value is not { } image)
-        {
-            return upload.Invalid is { } invalid ? invalid : upload.Refused!;
-        }
-
-        var (png, error) = await tries.TryImageAsync(row, image, cancellationToken);
-        return png is not null ? TypedResults.File(png, "image/png") : Problems.Invalid(error!.Field, error.Message, "Model cannot be tried");
-    }
-
-    private static async Task<TryModelRow?> SharedRowAsync(DeepNetDbContext db, string token, CancellationToken cancellationToken) =>
-        await SharedLinkApi.FindAsync(db, token, cancellationToken) is { } model
-            ? new TryModelRow(model.Id, model.Kind, model.ImageWidth, model.ImageHeight, model.OptionsJson, model.PatchesJson)
-            : null;
 }
+
+/// <summary>
+/// What the try handlers bind besides the model and the image: the caller's view (the unlisted-link routes read past it
+/// with the token) and <see cref="ModelTry"/>.
+/// </summary>
+public sealed record TryParameters(DeepNetDbContext Db, ModelTry Tries, CancellationToken CancellationToken);
