@@ -37,6 +37,7 @@ public static class ApplicationServiceExtensions
         services.AddDbn();
         services.AddCnn();
         services.AddLibrary();
+        services.AddPooling();
         services.AddSharing();
         services.AddDemos();
         services.AddExperiments();

@@ -1,3 +1,4 @@
+using DeepNet.Server.Infrastructure;
 using DeepNet.Data;
 using DeepNet.Models.Cnn;
 using DeepNet.Server.Contracts;
@@ -42,12 +43,12 @@ public static class CnnApi
         var job = await view.ReadableJobOwnerAsync(id, cancellationToken) is null ? null : await store.FindAsync(id, cancellationToken);
         if (job is null || job.Kind != CnnJobKind.Name)
         {
-            return NotFound(job is null ? $"Job {id} not found." : $"Job {id} is not a CNN job.");
+            return Problems.Missing("Not found", job is null ? $"Job {id} not found." : $"Job {id} is not a CNN job.");
         }
 
         if (sampleIndex is < 0 or > 100_000)
         {
-            return Invalid($"must be between 0 and the number of test images − 1, got {sampleIndex}");
+            return Problems.Invalid("index", $"must be between 0 and the number of test images − 1, got {sampleIndex}", title: null);
         }
 
         Network? network = null;
@@ -69,7 +70,7 @@ public static class CnnApi
 
         if (network is null)
         {
-            return NotFound($"Job {id} has no weights yet; feature maps appear after its first epoch.");
+            return Problems.Missing("Not found", $"Job {id} has no weights yet; feature maps appear after its first epoch.");
         }
 
         var spec = JobMapper.ReadDataSpec(job.DataSpecJson);
@@ -86,21 +87,15 @@ public static class CnnApi
 
         if (sampleIndex >= images.Count)
         {
-            return Invalid($"must be below {images.Count} (the number of test images of this job's data spec), got {sampleIndex}");
+            return Problems.Invalid("index", $"must be below {images.Count} (the number of test images of this job's data spec), got {sampleIndex}", title: null);
         }
 
         if (images.FeatureCount != network.InputShape.Size)
         {
-            return NotFound($"The images of job {id} no longer match its network.");
+            return Problems.Missing("Not found", $"The images of job {id} no longer match its network.");
         }
 
         (byte[] png, int predicted) = CnnImages.FeatureMaps(network, images.Features.Row(sampleIndex));
         return TypedResults.Ok(new CnnFeatureMapsDto(sampleIndex, images.Labels[sampleIndex], predicted, CnnImages.FeatureMapRows(network), Convert.ToBase64String(png)));
     }
-
-    private static ProblemHttpResult NotFound(string detail) =>
-        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: detail);
-
-    private static ValidationProblem Invalid(string message) =>
-        TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["index"] = [message] }, detail: $"index: {message}");
 }

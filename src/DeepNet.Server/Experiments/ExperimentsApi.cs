@@ -1,3 +1,4 @@
+using DeepNet.Server.Infrastructure;
 using DeepNet.Server.Contracts;
 using DeepNet.Server.Experiments;
 using DeepNet.Server.Jobs;
@@ -59,7 +60,7 @@ public static class ExperimentsApi
     }
 
     public static async Task<Results<Ok<ExperimentDto>, ProblemHttpResult>> GetExperiment(Guid id, ExperimentService experiments, RequestUser viewer, CancellationToken cancellationToken) =>
-        await experiments.GetAsync(id, viewer, cancellationToken) is { } experiment ? TypedResults.Ok(experiment) : NotFound(id);
+        await experiments.GetAsync(id, viewer, cancellationToken) is { } experiment ? TypedResults.Ok(experiment) : Problems.NotFound("Experiment", id);
 
     public static async Task<Results<Accepted<ExperimentDto>, ProblemHttpResult>> CancelExperiment(
         Guid id,
@@ -74,7 +75,7 @@ public static class ExperimentsApi
     {
         if (await experiments.GetJobIdsAsync(id, viewer, cancellationToken) is not { } jobIds)
         {
-            return NotFound(id);
+            return Problems.NotFound("Experiment", id);
         }
 
         foreach (var jobId in jobIds)
@@ -84,11 +85,6 @@ public static class ExperimentsApi
         }
 
         var experiment = await experiments.GetAsync(id, viewer, cancellationToken);
-        return experiment is null ? NotFound(id) : TypedResults.Accepted($"/api/experiments/{id}", experiment);
+        return experiment is null ? Problems.NotFound("Experiment", id) : TypedResults.Accepted($"/api/experiments/{id}", experiment);
     }
-
-    private static ProblemHttpResult NotFound(Guid id) => TypedResults.Problem(
-        statusCode: StatusCodes.Status404NotFound,
-        title: "Experiment not found",
-        detail: $"Experiment {id} not found.");
 }

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using DeepNet.Server.Persistence;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace DeepNet.Server.Infrastructure;
@@ -18,13 +17,4 @@ public static class HealthResponse
         };
         return context.Response.WriteAsync(JsonSerializer.Serialize(body, JsonDefaults.Options));
     }
-}
-
-/// <summary>Healthy when the database answers.</summary>
-public sealed class DatabaseHealthCheck(DeepNetDbContext db) : IHealthCheck
-{
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
-        await db.Database.CanConnectAsync(cancellationToken)
-            ? HealthCheckResult.Healthy()
-            : HealthCheckResult.Unhealthy("The database cannot be reached.");
 }

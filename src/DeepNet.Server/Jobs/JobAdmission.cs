@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using DeepNet.Server.Infrastructure;
 using Microsoft.Extensions.Options;
 
 namespace DeepNet.Server.Jobs;
@@ -25,11 +26,9 @@ public sealed class JobAdmission(JobBudget budget, JobStore store, IOptions<JobB
         }
 
         string asked = adding == 1 ? "another job" : $"{adding} more jobs";
-        return TypedResults.Problem(
-            statusCode: StatusCodes.Status409Conflict,
-            title: "Queue limit reached",
-            detail: $"You have {queued} queued job{(queued == 1 ? "" : "s")} and the limit is {limit} per user, so {asked} cannot be queued. " +
-                "Wait for one to start or cancel one.",
-            extensions: new Dictionary<string, object?> { ["queued"] = queued, ["limit"] = limit });
+        return Problems.Conflict(
+            "Queue limit reached",
+            $"You have {queued} queued job{(queued == 1 ? "" : "s")} and the limit is {limit} per user, so {asked} cannot be queued. " +
+                "Wait for one to start or cancel one.");
     }
 }

@@ -121,7 +121,7 @@ public static class JobsApi
             case null:
                 return JobNotFound(id);
             case var owner when owner != http.User.UserId():
-                return AccessProblems.OwnerOnly("Job", id, "cancel it");
+                return Problems.OwnerOnly("Job", id, "cancel it");
         }
 
         var status = await store.GetStatusAsync(id, cancellationToken);
@@ -147,10 +147,7 @@ public static class JobsApi
 
         if (JobStateMachine.IsFinished(job.Status) && !(tripped && job.Status == JobStatus.Canceled))
         {
-            return TypedResults.Problem(
-                statusCode: StatusCodes.Status409Conflict,
-                title: "Job already finished",
-                detail: $"Job {id} already finished with status {job.Status}.");
+            return Problems.Conflict("Job already finished", $"Job {id} already finished with status {job.Status}.");
         }
 
         return TypedResults.Accepted($"/api/jobs/{id}", job);
@@ -175,10 +172,9 @@ public static class JobsApi
 
         if (!kinds.IsImageKind(kind))
         {
-            return TypedResults.Problem(
-                statusCode: StatusCodes.Status404NotFound,
-                title: "Unknown image kind",
-                detail: $"Image kind '{kind}' does not exist; valid kinds are {string.Join(", ", kinds.DescribedImageKinds)}.");
+            return Problems.Missing(
+                "Unknown image kind",
+                $"Image kind '{kind}' does not exist; valid kinds are {string.Join(", ", kinds.DescribedImageKinds)}.");
         }
 
         if (kinds.EvaluationOfImage(kind) is { } evaluation)
@@ -200,13 +196,12 @@ public static class JobsApi
 
         return await store.GetStatusAsync(id, cancellationToken) is null
             ? JobNotFound(id)
-            : TypedResults.Problem(
-                statusCode: StatusCodes.Status404NotFound,
-                title: "Image not rendered yet",
-                detail: kinds.EvaluationOfImage(kind) is null
+            : Problems.Missing(
+                "Image not rendered yet",
+                kinds.EvaluationOfImage(kind) is null
                     ? $"Job {id} has no {kind} image yet; it appears once training starts."
                     : $"Job {id} has no {kind} image; it appears when the job's {kinds.EvaluationOfImage(kind)} evaluation finishes.");
     }
 
-    private static ProblemHttpResult JobNotFound(Guid id) => AccessProblems.NotFound("Job", id);
+    private static ProblemHttpResult JobNotFound(Guid id) => Problems.NotFound("Job", id);
 }

@@ -1,11 +1,7 @@
-using System.Text.Json;
-using DeepNet.Data;
-using DeepNet.Server.Contracts;
+using System.Security.Claims;
 using DeepNet.Server.Infrastructure;
-using DeepNet.Server.Persistence;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.EntityFrameworkCore;
 
 namespace DeepNet.Server.Library;
 
@@ -13,12 +9,6 @@ public static class DatasetsApi
 {
     /// <summary>Largest accepted upload request (all files of one data set together, plus the form fields).</summary>
     public const long MaxRequestBytes = 50L * 1024 * 1024;
-
-    public const int DefaultImageSize = 28;
-    public const int MinImageSize = 4;
-    public const int MaxImageSize = 128;
-
-    public static readonly string[] Kinds = ["idx", "csv", "images"];
 
     public static IEndpointRouteBuilder MapDatasetsApi(this IEndpointRouteBuilder app)
     {
@@ -67,6 +57,8 @@ public static class DatasetsApi
     /// <param name="labelColumn">kind csv: "true" if the first column holds integer class labels; default false.</param>
     /// <param name="files">kind images: one or more PNG or JPEG files, sent as repeated field 'files'.</param>
     /// <param name="size">kind images: side of the square every image is resized to, 4..128; default 28.</param>
+    /// <param name="call">The caller and the service.</param>
+    // The form's fields stay parameters of their own: Swashbuckle names form fields after them and refuses [FromForm] on files.
     public static async Task<Results<Created<DatasetDto>, ValidationProblem>> UploadDataset(
         [FromForm] string? name,
         [FromForm] string? kind,
@@ -76,202 +68,33 @@ public static class DatasetsApi
         [FromForm] string? labelColumn,
         IFormFileCollection? files,
         [FromForm] string? size,
-        HttpContext http,
-        DeepNetDbContext db,
-        TimeProvider clock,
-        CancellationToken cancellationToken)
+        [AsParameters] DatasetsParameters call)
     {
-        string? normalizedKind = kind?.Trim().ToLowerInvariant();
-        if (normalizedKind is null || !Kinds.Contains(normalizedKind))
-        {
-            return Invalid("kind", kind is null ? "is required: idx, csv or images." : $"'{kind}' is not a data set kind; use idx, csv or images.");
-        }
-
-        var imageFiles = files?.GetFiles("files") ?? [];
-        IFormFile? firstFile = normalizedKind switch
-        {
-            "idx" => images,
-            "csv" => file,
-            _ => imageFiles.FirstOrDefault(),
-        };
-        string displayName = string.IsNullOrWhiteSpace(name)
-            ? DefaultName(firstFile?.FileName)
-            : name.Trim();
-        if (displayName.Length > DeepNetDbContext.NameMaxLength)
-        {
-            return Invalid("name", $"must be at most {DeepNetDbContext.NameMaxLength} characters.");
-        }
-
-        if (displayName.Length == 0)
-        {
-            displayName = $"{normalizedKind} data set";
-        }
-
-        var read = normalizedKind switch
-        {
-            "idx" => ReadIdx(images, labels),
-            "csv" => ReadCsv(file, labelColumn),
-            _ => await ReadImagesAsync(imageFiles, size, cancellationToken),
-        };
-        if (read.Error is { } error)
-        {
-            return Invalid(error.Field, error.Message);
-        }
-
-        var dataset = read.Dataset!;
-        byte[] blob = DatasetFile.Save(dataset);
-        int[]? classes = dataset.HasLabels ? dataset.Labels.Distinct().Order().Select(l => (int)l).ToArray() : null;
-        var row = new UserDataset
-        {
-            Id = Guid.NewGuid(),
-            Name = displayName,
-            Kind = normalizedKind,
-            Count = dataset.Count,
-            Features = dataset.Features.Cols,
-            Width = dataset.Width,
-            Height = dataset.Height,
-            HasLabels = dataset.HasLabels,
-            ClassesJson = classes is null ? null : JsonSerializer.Serialize(classes, JsonDefaults.Options),
-            SizeBytes = blob.LongLength,
-            CreatedAt = clock.GetUtcNow().UtcDateTime,
-            Blob = blob,
-            OwnerId = http.User.UserId(),
-        };
-        db.UserDatasets.Add(row);
-        await db.SaveChangesAsync(cancellationToken);
-        var dto = ToDto(row.Id, row.Name, row.Kind, row.Count, row.Features, row.Width, row.Height, row.HasLabels, row.ClassesJson, row.SizeBytes, row.CreatedAt);
-        return TypedResults.Created($"/api/datasets/{row.Id}", dto);
+        var form = new DatasetUploadForm(name, kind, images, labels, file, labelColumn, files, size);
+        var stored = await call.Datasets.UploadAsync(form, call.User.UserId(), call.CancellationToken);
+        return stored.Value is { } dto ? TypedResults.Created($"/api/datasets/{dto.Id}", dto) : stored.Invalid!;
     }
 
     /// <summary>Uploaded data sets, newest first (descriptions only, never the data).</summary>
-    public static async Task<Ok<List<DatasetDto>>> ListDatasets(DeepNetDbContext db, CancellationToken cancellationToken)
-    {
-        var rows = await Describe(db.UserDatasets.AsNoTracking().OrderByDescending(d => d.CreatedAt)).ToListAsync(cancellationToken);
-        return TypedResults.Ok(rows);
-    }
+    public static async Task<Ok<List<DatasetDto>>> ListDatasets([AsParameters] DatasetsParameters call) =>
+        TypedResults.Ok(await call.Datasets.ListAsync(call.CancellationToken));
 
     /// <summary>One uploaded data set.</summary>
     /// <param name="id">Data set id.</param>
-    public static async Task<Results<Ok<DatasetDto>, ProblemHttpResult>> GetDataset(Guid id, DeepNetDbContext db, CancellationToken cancellationToken) =>
-        await Describe(db.UserDatasets.AsNoTracking().Where(d => d.Id == id)).SingleOrDefaultAsync(cancellationToken) is { } dataset
+    /// <param name="call">The caller and the service.</param>
+    public static async Task<Results<Ok<DatasetDto>, ProblemHttpResult>> GetDataset(Guid id, [AsParameters] DatasetsParameters call) =>
+        await call.Datasets.FindAsync(id, call.CancellationToken) is { } dataset
             ? TypedResults.Ok(dataset)
-            : DatasetNotFound(id);
+            : Problems.NotFound("Data set", id);
 
     /// <summary>Deletes an uploaded data set.</summary>
     /// <param name="id">Data set id.</param>
-    public static async Task<Results<NoContent, ProblemHttpResult>> DeleteDataset(Guid id, DeepNetDbContext db, CancellationToken cancellationToken) =>
-        await db.UserDatasets.Where(d => d.Id == id).ExecuteDeleteAsync(cancellationToken) > 0
+    /// <param name="call">The caller and the service.</param>
+    public static async Task<Results<NoContent, ProblemHttpResult>> DeleteDataset(Guid id, [AsParameters] DatasetsParameters call) =>
+        await call.Datasets.DeleteAsync(id, call.CancellationToken)
             ? TypedResults.NoContent()
-            : DatasetNotFound(id);
-
-    // Projects the descriptive columns so the (large) blobs never leave the database.
-    private static IQueryable<DatasetDto> Describe(IQueryable<UserDataset> datasets) =>
-        datasets.Select(d => ToDto(d.Id, d.Name, d.Kind, d.Count, d.Features, d.Width, d.Height, d.HasLabels, d.ClassesJson, d.SizeBytes, d.CreatedAt));
-
-    private static DatasetDto ToDto(Guid id, string name, string kind, int count, int features, int width, int height, bool hasLabels, string? classesJson, long sizeBytes, DateTime createdAt) =>
-        new(id, name, kind, count, features, width, height, hasLabels,
-            classesJson is null ? null : JsonSerializer.Deserialize<int[]>(classesJson, JsonDefaults.Options), sizeBytes, createdAt);
-
-    /// <summary>A file name without its extension, cut to the name length limit.</summary>
-    internal static string DefaultName(string? fileName)
-    {
-        string name = Path.GetFileNameWithoutExtension(fileName ?? "").Trim();
-        return name.Length > DeepNetDbContext.NameMaxLength ? name[..DeepNetDbContext.NameMaxLength] : name;
-    }
-
-    private static ReadResult ReadIdx(IFormFile? images, IFormFile? labels)
-    {
-        if (images is null)
-        {
-            return ReadResult.Fail("images", "is required for kind idx: an IDX image file (N×H×W unsigned bytes, raw or gzip).");
-        }
-
-        try
-        {
-            using var imageStream = images.OpenReadStream();
-            using var labelStream = labels?.OpenReadStream();
-            return new ReadResult(IdxDatasetReader.Read(imageStream, labelStream), null);
-        }
-        catch (DataFormatException ex)
-        {
-            // The reader names the file it found wrong ("The labels file …", "… but the labels file holds …").
-            return ReadResult.Fail(ex.Message.Contains("labels file", StringComparison.Ordinal) ? "labels" : "images", ex.Message);
-        }
-    }
-
-    private static ReadResult ReadCsv(IFormFile? file, string? labelColumn)
-    {
-        if (file is null)
-        {
-            return ReadResult.Fail("file", "is required for kind csv: a CSV file with one example per line.");
-        }
-
-        bool hasLabelColumn = false;
-        if (!string.IsNullOrWhiteSpace(labelColumn) && !bool.TryParse(labelColumn.Trim(), out hasLabelColumn))
-        {
-            return ReadResult.Fail("labelColumn", $"must be true or false, not '{labelColumn}'.");
-        }
-
-        return Attempt("file", () =>
-        {
-            using var stream = file.OpenReadStream();
-            return CsvDatasetReader.Read(stream, new CsvOptions(LabelColumn: hasLabelColumn));
-        });
-    }
-
-    private static async Task<ReadResult> ReadImagesAsync(IReadOnlyList<IFormFile> files, string? size, CancellationToken cancellationToken)
-    {
-        int side = DefaultImageSize;
-        if (!string.IsNullOrWhiteSpace(size) && (!int.TryParse(size.Trim(), out side) || side < MinImageSize || side > MaxImageSize))
-        {
-            return ReadResult.Fail("size", $"must be an integer between {MinImageSize} and {MaxImageSize}, not '{size}'.");
-        }
-
-        if (files.Count == 0)
-        {
-            return ReadResult.Fail("files", "are required for kind images: one or more PNG or JPEG files, each sent as field 'files'.");
-        }
-
-        var images = new List<(string Name, byte[] Bytes)>(files.Count);
-        foreach (var f in files)
-        {
-            var bytes = new byte[f.Length];
-            await using (var stream = f.OpenReadStream())
-            {
-                await stream.ReadExactlyAsync(bytes, cancellationToken);
-            }
-
-            images.Add((f.FileName, bytes));
-        }
-
-        return Attempt("files", () => ImageDatasetReader.Read(images, side));
-    }
-
-    private static ReadResult Attempt(string field, Func<Dataset> read)
-    {
-        try
-        {
-            return new ReadResult(read(), null);
-        }
-        catch (DataFormatException ex)
-        {
-            return ReadResult.Fail(field, ex.Message);
-        }
-    }
-
-    private static ValidationProblem Invalid(string field, string message) =>
-        TypedResults.ValidationProblem(
-            new Dictionary<string, string[]> { [field] = [message] },
-            detail: $"{field}: {message} Nothing was stored.",
-            title: "Invalid data set upload");
-
-    private static ProblemHttpResult DatasetNotFound(Guid id) => TypedResults.Problem(
-        statusCode: StatusCodes.Status404NotFound,
-        title: "Data set not found",
-        detail: $"Data set {id} not found.");
-
-    private readonly record struct ReadResult(Dataset? Dataset, (string Field, string Message)? Error)
-    {
-        public static ReadResult Fail(string field, string message) => new(null, (field, message));
-    }
+            : Problems.NotFound("Data set", id);
 }
+
+/// <summary>What every /api/datasets handler binds besides its own fields: the caller and the data set library.</summary>
+public sealed record DatasetsParameters(ClaimsPrincipal User, DatasetLibrary Datasets, CancellationToken CancellationToken);

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using DeepNet.Data;
 using DeepNet.Server.Contracts;
+using DeepNet.Server.Infrastructure;
 using DeepNet.Server.Persistence;
 using Microsoft.EntityFrameworkCore;
 
@@ -91,6 +92,35 @@ public sealed class ImageLibrary(IDbContextFactory<DeepNetDbContext> contexts, T
     /// <summary>The pixels of an image a job refers to (the worker's unrestricted view); throws InvalidOperationException when it no longer exists.</summary>
     public async Task<GrayImage> LoadExistingAsync(string id, CancellationToken cancellationToken) =>
         await LoadAsync(id, viewer: null, cancellationToken) ?? throw new InvalidOperationException($"Image '{id}' no longer exists.");
+
+    /// <summary>
+    /// Reads an uploaded PNG or JPEG (<see cref="ImageUpload"/>), names it (<paramref name="name"/>, else the file name)
+    /// and stores it as the caller's.
+    /// </summary>
+    public async Task<Outcome<ImageDto>> UploadAsync(IFormFile? file, string? name, RequestUser viewer, CancellationToken cancellationToken)
+    {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        if (ImageUpload.Check(file, errors) is { } tooLarge)
+        {
+            return tooLarge;
+        }
+
+        if (errors.Count > 0)
+        {
+            return Problems.Invalid(errors, "Invalid upload");
+        }
+
+        string displayName = string.IsNullOrWhiteSpace(name) ? DatasetLibrary.DefaultName(file!.FileName) : name.Trim();
+        if (displayName.Length > DeepNetDbContext.NameMaxLength)
+        {
+            return Problems.Invalid("name", $"must be at most {DeepNetDbContext.NameMaxLength} characters.", "Invalid upload");
+        }
+
+        var decoded = await ImageUpload.DecodeAsync(file!, cancellationToken);
+        return decoded.Value is { } image
+            ? await AddAsync(displayName.Length == 0 ? "image" : displayName, image, viewer.Id, cancellationToken)
+            : decoded.Invalid!;
+    }
 
     /// <summary>Stores a decoded image as a grayscale PNG.</summary>
     public async Task<ImageDto> AddAsync(string name, GrayImage image, string ownerId, CancellationToken cancellationToken)

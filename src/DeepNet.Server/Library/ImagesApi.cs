@@ -1,6 +1,5 @@
-using DeepNet.Data;
 using DeepNet.Server.Contracts;
-using DeepNet.Server.Demos;
+using DeepNet.Server.Infrastructure;
 using DeepNet.Server.Persistence;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -9,12 +8,6 @@ namespace DeepNet.Server.Library;
 
 public static class ImagesApi
 {
-    /// <summary>Largest accepted image file.</summary>
-    public const long MaxImageBytes = 10L * 1024 * 1024;
-
-    /// <summary>The whole multipart request: the file plus room for the form's boundaries, headers and name.</summary>
-    public const long MaxRequestBytes = MaxImageBytes + 64 * 1024;
-
     public static IEndpointRouteBuilder MapImagesApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/images").WithTags("Images");
@@ -28,7 +21,7 @@ public static class ImagesApi
             .Produces<ImageDto>(StatusCodes.Status201Created)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .WithMetadata(new RequestSizeLimitAttribute(MaxRequestBytes))
+            .WithMetadata(new RequestSizeLimitAttribute(ImageUpload.MaxRequestBytes))
             .DisableAntiforgery();
 
         api.MapGet("/", ListImages)
@@ -56,63 +49,12 @@ public static class ImagesApi
 
     /// <summary>Decodes an uploaded PNG or JPEG, converts it to grayscale and stores it.</summary>
     /// <param name="file">One PNG or JPEG file, at most 10 MB.</param>
-    /// <param name="name">Display name, at most 200 characters; default the file name without extension.</param>
+    /// <param name="upload">The form's name and the services.</param>
+    // The file stays a parameter of its own: Swashbuckle names form fields after it and refuses [FromForm] on a file.
     public static async Task<Results<Created<ImageDto>, ValidationProblem, ProblemHttpResult>> UploadImage(
-        IFormFile? file,
-        [FromForm] string? name,
-        ImageLibrary images,
-        RequestUser viewer,
-        CancellationToken cancellationToken)
-    {
-        if (file is null)
-        {
-            return Invalid("file", "is required: send one PNG or JPEG image as multipart/form-data field 'file'.");
-        }
-
-        if (file.Length > MaxImageBytes)
-        {
-            return TypedResults.Problem(
-                statusCode: StatusCodes.Status413PayloadTooLarge,
-                title: "Image too large",
-                detail: $"The file is {file.Length} bytes; at most {MaxImageBytes} bytes (10 MB) are accepted.",
-                extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { ["file"] = ["is larger than 10 MB"] } });
-        }
-
-        if (file.Length == 0)
-        {
-            return Invalid("file", "is empty.");
-        }
-
-        string displayName = string.IsNullOrWhiteSpace(name) ? DatasetsApi.DefaultName(file.FileName) : name.Trim();
-        if (displayName.Length > DeepNetDbContext.NameMaxLength)
-        {
-            return Invalid("name", $"must be at most {DeepNetDbContext.NameMaxLength} characters.");
-        }
-
-        if (displayName.Length == 0)
-        {
-            displayName = "image";
-        }
-
-        var bytes = new byte[file.Length];
-        await using (var stream = file.OpenReadStream())
-        {
-            await stream.ReadExactlyAsync(bytes, cancellationToken);
-        }
-
-        GrayImage image;
-        try
-        {
-            image = ImageDecoder.Decode(bytes);
-        }
-        catch (InvalidImageException ex)
-        {
-            return Invalid("file", ex.Message, "Invalid image");
-        }
-
-        var dto = await images.AddAsync(displayName, image, viewer.Id, cancellationToken);
-        return TypedResults.Created(dto.Url, dto);
-    }
+        IFormFile? file, [AsParameters] UploadImageParameters upload) =>
+        (await upload.Images.UploadAsync(file, upload.Name, upload.Viewer, upload.CancellationToken))
+            .Map(dto => TypedResults.Created(dto.Url, dto));
 
     /// <summary>Built-in photos first, then uploads, newest first.</summary>
     public static async Task<Ok<IReadOnlyList<ImageDto>>> ListImages(ImageLibrary images, RequestUser viewer, CancellationToken cancellationToken) =>
@@ -130,10 +72,7 @@ public static class ImagesApi
         if (ImageLibrary.IsBuiltInId(id))
         {
             return ImageLibrary.TryParseId(id, out _, out _)
-                ? TypedResults.Problem(
-                    statusCode: StatusCodes.Status400BadRequest,
-                    title: "Built-in images cannot be deleted",
-                    detail: $"Image {id} is one of the built-in photos; only uploaded images can be deleted.")
+                ? Problems.BadRequest("Built-in images cannot be deleted", $"Image {id} is one of the built-in photos; only uploaded images can be deleted.")
                 : ImageNotFound(id);
         }
 
@@ -142,14 +81,13 @@ public static class ImagesApi
             : ImageNotFound(id);
     }
 
-    internal static ProblemHttpResult ImageNotFound(string id) => TypedResults.Problem(
-        statusCode: StatusCodes.Status404NotFound,
-        title: "Image not found",
-        detail: $"Image {id} not found.");
-
-    private static ValidationProblem Invalid(string field, string message, string title = "Invalid upload") =>
-        TypedResults.ValidationProblem(
-            new Dictionary<string, string[]> { [field] = [message] },
-            detail: $"{field}: {message}",
-            title: title);
+    internal static ProblemHttpResult ImageNotFound(string id) => Problems.NotFound("Image", id);
 }
+
+/// <summary>POST /api/images: the form's name and the services the handler calls.</summary>
+/// <param name="Name">Display name, at most 200 characters; default the file name without extension.</param>
+public sealed record UploadImageParameters(
+    [FromForm(Name = "name")] string? Name,
+    ImageLibrary Images,
+    RequestUser Viewer,
+    CancellationToken CancellationToken);

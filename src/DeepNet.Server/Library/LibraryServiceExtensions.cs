@@ -6,6 +6,7 @@ public static class LibraryServiceExtensions
     public static IServiceCollection AddLibrary(this IServiceCollection services)
     {
         services.AddSingleton<ImageLibrary>();
+        services.AddScoped<DatasetLibrary>();
         return services;
     }
 

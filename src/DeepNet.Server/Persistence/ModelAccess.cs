@@ -1,4 +1,4 @@
-using DeepNet.Server.Persistence;
+using DeepNet.Server.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -17,20 +17,4 @@ public static class ModelAccess
 
     /// <summary>Only the owner changes a model (description, visibility, link, delete).</summary>
     public static bool CanEdit(this TrainedModel model, string userId) => model.OwnerId == userId;
-}
-
-/// <summary>The refusals: what the caller may not read does not exist for them; what they may read but not change is 403.</summary>
-public static class AccessProblems
-{
-    /// <summary>404 that reads the same whether the resource is missing or someone else's.</summary>
-    public static ProblemHttpResult NotFound(string what, object id) => TypedResults.Problem(
-        statusCode: StatusCodes.Status404NotFound,
-        title: $"{what} not found",
-        detail: $"{what} {id} not found.");
-
-    /// <summary>403 for a reader who tries to change what only the owner may change.</summary>
-    public static ProblemHttpResult OwnerOnly(string what, object id, string action) => TypedResults.Problem(
-        statusCode: StatusCodes.Status403Forbidden,
-        title: "Only the owner can do this",
-        detail: $"Only the owner of {what.ToLowerInvariant()} {id} can {action}.");
 }

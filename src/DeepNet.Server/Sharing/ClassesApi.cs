@@ -75,12 +75,12 @@ public static class ClassesApi
         string name = request?.Name?.Trim() ?? "";
         if (name.Length == 0)
         {
-            return SharingProblems.Invalid("name", "is required and must not be blank.", "Invalid class");
+            return Problems.Invalid("name", "is required and must not be blank.", "Invalid class");
         }
 
         if (name.Length > DeepNetDbContext.NameMaxLength)
         {
-            return SharingProblems.Invalid("name", $"must be at most {DeepNetDbContext.NameMaxLength} characters.", "Invalid class");
+            return Problems.Invalid("name", $"must be at most {DeepNetDbContext.NameMaxLength} characters.", "Invalid class");
         }
 
         string userId = user.UserId();
@@ -114,7 +114,7 @@ public static class ClassesApi
         Guid id, ClaimsPrincipal user, DeepNetDbContext db, CancellationToken cancellationToken) =>
         await DescribeAsync(db, id, user.UserId(), withMembers: true, cancellationToken) is { } dto
             ? TypedResults.Ok(dto)
-            : SharingProblems.ClassNotFound(id);
+            : Problems.NotFound("Class", id);
 
     /// <summary>Joins the class whose code this is; already a member → the class, unchanged.</summary>
     public static async Task<Results<Ok<ClassDto>, ValidationProblem, ProblemHttpResult>> JoinClass(
@@ -122,7 +122,7 @@ public static class ClassesApi
     {
         if (string.IsNullOrWhiteSpace(request?.Code))
         {
-            return SharingProblems.Invalid("code", "is required.", "Invalid join code");
+            return Problems.Invalid("code", "is required.", "Invalid join code");
         }
 
         string? code = JoinCodes.Normalize(request.Code);
@@ -131,10 +131,7 @@ public static class ClassesApi
             : await db.Classes.Where(c => c.JoinCode == code).Select(c => (Guid?)c.Id).SingleOrDefaultAsync(cancellationToken);
         if (classId is not { } id)
         {
-            return TypedResults.Problem(
-                statusCode: StatusCodes.Status404NotFound,
-                title: "Unknown join code",
-                detail: $"No class has the join code '{request.Code.Trim()}'.");
+            return Problems.Missing("Unknown join code", $"No class has the join code '{request.Code.Trim()}'.");
         }
 
         string userId = user.UserId();
@@ -169,25 +166,22 @@ public static class ClassesApi
         string? role = await RoleAsync(db, id, callerId, cancellationToken);
         if (role is null)
         {
-            return SharingProblems.ClassNotFound(id);
+            return Problems.NotFound("Class", id);
         }
 
         if (role != ClassMember.InstructorRole)
         {
-            return SharingProblems.InstructorOnly(id, "remove members");
+            return Problems.OnlyThe("instructor", "Class", id, "remove members");
         }
 
         if (userId == callerId)
         {
-            return SharingProblems.BadRequest("Cannot remove the instructor", "The instructor cannot remove themself from their class.");
+            return Problems.BadRequest("Cannot remove the instructor", "The instructor cannot remove themself from their class.");
         }
 
         if (!await db.ClassMembers.AnyAsync(m => m.ClassId == id && m.UserId == userId, cancellationToken))
         {
-            return TypedResults.Problem(
-                statusCode: StatusCodes.Status404NotFound,
-                title: "Member not found",
-                detail: $"User {userId} is not a member of class {id}.");
+            return Problems.Missing("Member not found", $"User {userId} is not a member of class {id}.");
         }
 
         await RemoveMembershipAsync(db, id, userId, cancellationToken);
@@ -203,12 +197,12 @@ public static class ClassesApi
         string? role = await RoleAsync(db, id, userId, cancellationToken);
         if (role is null)
         {
-            return SharingProblems.ClassNotFound(id);
+            return Problems.NotFound("Class", id);
         }
 
         if (role == ClassMember.InstructorRole)
         {
-            return SharingProblems.BadRequest("The instructor cannot leave", "The instructor cannot leave their own class.");
+            return Problems.BadRequest("The instructor cannot leave", "The instructor cannot leave their own class.");
         }
 
         await RemoveMembershipAsync(db, id, userId, cancellationToken);
@@ -224,12 +218,12 @@ public static class ClassesApi
         string? role = await RoleAsync(db, id, userId, cancellationToken);
         if (role is null)
         {
-            return SharingProblems.ClassNotFound(id);
+            return Problems.NotFound("Class", id);
         }
 
         if (role != ClassMember.InstructorRole)
         {
-            return SharingProblems.InstructorOnly(id, "change the join code");
+            return Problems.OnlyThe("instructor", "Class", id, "change the join code");
         }
 
         string code = await NewJoinCodeAsync(db, cancellationToken);
@@ -245,7 +239,7 @@ public static class ClassesApi
         string userId = user.UserId();
         if (await RoleAsync(db, id, userId, cancellationToken) is null)
         {
-            return SharingProblems.ClassNotFound(id);
+            return Problems.NotFound("Class", id);
         }
 
         // The context's query filter already limits models to those the caller may read.

@@ -92,13 +92,13 @@ public static class GalleryApi
 
         if (errors.Count > 0)
         {
-            return SharingProblems.Invalid(errors, "Invalid gallery query");
+            return Problems.Invalid(errors, "Invalid gallery query");
         }
 
         string userId = user.UserId();
         if (classId is { } onlyClass && !await db.ClassMembers.AnyAsync(m => m.ClassId == onlyClass && m.UserId == userId, cancellationToken))
         {
-            return SharingProblems.ClassNotFound(onlyClass);
+            return Problems.NotFound("Class", onlyClass);
         }
 
         // The context's query filter already limits models to those the caller may read.

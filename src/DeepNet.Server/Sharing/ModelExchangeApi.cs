@@ -72,7 +72,7 @@ public static class ModelExchangeApi
     public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> DownloadModel(Guid id, DeepNetDbContext db, ModelKindRegistry kinds, CancellationToken cancellationToken) =>
         await ModelExchangeExport.CreateAsync(db, db.TrainedModels.Where(m => m.Id == id), kinds, cancellationToken) is { } file
             ? TypedResults.File(file.File, OctetStream, file.FileName)
-            : SharingProblems.ModelNotFound(id);
+            : Problems.NotFound("Model", id);
 
     /// <summary>The exchange file of the model of an unlisted link; an unknown, rotated or revoked token is 404.</summary>
     /// <param name="token">The link's token.</param>
@@ -81,7 +81,7 @@ public static class ModelExchangeApi
         token.Length is > 0 and <= 64
         && await ModelExchangeExport.CreateAsync(db, db.TrainedModels.WithShareToken(token), kinds, cancellationToken) is { } file
             ? TypedResults.File(file.File, OctetStream, file.FileName)
-            : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Link not found", detail: "This link does not exist or was revoked.");
+            : Problems.Missing("Link not found", "This link does not exist or was revoked.");
 
     /// <summary>Validates an uploaded model file strictly and stores it as a new private model of the caller.</summary>
     public static async Task<Results<Created<ModelDto>, ValidationProblem, ProblemHttpResult>> ImportModel(
@@ -97,7 +97,7 @@ public static class ModelExchangeApi
             IFormFile? file = form.Files.GetFile("file");
             if (file is null)
             {
-                return SharingProblems.Invalid("file", "is required: send the .safetensors file as multipart/form-data field 'file'.");
+                return Problems.Invalid("file", "is required: send the .safetensors file as multipart/form-data field 'file'.");
             }
 
             if (file.Length > ModelExchangeFormat.MaxFileBytes)
@@ -105,11 +105,7 @@ public static class ModelExchangeApi
                 return TooLarge(file.Length);
             }
 
-            bytes = new byte[file.Length];
-            await using (var stream = file.OpenReadStream())
-            {
-                await stream.ReadExactlyAsync(bytes, cancellationToken);
-            }
+            bytes = await file.ReadAllBytesAsync(cancellationToken);
 
             name = form["name"].FirstOrDefault();
             fileName = file.FileName;
@@ -126,15 +122,14 @@ public static class ModelExchangeApi
         }
         else
         {
-            return TypedResults.Problem(
-                statusCode: StatusCodes.Status415UnsupportedMediaType,
-                title: "Unsupported media type",
-                detail: $"Send the model file as multipart/form-data field 'file' or as {OctetStream}, not {request.ContentType}.");
+            return Problems.UnsupportedMedia(
+                "Unsupported media type",
+                $"Send the model file as multipart/form-data field 'file' or as {OctetStream}, not {request.ContentType}.");
         }
 
         if (bytes.Length == 0)
         {
-            return SharingProblems.Invalid("file", "is empty.", "Invalid model file");
+            return Problems.Invalid("file", "is empty.", "Invalid model file");
         }
 
         ModelExchangeContents contents;
@@ -144,7 +139,7 @@ public static class ModelExchangeApi
         }
         catch (InvalidDataException e)
         {
-            return SharingProblems.Invalid("file", e.Message, "Invalid model file");
+            return Problems.Invalid("file", e.Message, "Invalid model file");
         }
 
         string displayName = (string.IsNullOrWhiteSpace(name)
@@ -157,7 +152,7 @@ public static class ModelExchangeApi
 
         if (displayName.Length > DeepNetDbContext.NameMaxLength)
         {
-            return SharingProblems.Invalid("name", $"must be at most {DeepNetDbContext.NameMaxLength} characters.");
+            return Problems.Invalid("name", $"must be at most {DeepNetDbContext.NameMaxLength} characters.");
         }
 
         if (displayName.Length == 0)
@@ -179,7 +174,7 @@ public static class ModelExchangeApi
         (TrainedModel? model, string? error) = ModelExchangeImport.Build(contents, bytes, displayName, userId, parent, clock.GetUtcNow().UtcDateTime, kinds);
         if (model is null)
         {
-            return SharingProblems.Invalid("file", error!, "Invalid model file");
+            return Problems.Invalid("file", error!, "Invalid model file");
         }
 
         db.TrainedModels.Add(model);
@@ -207,12 +202,12 @@ public static class ModelExchangeApi
         return buffer.ToArray();
     }
 
-    private static ProblemHttpResult TooLarge(long? length) => TypedResults.Problem(
-        statusCode: StatusCodes.Status413PayloadTooLarge,
-        title: "Model file too large",
-        detail: (length is { } n ? $"The file is {n} bytes; " : "The file is too large; ")
+    private static ProblemHttpResult TooLarge(long? length) => Problems.TooLarge(
+        "Model file too large",
+        (length is { } n ? $"The file is {n} bytes; " : "The file is too large; ")
             + $"at most {ModelExchangeFormat.MaxFileBytes} bytes (64 MiB) are accepted.",
-        extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { ["file"] = ["is larger than 64 MiB"] } });
+        "file",
+        "is larger than 64 MiB");
 
     private static string DefaultName(string? fileName)
     {

@@ -1,29 +1,14 @@
 using System.Security.Claims;
-using System.Text.Json;
-using DeepNet.Data;
-using DeepNet.Models;
 using DeepNet.Server.Contracts;
-using DeepNet.Server.Dbn;
-using DeepNet.Server.Demos;
 using DeepNet.Server.Infrastructure;
-using DeepNet.Server.Jobs;
-using DeepNet.Server.Persistence;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
-using DeepNet.Server.Library;
-using DeepNet.Server.RbmFamily;
+using Microsoft.AspNetCore.Mvc;
 
 namespace DeepNet.Server.Sharing;
 
-/// <summary>
-/// Fork: a new job of the caller that starts from a model they may read — continue an RBM, put an RBM under a DBN, or
-/// fine-tune a DBN further. The job is an ordinary job of its kind (validated by the kind's own validator) whose
-/// options carry a <see cref="JobStartFrom"/> (<see cref="JobStart"/>); its model's ParentModelId is the parent.
-/// </summary>
+/// <summary>POST /api/models/{id}/fork; <see cref="ModelForkService"/> validates the fork and queues its job.</summary>
 public static class ModelForkApi
 {
-    public const int MaxEpochs = 1000;
-
     public static IEndpointRouteBuilder MapModelForkApi(this IEndpointRouteBuilder app)
     {
         app.MapGroup("/api/models").WithTags("Models")
@@ -45,121 +30,17 @@ public static class ModelForkApi
     }
 
     /// <summary>Queues a job of the caller that starts from the model's weights.</summary>
-    /// <param name="id">The parent model.</param>
-    /// <param name="request">mode, and optionally name, epochs, dbn, data.</param>
-    public static async Task<Results<Accepted<JobDto>, ValidationProblem, ProblemHttpResult>> ForkModel(
-        Guid id,
-        ForkRequest? request,
-        ClaimsPrincipal user,
-        DeepNetDbContext db,
-        ModelKindRegistry kinds,
-        JobQueue queue,
-        JobAdmission admission,
-        JobBudget budget,
-        TimeProvider clock,
-        CancellationToken cancellationToken)
-    {
-        var parent = await db.TrainedModels.AsNoTracking()
-            .Where(m => m.Id == id)
-            .Select(m => new ForkParent(m.Id, m.Name, m.Kind, m.InputUnits, m.OutputUnits, m.OptionsJson, m.DataSpecJson, m.PatchesJson))
-            .SingleOrDefaultAsync(cancellationToken);
-        if (parent is null)
-        {
-            return SharingProblems.ModelNotFound(id);
-        }
-
-        var errors = ValidateCommon(request, parent, kinds, out string name, out var mode);
-        if (errors.Count > 0)
-        {
-            return SharingProblems.Invalid(errors, "Invalid fork");
-        }
-
-        var validation = await mode!.DraftAsync(parent, request!, name, db, cancellationToken);
-        if (validation.Draft is not { } draft)
-        {
-            return SharingProblems.Invalid(new Dictionary<string, string[]>(validation.Errors), "Invalid fork");
-        }
-
-        if (admission.OverBudget(draft) is { Count: > 0 } overBudget)
-        {
-            return SharingProblems.Invalid(overBudget, "Fork over budget");
-        }
-
-        if (await admission.QueueFullAsync(user.UserId(), 1, cancellationToken) is { } queueFull)
-        {
-            return queueFull;
-        }
-
-        var job = JobStore.NewJob(
-            draft with { OptionsJson = JobStart.Attach(draft.OptionsJson, new JobStartFrom(parent.Id, mode.Mode)) },
-            user.UserId(),
-            clock.GetUtcNow().UtcDateTime,
-            budget);
-        db.Jobs.Add(job);
-        await db.SaveChangesAsync(cancellationToken);
-        queue.Notify(job.Id);
-        return TypedResults.Accepted($"/api/jobs/{job.Id}", JobMapper.ToDto(job, kinds.Find(job.Kind), []));
-    }
-
-    /// <summary>
-    /// mode (known, and fitting the model), name, epochs, and the optional fields only the modes that read them get;
-    /// the name defaults to "&lt;parent&gt; (fork)".
-    /// </summary>
-    private static Dictionary<string, string[]> ValidateCommon(ForkRequest? request, ForkParent parent, ModelKindRegistry kinds, out string name, out IForkMode? mode)
-    {
-        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        string fallback = $"{parent.Name} (fork)";
-        name = fallback.Length <= DeepNetDbContext.NameMaxLength ? fallback : fallback[..DeepNetDbContext.NameMaxLength];
-        var modes = kinds.ForkModes;
-        string known = string.Join(", ", modes.Select(m => m.Mode).Distinct());
-        // Kinds of one family share a mode name ("continue"): the one whose kind the parent is, if any.
-        mode = modes.Where(m => m.Mode == request?.Mode).OrderBy(m => m.Refuses(parent) is null ? 0 : 1).FirstOrDefault();
-        if (request?.Mode is null)
-        {
-            errors["mode"] = [$"is required: one of {known}."];
-        }
-        else if (mode is null)
-        {
-            errors["mode"] = [$"must be one of {known}; got '{request.Mode}'."];
-        }
-        else if (mode.Refuses(parent) is { } refusal)
-        {
-            var fitting = modes.Where(m => m.Refuses(parent) is null).Select(m => $"'{m.Mode}'").Distinct().ToList();
-            errors["mode"] = [$"'{mode.Mode}' {mode.Purpose}; model {parent.Id} is {refusal}"
-                + (fitting.Count == 0 ? "." : $" (use {string.Join(" or ", fitting)}).")];
-        }
-
-        if (request?.Name is { } requested)
-        {
-            if (string.IsNullOrWhiteSpace(requested))
-            {
-                errors["name"] = ["must not be blank."];
-            }
-            else if (requested.Trim().Length > DeepNetDbContext.NameMaxLength)
-            {
-                errors["name"] = [$"must be at most {DeepNetDbContext.NameMaxLength} characters."];
-            }
-            else
-            {
-                name = requested.Trim();
-            }
-        }
-
-        if (request?.Epochs is { } epochs && epochs is < 1 or > MaxEpochs)
-        {
-            errors["epochs"] = [$"must be between 1 and {MaxEpochs}; got {epochs}."];
-        }
-
-        if (mode is not null && request!.Dbn is not null && !mode.TakesDbnSpec)
-        {
-            errors["dbn"] = [$"is only used by mode {string.Join(" or ", modes.Where(m => m.TakesDbnSpec).Select(m => $"'{m.Mode}'").Distinct())}."];
-        }
-
-        if (mode is not null && request!.Data is not null && !mode.TakesData)
-        {
-            errors["data"] = [$"cannot change in mode '{mode.Mode}': the model continues on its own data."];
-        }
-
-        return errors;
-    }
+    public static async Task<Results<Accepted<JobDto>, ValidationProblem, ProblemHttpResult>> ForkModel([AsParameters] ForkModelParameters fork) =>
+        (await fork.Forks.ForkAsync(fork.Id, fork.Request, fork.User.UserId(), fork.CancellationToken))
+            .Map(job => TypedResults.Accepted($"/api/jobs/{job.Id}", job));
 }
+
+/// <summary>POST /api/models/{id}/fork: the parent, the request, the caller and the service the handler calls.</summary>
+/// <param name="Id">The parent model.</param>
+/// <param name="Request">mode, and optionally name, epochs, dbn, data.</param>
+public sealed record ForkModelParameters(
+    [FromRoute(Name = "id")] Guid Id,
+    ForkRequest? Request,
+    ClaimsPrincipal User,
+    ModelForkService Forks,
+    CancellationToken CancellationToken);

@@ -9,7 +9,9 @@ using DeepNet.Server.Contracts;
 using DeepNet.Server.Demos;
 using DeepNet.Server.Infrastructure;
 using DeepNet.Server.Jobs;
+using DeepNet.Server.Library;
 using DeepNet.Server.Persistence;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using DeepNet.Server.RbmFamily;
 
@@ -73,8 +75,46 @@ public sealed class ModelTry(IDbContextFactory<DeepNetDbContext> contexts, Model
         return errors;
     }
 
+    /// <summary>The try columns of the model an unlisted link names, or null (the token is the permission).</summary>
+    public static async Task<TryModelRow?> FindSharedAsync(DeepNetDbContext db, string token, CancellationToken cancellationToken) =>
+        await SharedLinkApi.FindAsync(db, token, cancellationToken) is { } model
+            ? new TryModelRow(model.Id, model.Kind, model.ImageWidth, model.ImageHeight, model.OptionsJson, model.PatchesJson)
+            : null;
+
+    /// <summary>
+    /// Checks a drawn image (<see cref="Validate"/>: 400 "Invalid image") and runs the model on it; a model that cannot take
+    /// it is a 400 "Model cannot be tried" naming "id".
+    /// </summary>
+    public async Task<Outcome<TryResultDto>> TryAsync(TryModelRow row, TryRequest? request, CancellationToken cancellationToken)
+    {
+        var errors = Validate(request);
+        if (errors.Count > 0)
+        {
+            return Problems.Invalid(errors, "Invalid image");
+        }
+
+        var (result, error) = await RunAsync(row, request!, cancellationToken);
+        return result is not null ? result : CannotBeTried(error!);
+    }
+
+    /// <summary>
+    /// Reads an uploaded PNG or JPEG (<see cref="ImageUpload"/>) and reconstructs it with a patch model: the PNG of
+    /// <see cref="RunPatchesAsync"/>, or a 400 "Model cannot be tried" naming "id".
+    /// </summary>
+    public async Task<Outcome<byte[]>> TryImageAsync(TryModelRow row, IFormFile? file, CancellationToken cancellationToken)
+    {
+        var upload = await ImageUpload.ReadAsync(file, cancellationToken);
+        if (upload.Value is not { } image)
+        {
+            return upload.Invalid is { } invalid ? invalid : upload.Refused!;
+        }
+
+        var (png, error) = await RunPatchesAsync(row, image, cancellationToken);
+        return png is not null ? png : CannotBeTried(error!);
+    }
+
     /// <summary>Runs the model on a validated request; a model that cannot take images gives an error naming "id".</summary>
-    public async Task<(TryResultDto? Result, TryError? Error)> TryAsync(TryModelRow row, TryRequest request, CancellationToken cancellationToken)
+    private async Task<(TryResultDto? Result, TryError? Error)> RunAsync(TryModelRow row, TryRequest request, CancellationToken cancellationToken)
     {
         if (await LoadOrErrorAsync(row, cancellationToken) is not (ITryableModel model, null))
         {
@@ -89,7 +129,7 @@ public sealed class ModelTry(IDbContextFactory<DeepNetDbContext> contexts, Model
     /// The patch reconstruction of an uploaded image under a patch model (the homework 2 evaluation's code): the image
     /// (scaled down when large) | from binary hidden samples | from probabilities.
     /// </summary>
-    public async Task<(byte[]? Png, TryError? Error)> TryImageAsync(TryModelRow row, GrayImage image, CancellationToken cancellationToken)
+    private async Task<(byte[]? Png, TryError? Error)> RunPatchesAsync(TryModelRow row, GrayImage image, CancellationToken cancellationToken)
     {
         if (kinds.Find(row.Kind) is not { HasPatchReconstruction: true })
         {
@@ -113,6 +153,8 @@ public sealed class ModelTry(IDbContextFactory<DeepNetDbContext> contexts, Model
             errors[field] = [$"must be between 1 and {MaxSide} pixels, got {value}."];
         }
     }
+
+    private static ValidationProblem CannotBeTried(TryError error) => Problems.Invalid(error.Field, error.Message, "Model cannot be tried");
 
     private static TryError Unreadable(TryModelRow row) => new("id", $"The weights of model {row.Id} cannot be read as a {row.Kind} model.");
 

@@ -1,4 +1,4 @@
-using DeepNet.Data;
+using DeepNet.Server.Infrastructure;
 using DeepNet.Server.Contracts;
 using DeepNet.Server.Persistence;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -56,7 +56,8 @@ public static class ModelTryApi
             .Produces(StatusCodes.Status200OK, contentType: "image/png")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .WithMetadata(new RequestSizeLimitAttribute(ImagesApi.MaxRequestBytes))
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .WithMetadata(new RequestSizeLimitAttribute(ImageUpload.MaxRequestBytes))
             .DisableAntiforgery();
 
         shared.MapPost("/try-image", TrySharedModelImage)
@@ -67,7 +68,8 @@ public static class ModelTryApi
             .Produces(StatusCodes.Status200OK, contentType: "image/png")
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .WithMetadata(new RequestSizeLimitAttribute(ImagesApi.MaxRequestBytes))
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .WithMetadata(new RequestSizeLimitAttribute(ImageUpload.MaxRequestBytes))
             .DisableAntiforgery();
 
         return app;
@@ -76,93 +78,46 @@ public static class ModelTryApi
     /// <summary>Runs a model the caller may read on an image.</summary>
     /// <param name="id">Model id.</param>
     /// <param name="request">The image.</param>
+    /// <param name="call">The caller's view and the service.</param>
     public static async Task<Results<Ok<TryResultDto>, ValidationProblem, ProblemHttpResult>> TryModel(
-        Guid id, TryRequest? request, DeepNetDbContext db, ModelTry tries, CancellationToken cancellationToken) =>
-        await ModelTry.FindAsync(db.TrainedModels.Where(m => m.Id == id), cancellationToken) is { } row
-            ? await RunAsync(row, request, tries, cancellationToken)
-            : SharingProblems.ModelNotFound(id);
+        Guid id, TryRequest? request, [AsParameters] TryParameters call) =>
+        await ModelTry.FindAsync(call.Db.TrainedModels.Where(m => m.Id == id), call.CancellationToken) is { } row
+            ? (await call.Tries.TryAsync(row, request, call.CancellationToken)).Map(result => TypedResults.Ok(result))
+            : Problems.NotFound("Model", id);
 
     /// <summary>Runs the model of an unlisted link on an image.</summary>
     /// <param name="token">The link's token.</param>
     /// <param name="request">The image.</param>
+    /// <param name="call">The caller's view and the service.</param>
     public static async Task<Results<Ok<TryResultDto>, ValidationProblem, ProblemHttpResult>> TrySharedModel(
-        string token, TryRequest? request, DeepNetDbContext db, ModelTry tries, CancellationToken cancellationToken) =>
-        await SharedRowAsync(db, token, cancellationToken) is { } row
-            ? await RunAsync(row, request, tries, cancellationToken)
-            : LinkNotFound();
+        string token, TryRequest? request, [AsParameters] TryParameters call) =>
+        await ModelTry.FindSharedAsync(call.Db, token, call.CancellationToken) is { } row
+            ? (await call.Tries.TryAsync(row, request, call.CancellationToken)).Map(result => TypedResults.Ok(result))
+            : SharedLinkApi.LinkNotFound();
 
     /// <summary>Reconstructs an uploaded image with a patch model the caller may read.</summary>
     /// <param name="id">Model id.</param>
     /// <param name="file">One PNG or JPEG file, at most 10 MB.</param>
+    /// <param name="call">The caller's view and the service.</param>
     public static async Task<Results<FileContentHttpResult, ValidationProblem, ProblemHttpResult>> TryModelImage(
-        Guid id, IFormFile? file, DeepNetDbContext db, ModelTry tries, CancellationToken cancellationToken) =>
-        await ModelTry.FindAsync(db.TrainedModels.Where(m => m.Id == id), cancellationToken) is { } row
-            ? await RunImageAsync(row, file, tries, cancellationToken)
-            : SharingProblems.ModelNotFound(id);
+        Guid id, IFormFile? file, [AsParameters] TryParameters call) =>
+        await ModelTry.FindAsync(call.Db.TrainedModels.Where(m => m.Id == id), call.CancellationToken) is { } row
+            ? (await call.Tries.TryImageAsync(row, file, call.CancellationToken)).Map(png => TypedResults.File(png, "image/png"))
+            : Problems.NotFound("Model", id);
 
     /// <summary>Reconstructs an uploaded image with the patch model of an unlisted link.</summary>
     /// <param name="token">The link's token.</param>
     /// <param name="file">One PNG or JPEG file, at most 10 MB.</param>
+    /// <param name="call">The caller's view and the service.</param>
     public static async Task<Results<FileContentHttpResult, ValidationProblem, ProblemHttpResult>> TrySharedModelImage(
-        string token, IFormFile? file, DeepNetDbContext db, ModelTry tries, CancellationToken cancellationToken) =>
-        await SharedRowAsync(db, token, cancellationToken) is { } row
-            ? await RunImageAsync(row, file, tries, cancellationToken)
-            : LinkNotFound();
-
-    private static async Task<Results<Ok<TryResultDto>, ValidationProblem, ProblemHttpResult>> RunAsync(
-        TryModelRow row, TryRequest? request, ModelTry tries, CancellationToken cancellationToken)
-    {
-        var errors = ModelTry.Validate(request);
-        if (errors.Count > 0)
-        {
-            return SharingProblems.Invalid(errors, "Invalid image");
-        }
-
-        var (result, error) = await tries.TryAsync(row, request!, cancellationToken);
-        return result is not null ? TypedResults.Ok(result) : SharingProblems.Invalid(error!.Field, error.Message, "Model cannot be tried");
-    }
-
-    private static async Task<Results<FileContentHttpResult, ValidationProblem, ProblemHttpResult>> RunImageAsync(
-        TryModelRow row, IFormFile? file, ModelTry tries, CancellationToken cancellationToken)
-    {
-        if (file is null || file.Length == 0)
-        {
-            return SharingProblems.Invalid("file", "is required: send one PNG or JPEG image as multipart/form-data field 'file'.", "Invalid upload");
-        }
-
-        if (file.Length > ImagesApi.MaxImageBytes)
-        {
-            return SharingProblems.Invalid("file", $"is {file.Length} bytes; at most {ImagesApi.MaxImageBytes} bytes (10 MB) are accepted.", "Invalid upload");
-        }
-
-        var bytes = new byte[file.Length];
-        await using (var stream = file.OpenReadStream())
-        {
-            await stream.ReadExactlyAsync(bytes, cancellationToken);
-        }
-
-        GrayImage image;
-        try
-        {
-            image = ImageDecoder.Decode(bytes);
-        }
-        catch (InvalidImageException ex)
-        {
-            return SharingProblems.Invalid("file", ex.Message, "Invalid image");
-        }
-
-        var (png, error) = await tries.TryImageAsync(row, image, cancellationToken);
-        return png is not null ? TypedResults.File(png, "image/png") : SharingProblems.Invalid(error!.Field, error.Message, "Model cannot be tried");
-    }
-
-    private static async Task<TryModelRow?> SharedRowAsync(DeepNetDbContext db, string token, CancellationToken cancellationToken) =>
-        await SharedLinkApi.FindAsync(db, token, cancellationToken) is { } model
-            ? new TryModelRow(model.Id, model.Kind, model.ImageWidth, model.ImageHeight, model.OptionsJson, model.PatchesJson)
-            : null;
-
-    // The same answer as the other /api/shared/{token} routes give for an unknown, rotated or revoked token.
-    private static ProblemHttpResult LinkNotFound() => TypedResults.Problem(
-        statusCode: StatusCodes.Status404NotFound,
-        title: "Shared model not found",
-        detail: "No model is shared with this link; it may have been revoked or replaced by a new one.");
+        string token, IFormFile? file, [AsParameters] TryParameters call) =>
+        await ModelTry.FindSharedAsync(call.Db, token, call.CancellationToken) is { } row
+            ? (await call.Tries.TryImageAsync(row, file, call.CancellationToken)).Map(png => TypedResults.File(png, "image/png"))
+            : SharedLinkApi.LinkNotFound();
 }
+
+/// <summary>
+/// What the try handlers bind besides the model and the image: the caller's view (the unlisted-link routes read past it
+/// with the token) and <see cref="ModelTry"/>.
+/// </summary>
+public sealed record TryParameters(DeepNetDbContext Db, ModelTry Tries, CancellationToken CancellationToken);

@@ -1,7 +1,6 @@
 using DeepNet.Server.Contracts;
 using DeepNet.Server.Jobs;
 using DeepNet.Server.Persistence;
-using DeepNet.Server.Sharing;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using DeepNet.Server.Infrastructure;
@@ -40,7 +39,5 @@ public static class ModelsApi
     public static async Task<Results<Ok<ModelDto>, ProblemHttpResult>> GetModel(Guid id, DeepNetDbContext db, HttpContext http, ModelKindRegistry kinds, CancellationToken cancellationToken) =>
         await ModelCards.WithoutFile(db.TrainedModels).SingleOrDefaultAsync(m => m.Id == id, cancellationToken) is { } model
             ? TypedResults.Ok(await ModelCards.ToModelDtoAsync(db, model, http.User.UserId(), kinds, cancellationToken))
-            : ModelNotFound(id);
-
-    private static ProblemHttpResult ModelNotFound(Guid id) => AccessProblems.NotFound("Model", id);
+            : Problems.NotFound("Model", id);
 }

@@ -83,10 +83,7 @@ public static class SharedLinkApi
 
         return model.JobId is { } jobId && await store.GetAsync(jobId, cancellationToken) is { } job
             ? TypedResults.Ok(job)
-            : TypedResults.Problem(
-                statusCode: StatusCodes.Status404NotFound,
-                title: "No job",
-                detail: "The shared model was imported; no job trained it here.");
+            : Problems.Missing("No job", "The shared model was imported; no job trained it here.");
     }
 
     /// <summary>An image of the job that trained the model the link names.</summary>
@@ -109,10 +106,7 @@ public static class SharedLinkApi
 
         if (model.JobId is not { } jobId)
         {
-            return TypedResults.Problem(
-                statusCode: StatusCodes.Status404NotFound,
-                title: "No job",
-                detail: "The shared model was imported; it has no job images.");
+            return Problems.Missing("No job", "The shared model was imported; it has no job images.");
         }
 
         // The token was the access check: the job's images are read through an unrestricted context (the worker's view).
@@ -120,8 +114,8 @@ public static class SharedLinkApi
         return await JobsApi.GetImage(jobId, kind, store, feed, unrestricted, kinds, cancellationToken);
     }
 
-    private static ProblemHttpResult LinkNotFound() => TypedResults.Problem(
-        statusCode: StatusCodes.Status404NotFound,
-        title: "Shared model not found",
-        detail: "No model is shared with this link; it may have been revoked or replaced by a new one.");
+    /// <summary>The answer of every /api/shared/{token} route to an unknown, rotated or revoked token.</summary>
+    public static ProblemHttpResult LinkNotFound() => Problems.Missing(
+        "Shared model not found",
+        "No model is shared with this link; it may have been revoked or replaced by a new one.");
 }

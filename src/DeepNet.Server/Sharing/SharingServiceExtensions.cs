@@ -6,6 +6,8 @@ public static class SharingServiceExtensions
     public static IServiceCollection AddSharing(this IServiceCollection services)
     {
         services.AddSingleton<ModelTry>();
+        services.AddScoped<ModelForkService>();
+        services.AddScoped<ModelOwnerControls>();
         return services;
     }
 
@@ -22,8 +24,7 @@ public static class SharingServiceExtensions
 
     /// <summary>
     /// /api/classes, /api/gallery, PATCH/DELETE /api/models/{id}, /api/models/{id}/visibility, /share-link, /thumbnail,
-    /// and the anonymous /api/shared/{token}. They need no services of their own: the scoped DbContext (the caller's view)
-    /// and <see cref="TimeProvider"/> are the application's.
+    /// and the anonymous /api/shared/{token}. Their services are registered by AddSharing.
     /// </summary>
     public static IEndpointRouteBuilder MapSharingApi(this IEndpointRouteBuilder app)
     {
