@@ -35,10 +35,15 @@ public sealed class TestApp : WebApplicationFactory<Program>
     private readonly Dictionary<string, string> _tokens = new(StringComparer.OrdinalIgnoreCase);
     private readonly SemaphoreSlim _tokensLock = new(1, 1);
 
-    public TestApp(string? dataDirectory = null)
+    private readonly IReadOnlyDictionary<string, string> _settings;
+
+    /// <param name="dataDirectory">A directory to reuse (restart tests); a new temporary one by default.</param>
+    /// <param name="settings">Configuration entries over appsettings ("Jobs:MaxQueuedPerUser" → "60").</param>
+    public TestApp(string? dataDirectory = null, IReadOnlyDictionary<string, string>? settings = null)
     {
         _ownsDirectory = dataDirectory is null;
         DataDirectory = dataDirectory ?? NewDataDirectory();
+        _settings = settings ?? new Dictionary<string, string>();
     }
 
     public string DataDirectory { get; }
@@ -179,6 +184,11 @@ public sealed class TestApp : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("Storage:DataDirectory", DataDirectory);
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
     }
 
