@@ -6,7 +6,7 @@
 import { api } from './api.js';
 import { EpochChart, cssVar } from './charts.js';
 import { h, statusBadge } from './dom.js';
-import { formatClasses, formatDuration, formatError, formatRate, formatTime, isTerminal } from './format.js';
+import { formatClasses, formatDuration, formatError, formatQueueSlot, formatRate, formatTime, isTerminal } from './format.js';
 import { LiveJobView } from './liveJobView.js';
 
 const LAYER_COLOURS = ['#2457c5', '#e07a1f', '#1e7b40', '#9b3fb5', '#b42318', '#0f7c8c', '#6b5b00', '#555f6e'];
@@ -199,7 +199,7 @@ export class DbnJobView extends LiveJobView {
     const p = this.#progress;
     const finished = isTerminal(this.job?.status);
     el.progress.value = this.job?.status === 'Succeeded' ? 1 : p?.fraction ?? 0;
-    el.stats.phase.textContent = finished ? (this.job?.status ?? '–') : p?.phase ?? (this.job?.status === 'Queued' ? 'queued' : '–');
+    el.stats.phase.textContent = finished ? (this.job?.status ?? '–') : p?.phase ?? (this.job?.status === 'Queued' ? formatQueueSlot(this.job.queue) : '–');
     el.stats.epoch.textContent = p ? `${p.epoch} / ${p.epochs}` : '–';
     el.stats.loss.textContent = formatError(p?.loss ?? null);
     el.stats.speed.textContent = formatRate(p?.samplesPerSecond);

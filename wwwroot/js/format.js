@@ -72,3 +72,9 @@ export const TERMINAL_STATUSES = new Set(['Succeeded', 'Failed', 'Canceled']);
 export function isTerminal(status) {
   return TERMINAL_STATUSES.has(status);
 }
+
+/** What a queued job waits for: its place in the fair queue and expected start (job.queue from the API). */
+export function formatQueueSlot(queue) {
+  if (!queue) return 'queued';
+  return `queued: #${queue.position}, starts ≈ ${formatTime(queue.estimatedStartAt)}`;
+}

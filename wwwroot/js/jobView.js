@@ -6,7 +6,7 @@ import { api } from './api.js';
 import { ApiError } from './http.js';
 import { h, mountMarkup } from './dom.js';
 import { RBM_JOB_MARKUP } from './markup/rbmJobMarkup.js';
-import { formatClasses, formatDate, formatDuration, formatError, formatInteger, formatRate, formatTime, isTerminal } from './format.js';
+import { formatClasses, formatDate, formatDuration, formatError, formatInteger, formatQueueSlot, formatRate, formatTime, isTerminal } from './format.js';
 import { Evaluations } from './evaluations.js';
 import { kindOf } from './kinds.js';
 import { LearningCurve } from './learningCurve.js';
@@ -158,7 +158,7 @@ export class JobView extends LiveJobView {
     el.error.textContent = job.status === 'Failed' ? `Training failed: ${job.error || 'unknown error'}` : '';
     el.notice.hidden = !(job.status === 'Queued' || job.status === 'Canceled');
     el.notice.textContent = job.status === 'Queued'
-      ? 'Waiting in the queue: jobs run one at a time, in the order they were submitted.'
+      ? `Waiting in the queue (${formatQueueSlot(job.queue)}): students take turns, each one's jobs in the order submitted.`
       : job.status === 'Canceled' ? 'This job was canceled. The filters and curve show how far it got.' : '';
 
     el.cancel.hidden = isTerminal(job.status);
