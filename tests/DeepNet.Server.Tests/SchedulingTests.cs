@@ -3,6 +3,8 @@ using System.Net.Http.Json;
 using DeepNet.Server.Contracts;
 using DeepNet.Server.Jobs;
 using DeepNet.Server.Persistence;
+using DeepNet.Server.Sharing;
+using DeepNet.Server.Tests.Sharing;
 using Microsoft.AspNetCore.Mvc;
 
 namespace DeepNet.Server.Tests;
@@ -137,6 +139,41 @@ public sealed class SchedulingTests
         var job = await app.SubmitAsync(TestApp.LongJob());
         var failed = await app.WaitForStatusAsync(job.Id, JobStatus.Failed);
         Assert.Contains("maximum run time of 2 s", failed.Error);
+    }
+
+    [Fact]
+    public async Task TheInstructorSeesTheClassQueueAndNobodyElseDoes()
+    {
+        await using var app = new TestApp();
+        var teacher = await app.NewUserAsync("teacher");
+        var student = await app.NewUserAsync("student");
+        var stranger = await app.NewUserAsync("stranger");
+        var classroom = await teacher.CreateClassAsync();
+        var asTeacher = await teacher.Client.GetFromJsonAsync<ClassDto>($"/api/classes/{classroom.Id}", TestApp.Json);
+        await student.JoinAsync(asTeacher!.JoinCode!);
+
+        var running = await SubmitAsync(student.Client, TestApp.LongJob("running"));
+        var queued = await SubmitAsync(student.Client, TestApp.SmallJob(name: "queued"));
+        var outsider = await SubmitAsync(stranger.Client, TestApp.SmallJob(name: "not in the class"));
+        await JobEvents.WaitAsync(app, running.Id, () => GetAsync(student.Client, running.Id), j => j.Status == JobStatus.Running, "started", student.Email);
+
+        var queue = await teacher.Client.GetFromJsonAsync<ClassQueueDto>($"/api/classes/{classroom.Id}/queue", TestApp.Json);
+        Assert.Equal([running.Id, queued.Id], queue!.Jobs.Select(j => j.JobId));
+        Assert.All(queue.Jobs, j => Assert.Equal(student.Email, j.Owner));
+        Assert.Equal(JobStatus.Running, queue.Jobs[0].Status);
+        Assert.Null(queue.Jobs[0].Position);
+        Assert.NotNull(queue.Jobs[1].Position);
+        Assert.NotNull(queue.Jobs[1].EstimatedStartAt);
+        Assert.DoesNotContain(queue.Jobs, j => j.JobId == outsider.Id);
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await student.Client.GetAsync($"/api/classes/{classroom.Id}/queue")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await stranger.Client.GetAsync($"/api/classes/{classroom.Id}/queue")).StatusCode);
+        foreach (var job in new[] { running, queued })
+        {
+            await student.Client.PostAsync($"/api/jobs/{job.Id}/cancel", null);
+        }
+
+        await stranger.Client.PostAsync($"/api/jobs/{outsider.Id}/cancel", null);
     }
 
     private static async Task<JobDto> SubmitAsync(HttpClient client, object body)

@@ -8,6 +8,7 @@ public static class SharingServiceExtensions
         services.AddSingleton<ModelTry>();
         services.AddScoped<ModelForkService>();
         services.AddScoped<ModelOwnerControls>();
+        services.AddScoped<ClassQueue>();
         return services;
     }
 
@@ -29,6 +30,7 @@ public static class SharingServiceExtensions
     public static IEndpointRouteBuilder MapSharingApi(this IEndpointRouteBuilder app)
     {
         app.MapClassesApi();
+        app.MapClassQueueApi();
         app.MapGalleryApi();
         app.MapModelSharingApi();
         app.MapSharedLinkApi();
