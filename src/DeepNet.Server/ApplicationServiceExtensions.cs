@@ -30,6 +30,7 @@ public static class ApplicationServiceExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddApiConventions();
         services.AddPersistence();
+        services.AddRateLimits(builder.Configuration);
         services.AddJobEngine(builder.Configuration);
 
         services.AddAccounts();
@@ -79,6 +80,7 @@ public static class ApplicationServiceExtensions
         app.UseSwagger();
         app.UseSwaggerUI(options => options.DocumentTitle = "DeepNetService API");
         app.UseAccounts();
+        app.UseRateLimiter();
 
         app.MapAccountsApi();
         app.MapJobEngine();

@@ -64,6 +64,12 @@ public sealed class ServerProcess : IAsyncDisposable
         // An explicit Kestrel endpoint in appsettings would win over --urls; point that one here as well.
         startInfo.Environment["Kestrel__Endpoints__Http__Url"] = baseAddress.GetLeftPart(UriPartial.Authority);
         startInfo.Environment["Storage__DataDirectory"] = dataDirectory;
+        // The browser tests sign up and submit far faster than a person; the limits themselves are tested in the server tests.
+        foreach (string policy in new[] { "Auth", "Submit", "Upload", "Try", "Join" })
+        {
+            startInfo.Environment[$"RateLimits__{policy}__PermitLimit"] = "100000";
+            startInfo.Environment[$"RateLimits__{policy}__Window"] = "00:01:00";
+        }
         startInfo.Environment["DOTNET_NOLOGO"] = "1";
 
         var process = new Process { StartInfo = startInfo, EnableRaisingEvents = true };

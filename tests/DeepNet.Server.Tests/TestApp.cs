@@ -184,6 +184,13 @@ public sealed class TestApp : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("Storage:DataDirectory", DataDirectory);
+        // Tests register many users and submit many jobs from one address in seconds; RateLimitTests sets its own limits.
+        foreach (string policy in new[] { "Auth", "Submit", "Upload", "Try", "Join" })
+        {
+            builder.UseSetting($"RateLimits:{policy}:PermitLimit", "100000");
+            builder.UseSetting($"RateLimits:{policy}:Window", "00:01:00");
+        }
+
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);

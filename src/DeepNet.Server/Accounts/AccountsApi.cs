@@ -1,3 +1,5 @@
+using DeepNet.Server.Infrastructure;
+using Microsoft.AspNetCore.RateLimiting;
 using DeepNet.Server.Contracts;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -22,6 +24,7 @@ public static class AccountsApi
             if (endpoint is RouteEndpointBuilder { RoutePattern.RawText: { } route } && !route.Contains("/manage", StringComparison.Ordinal))
             {
                 endpoint.Metadata.Add(new AllowAnonymousAttribute());
+                endpoint.Metadata.Add(new EnableRateLimitingAttribute(RateLimits.Auth));
             }
         });
 

@@ -18,6 +18,7 @@ public static class ExperimentsApi
             .WithSummary("The tables that can be run, with their rows and published figures");
 
         api.MapPost("/", CreateExperiment)
+            .RequireRateLimiting(RateLimits.Submit)
             .WithName("CreateExperiment")
             .WithSummary("Start a table: one queued job per row")
             .WithDescription("kind is a table of GET /api/experiments/definitions ('bengio2007': the five pre-training rows of Bengio et al. 2007; 'mnist-table': the lecture's MNIST classifier table); scale 'full' (default) trains the published setting on all of MNIST, 'quick' a small version. Each row is an ordinary job that can be watched at /#/jobs/{jobId}. Returns 201 with the table and its Location.")

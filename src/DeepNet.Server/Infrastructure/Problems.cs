@@ -65,6 +65,9 @@ public static class Problems
     public static ProblemHttpResult UnsupportedMedia(string title, string detail) =>
         Problem(StatusCodes.Status415UnsupportedMediaType, title, detail);
 
+    /// <summary>429 from the rate limiter (the caller sets Retry-After).</summary>
+    public static ProblemHttpResult TooManyRequests(string detail) => Problem(StatusCodes.Status429TooManyRequests, "Too many requests", detail);
+
     private static ProblemHttpResult Problem(int status, string title, string detail) =>
         TypedResults.Problem(statusCode: status, title: title, detail: detail);
 }

@@ -16,6 +16,7 @@ public static class JobsApi
         var api = app.MapGroup("/api/jobs").WithTags("Jobs");
 
         api.MapPost("/", CreateJob)
+            .RequireRateLimiting(RateLimits.Submit)
             .WithName("CreateJob")
             .WithSummary("Queue a training job")
             .WithDescription("Queues a training job. kind 'rbm' (default; MNIST or an uploaded data set), 'rbm-patches' (a Gaussian RBM on patches of an image, with 'patches'; optional 'evaluation' ais/perClass runs after training), 'dbn' (a deep belief network, with 'dbn': layers, pre-training rbm|autoEncoder|supervised|none, fine-tuning global|classifierOnTop|none) or 'cnn' (a convolutional network, with 'cnn': a preset or a layer list whose shapes are checked before queueing). Jobs are refused with 400 when the kind's estimate of their memory, model/checkpoint size or run time is over the server's per-job budget (the error names the field and says the estimate and the limit), and with 409 when the caller already has the maximum number of queued jobs. Queued jobs start round-robin across users. Returns 202 with the job (its queue position and estimated start) and its Location.")

@@ -15,6 +15,7 @@ public static class DatasetsApi
         var api = app.MapGroup("/api/datasets").WithTags("Datasets");
 
         api.MapPost("/", UploadDataset)
+            .RequireRateLimiting(RateLimits.Upload)
             .WithName("UploadDataset")
             .WithSummary("Upload a data set (IDX, CSV or images)")
             .WithDescription(

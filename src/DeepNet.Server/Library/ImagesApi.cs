@@ -13,6 +13,7 @@ public static class ImagesApi
         var api = app.MapGroup("/api/images").WithTags("Images");
 
         api.MapPost("/", UploadImage)
+            .RequireRateLimiting(RateLimits.Upload)
             .WithName("UploadImage")
             .WithSummary("Upload a PNG or JPEG image")
             .WithDescription("multipart/form-data with field 'file' (one PNG or JPEG, at most 10 MB and 4096×4096 pixels) and optional 'name' " +

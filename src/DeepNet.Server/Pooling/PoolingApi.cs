@@ -1,3 +1,4 @@
+using DeepNet.Server.Infrastructure;
 using DeepNet.Server.Library;
 using DeepNet.Server.Persistence;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -33,6 +34,7 @@ public static class PoolingApi
             .WithMetadata(new RequestSizeLimitAttribute(PoolingService.MaxMatrixRequestBytes));
 
         api.MapPost("/image", PoolImage)
+            .RequireRateLimiting(RateLimits.Upload)
             .WithName("PoolImage")
             .WithSummary("Max or average pooling of an image (built-in, uploaded earlier, or sent with the request)")
             .WithDescription(

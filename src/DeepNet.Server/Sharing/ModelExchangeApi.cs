@@ -39,6 +39,7 @@ public static class ModelExchangeApi
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         models.MapPost("/import", ImportModel)
+            .RequireRateLimiting(RateLimits.Upload)
             .WithName("ImportModel")
             .WithSummary("Import a safetensors model file as a new private model of the caller")
             .WithDescription(

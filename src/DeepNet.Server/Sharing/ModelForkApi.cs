@@ -13,6 +13,7 @@ public static class ModelForkApi
     {
         app.MapGroup("/api/models").WithTags("Models")
             .MapPost("/{id:guid}/fork", ForkModel)
+            .RequireRateLimiting(RateLimits.Submit)
             .WithName("ForkModel")
             .WithSummary("Start a new job of yours from a model's weights")
             .WithDescription(

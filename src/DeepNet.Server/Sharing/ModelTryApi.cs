@@ -26,6 +26,7 @@ public static class ModelTryApi
             "auto-associators, the reconstruction through the stack. CNN: class probabilities. reconstructionPngBase64 shows the model's input above its reconstruction.";
 
         models.MapPost("/{id:guid}/try", TryModel)
+            .RequireRateLimiting(RateLimits.Try)
             .WithName("TryModel")
             .WithSummary("Run a model on a drawn image: reconstruction and/or class probabilities")
             .WithDescription(tryDescription)
@@ -35,6 +36,7 @@ public static class ModelTryApi
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         shared.MapPost("/try", TrySharedModel)
+            .RequireRateLimiting(RateLimits.Try)
             .WithName("TrySharedModel")
             .WithSummary("Run the model of an unlisted link on a drawn image (no sign-in needed)")
             .WithDescription(tryDescription)
@@ -49,6 +51,7 @@ public static class ModelTryApi
             "Returns a PNG: the image | the reconstruction from binary hidden samples | from hidden probabilities.";
 
         models.MapPost("/{id:guid}/try-image", TryModelImage)
+            .RequireRateLimiting(RateLimits.Try)
             .WithName("TryModelImage")
             .WithSummary("Reconstruct an uploaded image with a patch model")
             .WithDescription(tryImageDescription)
@@ -61,6 +64,7 @@ public static class ModelTryApi
             .DisableAntiforgery();
 
         shared.MapPost("/try-image", TrySharedModelImage)
+            .RequireRateLimiting(RateLimits.Try)
             .WithName("TrySharedModelImage")
             .WithSummary("Reconstruct an uploaded image with the patch model of an unlisted link")
             .WithDescription(tryImageDescription)
