@@ -8,6 +8,7 @@ public static class SharingServiceExtensions
         services.AddSingleton<ModelTry>();
         services.AddScoped<ModelForkService>();
         services.AddScoped<ModelOwnerControls>();
+        services.AddScoped<ClassRoster>();
         return services;
     }
 
