@@ -9,6 +9,7 @@ public static class SharingServiceExtensions
         services.AddScoped<ModelForkService>();
         services.AddScoped<ModelOwnerControls>();
         services.AddScoped<ClassQueue>();
+        services.AddScoped<ClassRoster>();
         return services;
     }
 
