@@ -65,6 +65,7 @@ public sealed class JobStore(
     {
         EstimatedPeakMemoryBytes = draft.Estimate?.PeakMemoryBytes,
         EstimatedRunSeconds = draft.Estimate is { } estimate ? budget.RunSeconds(estimate) : null,
+        EstimatedStorageBytes = draft.Estimate?.StorageBytes,
         Id = Guid.NewGuid(),
         OwnerId = ownerId,
         Name = draft.Name,
