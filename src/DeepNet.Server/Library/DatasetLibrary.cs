@@ -12,7 +12,7 @@ namespace DeepNet.Server.Library;
 /// The caller's uploaded data sets: reading and checking an upload (IDX, CSV or images), storing it, and describing,
 /// listing and deleting them. Scoped: it works through the caller's view (<see cref="DeepNetDbContext"/>).
 /// </summary>
-public sealed class DatasetLibrary(DeepNetDbContext db, StorageQuota quota, TimeProvider clock)
+public sealed class DatasetLibrary(DeepNetDbContext db, StorageQuota quota, ImageDecodeSlots decodes, TimeProvider clock)
 {
     public const int DefaultImageSize = 28;
     public const int MinImageSize = 4;
@@ -47,6 +47,13 @@ public sealed class DatasetLibrary(DeepNetDbContext db, StorageQuota quota, Time
         if (displayName.Length == 0)
         {
             displayName = $"{normalizedKind} data set";
+        }
+
+        // A data set of images is decoded in one of the server's decode slots, like a single uploaded image.
+        using var decodeSlot = normalizedKind == "images" ? await decodes.TryEnterAsync(cancellationToken) : null;
+        if (normalizedKind == "images" && decodeSlot is null)
+        {
+            return decodes.Busy();
         }
 
         var read = normalizedKind switch

@@ -12,7 +12,7 @@ namespace DeepNet.Server.Library;
 /// The images students work with: the built-in photos (ids "builtin:&lt;name&gt;") and uploads (GUID ids, stored as
 /// grayscale PNG). One place resolves an image id to pixels for the feature-map demo and patch training.
 /// </summary>
-public sealed class ImageLibrary(IDbContextFactory<DeepNetDbContext> contexts, StorageQuota quota, TimeProvider clock)
+public sealed class ImageLibrary(IDbContextFactory<DeepNetDbContext> contexts, StorageQuota quota, ImageDecodeSlots decodes, TimeProvider clock)
 {
     public const string BuiltInPrefix = "builtin:";
     public const string BuiltInSource = "builtin";
@@ -117,10 +117,10 @@ public sealed class ImageLibrary(IDbContextFactory<DeepNetDbContext> contexts, S
             return Problems.Invalid("name", $"must be at most {DeepNetDbContext.NameMaxLength} characters.", "Invalid upload");
         }
 
-        var decoded = await ImageUpload.DecodeAsync(file!, cancellationToken);
+        var decoded = await ImageUpload.DecodeAsync(file!, decodes, cancellationToken);
         return decoded.Value is { } image
             ? await AddAsync(displayName.Length == 0 ? "image" : displayName, image, viewer.Id, cancellationToken)
-            : decoded.Invalid!;
+            : decoded.Problem<ImageDto>();
     }
 
     /// <summary>Stores a decoded image as a grayscale PNG, or the 409 when it does not fit the owner's storage quota.</summary>
