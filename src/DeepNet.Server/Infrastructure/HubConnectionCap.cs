@@ -81,6 +81,12 @@ public static class ConcurrencyCaps
         services.AddSingleton<SamplingStreams>();
         services.AddSingleton<HubConnectionCap>();
         services.Configure<HubOptions>(options => options.AddFilter<HubConnectionCap>());
+        services.AddOptions<MemoryOptions>()
+            .Bind(configuration.GetSection(MemoryOptions.Section))
+            .Validate(o => o.CheckInterval > TimeSpan.Zero && o.ReturnAfterMB > 0 && o.QuietBelowMB > 0, "Memory: every setting must be positive.")
+            .ValidateOnStart();
+        services.AddSingleton<MemoryReturn>();
+        services.AddHostedService(sp => sp.GetRequiredService<MemoryReturn>());
         return services;
     }
 
