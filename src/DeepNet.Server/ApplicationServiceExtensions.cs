@@ -31,6 +31,7 @@ public static class ApplicationServiceExtensions
         services.AddApiConventions();
         services.AddPersistence();
         services.AddRateLimits(builder.Configuration);
+        services.AddConcurrencyCaps(builder.Configuration);
         services.AddJobEngine(builder.Configuration);
 
         services.AddAccounts();
@@ -81,6 +82,7 @@ public static class ApplicationServiceExtensions
         app.UseSwaggerUI(options => options.DocumentTitle = "DeepNetService API");
         app.UseAccounts();
         app.UseRateLimiter();
+        app.UseHubConnectionCap();
 
         app.MapAccountsApi();
         app.MapJobEngine();

@@ -1,3 +1,4 @@
+using System.Net;
 using System.Diagnostics;
 using System.Net.Http.Json;
 using DeepNet.Data;
@@ -119,37 +120,41 @@ public sealed class DemosHubTests
 
         Assert.Equal(3, frames.Count);
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(20), $"took {watch.Elapsed}");
-        var sampler = app.Services.GetRequiredService<GibbsSampler>();
-        await Eventually.TrueAsync(() => Task.FromResult(sampler.RunningStreams == 0), () => $"{sampler.RunningStreams} streams still sampling", TimeSpan.FromSeconds(10));
+        var streams = app.Services.GetRequiredService<SamplingStreams>();
+        await Eventually.TrueAsync(() => Task.FromResult(streams.Running == 0), () => $"{streams.Running} streams still sampling", TimeSpan.FromSeconds(10));
         // The connection stays usable.
         var after = await ReadAllAsync(connection, new GibbsRequest { ModelId = modelId, Chains = 1, Steps = 2, Every = 2 });
         Assert.Equal([0, 2], after.Select(f => f.Step));
     }
 
     [Fact]
-    public async Task GibbsStreamsBeyondTheConcurrencyLimitAreRefused()
+    public async Task AUserRunsOneSamplingStreamAndTheServerItsTotalWhateverTheirShare()
     {
-        await using var app = new TestApp();
+        await using var app = new TestApp(settings: new Dictionary<string, string> { ["Concurrency:SamplingStreams"] = "2" });
         var modelId = await DemoTestModels.InsertAsync(app, DemoTestModels.RandomRbm(16, 4, 8), 4, 4);
-        await using var connection = await ConnectAsync(app);
+        Assert.Equal(HttpStatusCode.OK, (await app.CreateClient().PutAsJsonAsync($"/api/models/{modelId}/visibility", new { visibility = "Public" }, TestApp.Json)).StatusCode);
+        await using var owner = await ConnectAsync(app);
+        await using var classmate = await ConnectAsync(app, "classmate@deepnet.test");
+        await using var latecomer = await ConnectAsync(app, "latecomer@deepnet.test");
         using var cancel = new CancellationTokenSource();
         var request = new GibbsRequest { ModelId = modelId, Chains = 1, Steps = 5000, Every = 1 };
-        var streams = new List<IAsyncEnumerator<GibbsFrame>>();
-        for (int i = 0; i < GibbsSampler.MaxConcurrentStreams; i++)
-        {
-            var stream = connection.StreamAsync<GibbsFrame>("Gibbs", request, cancel.Token).GetAsyncEnumerator();
-            Assert.True(await stream.MoveNextAsync());
-            streams.Add(stream);
-        }
 
-        var error = await Assert.ThrowsAsync<HubException>(() => ReadAllAsync(connection, request with { Steps = 1 }));
-        Assert.Contains("Too many", error.Message, StringComparison.Ordinal);
+        var first = owner.StreamAsync<GibbsFrame>("Gibbs", request, cancel.Token).GetAsyncEnumerator();
+        Assert.True(await first.MoveNextAsync());
+        var second = await Assert.ThrowsAsync<HubException>(() => ReadAllAsync(owner, request with { Steps = 1 }));
+        Assert.Contains("You already run 1 sampling stream", second.Message, StringComparison.Ordinal);
+
+        // The owner holding their share leaves the other slot to a classmate; then the server is full.
+        var classmates = classmate.StreamAsync<GibbsFrame>("Gibbs", request, cancel.Token).GetAsyncEnumerator();
+        Assert.True(await classmates.MoveNextAsync());
+        var full = await Assert.ThrowsAsync<HubException>(() => ReadAllAsync(latecomer, request with { Steps = 1 }));
+        Assert.Contains("All 2 sampling streams", full.Message, StringComparison.Ordinal);
 
         await cancel.CancelAsync();
-        var sampler = app.Services.GetRequiredService<GibbsSampler>();
-        await Eventually.TrueAsync(() => Task.FromResult(sampler.RunningStreams == 0), () => $"{sampler.RunningStreams} streams still sampling", TimeSpan.FromSeconds(10));
-        Assert.Equal(2, (await ReadAllAsync(connection, request with { Steps = 1 })).Count);
-        foreach (var stream in streams)
+        var streams = app.Services.GetRequiredService<SamplingStreams>();
+        await Eventually.TrueAsync(() => Task.FromResult(streams.Running == 0), () => $"{streams.Running} streams still sampling", TimeSpan.FromSeconds(10));
+        Assert.Equal(2, (await ReadAllAsync(latecomer, request with { Steps = 1 })).Count);
+        foreach (var stream in new[] { first, classmates })
         {
             await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await stream.MoveNextAsync());
             await stream.DisposeAsync();
@@ -224,9 +229,9 @@ public sealed class DemosHubTests
         return frames;
     }
 
-    private static async Task<HubConnection> ConnectAsync(TestApp app)
+    private static async Task<HubConnection> ConnectAsync(TestApp app, string email = TestApp.DefaultUser)
     {
-        var connection = app.CreateHubConnection(DemosHub.Path);
+        var connection = app.CreateHubConnection(DemosHub.Path, email);
         await connection.StartAsync();
         return connection;
     }

@@ -4,6 +4,7 @@
 // it lights up; a public page is shown without signing in. The first heading inside a page's root gets the
 // focus after navigation unless the page moves the focus itself (ownsFocus).
 
+import { AccountPage } from './accountPage.js';
 import { session } from './auth.js';
 import { ClassesPage } from './classesPage.js';
 import { CnnPage } from './cnnPage.js';
@@ -55,6 +56,7 @@ export const PAGES = [
     view: new ModelCardPage(byId('shared-view'), { shared: true, signedIn }),
     root: byId('shared-view'),
   },
+  { prefix: '#/account', nav: () => 'account', title: 'Your account', view: new AccountPage(byId('account-view')), root: byId('account-view') },
   { prefix: '#/classes', nav: () => 'classes', title: 'Classes', view: new ClassesPage(byId('classes-view'), { currentUser: () => session.user }), root: byId('classes-view') },
   // Last: everything else is the home page.
   { prefix: '#/', match: () => true, nav: HomePage.section, fullTitle: 'DeepNetService — train RBMs on MNIST', view: homePage, ownsFocus: true },

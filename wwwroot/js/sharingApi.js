@@ -15,6 +15,8 @@ export const sharingApi = {
   signIn: (email, password) => request('POST', 'api/auth/login?useCookies=true', { email, password }),
   register: (email, password) => request('POST', 'api/auth/register', { email, password }),
   signOut: () => request('POST', 'api/auth/logout', {}),
+  /** StorageDto {quotaBytes, usedBytes, modelBytes, datasetBytes, imageBytes, checkpointBytes, jobImageBytes, reservedBytes}. */
+  storage: (options) => request('GET', 'api/storage', undefined, options),
 
   // ---------- classes ----------
   listClasses: () => request('GET', 'api/classes'),

@@ -38,6 +38,7 @@ public static class AccountsApi
             .WithSummary("Sign out of the browser's cookie session")
             .AllowAnonymous();
 
+        app.MapStorageApi();
         return app;
     }
 

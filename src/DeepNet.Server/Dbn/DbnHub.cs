@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using DeepNet.Models.Dbn;
 using DeepNet.Server.Contracts;
+using DeepNet.Server.Infrastructure;
 using DeepNet.Server.Jobs;
 using DeepNet.Server.Persistence;
 using Microsoft.AspNetCore.SignalR;
@@ -28,7 +29,7 @@ public sealed class DbnHub(DbnGenerator generator, RequestUser viewer) : Hub
 /// Runs DBN generation streams: the Gibbs steps of each frame on the thread pool, frames throttled to about 10 per
 /// second, and a bounded number of streams at once so sampling cannot starve training.
 /// </summary>
-public sealed class DbnGenerator(IDbContextFactory<DeepNetDbContext> contexts)
+public sealed class DbnGenerator(IDbContextFactory<DeepNetDbContext> contexts, SamplingStreams streams)
 {
     public const int MaxChains = 100;
     public const int MaxSteps = 5000;
@@ -37,10 +38,6 @@ public sealed class DbnGenerator(IDbContextFactory<DeepNetDbContext> contexts)
     public const int DefaultEvery = 10;
 
     public static readonly TimeSpan FrameInterval = TimeSpan.FromMilliseconds(100);
-
-    public static readonly int MaxConcurrentStreams = Math.Max(2, Environment.ProcessorCount);
-
-    private readonly SemaphoreSlim _running = new(MaxConcurrentStreams);
 
     public async IAsyncEnumerable<DbnGenerationFrame> StreamAsync(DbnGenerateRequest? request, RequestUser viewer, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -82,12 +79,7 @@ public sealed class DbnGenerator(IDbContextFactory<DeepNetDbContext> contexts)
             }
         }
 
-        if (!await _running.WaitAsync(TimeSpan.Zero, cancellationToken))
-        {
-            throw new HubException("Too many generation streams are running; try again in a moment.");
-        }
-
-        try
+        using (streams.Start(viewer.Id))
         {
             using var frames = DbnGeneration.Sample(stack, chains, steps, every, request.Label, request.Seed ?? 1, cancellationToken).GetEnumerator();
             var clock = Stopwatch.StartNew();
@@ -114,10 +106,6 @@ public sealed class DbnGenerator(IDbContextFactory<DeepNetDbContext> contexts)
                 lastFrame = clock.Elapsed;
                 yield return frame;
             }
-        }
-        finally
-        {
-            _running.Release();
         }
     }
 

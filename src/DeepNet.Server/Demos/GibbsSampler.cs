@@ -4,6 +4,7 @@ using DeepNet.Data;
 using DeepNet.Models;
 using DeepNet.Numerics;
 using DeepNet.Server.Contracts;
+using DeepNet.Server.Infrastructure;
 using DeepNet.Server.Jobs;
 using DeepNet.Server.Persistence;
 using Microsoft.AspNetCore.SignalR;
@@ -14,10 +15,10 @@ namespace DeepNet.Server.Demos;
 
 /// <summary>
 /// Streams Gibbs sampling from a trained RBM as frames: the CPU work of each run of <c>every</c> steps happens on the
-/// thread pool, never on the hub's thread; frames are throttled to about 10 per second; a bounded number of streams
-/// run at once so demos cannot starve training.
+/// thread pool, never on the hub's thread; frames are throttled to about 10 per second; each stream holds one of the
+/// <see cref="SamplingStreams"/> so demos cannot starve training and one user cannot hold them all.
 /// </summary>
-public sealed class GibbsSampler(DemoModels models, IDbContextFactory<DeepNetDbContext> contexts)
+public sealed class GibbsSampler(DemoModels models, IDbContextFactory<DeepNetDbContext> contexts, SamplingStreams streams)
 {
     public const string NoiseStart = "noise";
     public const string DigitStart = "digit";
@@ -30,14 +31,6 @@ public sealed class GibbsSampler(DemoModels models, IDbContextFactory<DeepNetDbC
     /// <summary>Minimum time between two frames of one stream (at most ~10 frames per second).</summary>
     public static readonly TimeSpan FrameInterval = TimeSpan.FromMilliseconds(100);
 
-    /// <summary>Streams that may sample at the same time; more are refused.</summary>
-    public static readonly int MaxConcurrentStreams = Math.Max(2, Environment.ProcessorCount);
-
-    private readonly SemaphoreSlim _running = new(MaxConcurrentStreams);
-
-    /// <summary>Streams sampling right now.</summary>
-    public int RunningStreams => MaxConcurrentStreams - _running.CurrentCount;
-
     /// <summary>
     /// Validates the request, then yields the starting state (step 0) and a frame every <c>every</c> steps until
     /// <c>steps</c> are done or <paramref name="cancellationToken"/> fires. Invalid requests throw <see cref="HubException"/>.
@@ -45,12 +38,7 @@ public sealed class GibbsSampler(DemoModels models, IDbContextFactory<DeepNetDbC
     public async IAsyncEnumerable<GibbsFrame> StreamAsync(GibbsRequest? request, RequestUser viewer, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var (model, side, start, chains, steps, every, seed) = await PrepareAsync(request ?? new GibbsRequest(), viewer, cancellationToken);
-        if (!await _running.WaitAsync(TimeSpan.Zero, cancellationToken))
-        {
-            throw new HubException("Too many Gibbs sampling streams are running; try again in a moment.");
-        }
-
-        try
+        using (streams.Start(viewer.Id))
         {
             var rng = new Xoshiro256StarStar(seed);
             var state = await Task.Run(() => new GibbsChains(model.Rbm, chains, start ?? GibbsChains.Noise(model.Rbm, chains, rng), rng), cancellationToken);
@@ -77,10 +65,6 @@ public sealed class GibbsSampler(DemoModels models, IDbContextFactory<DeepNetDbC
                 lastFrame = clock.Elapsed;
                 yield return new GibbsFrame(state.Step, frame);
             }
-        }
-        finally
-        {
-            _running.Release();
         }
     }
 

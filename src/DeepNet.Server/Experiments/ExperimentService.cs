@@ -60,6 +60,7 @@ public sealed class ExperimentService(
         await using var db = await contexts.CreateViewAsync(viewer, cancellationToken);
         var now = clock.GetUtcNow().UtcDateTime;
         var jobs = new List<(string Key, Job Job)>();
+        var drafts = new List<JobDraft>();
         foreach (var row in definition.Rows(scale))
         {
             var jobRequest = row.Job with { Name = Truncate($"{name} · {row.Label}") };
@@ -79,6 +80,7 @@ public sealed class ExperimentService(
 
             // One tick apart, so the owner's turns in the queue run the rows in table order.
             jobs.Add((row.Key, JobStore.NewJob(draft, viewer.Id, now.AddTicks(jobs.Count), budget)));
+            drafts.Add(draft);
         }
 
         if (errors.Count > 0)
@@ -86,9 +88,9 @@ public sealed class ExperimentService(
             return (null, errors, null);
         }
 
-        if (await admission.QueueFullAsync(viewer.Id, jobs.Count, cancellationToken) is { } queueFull)
+        if (await admission.RefuseAsync(viewer.Id, drafts, cancellationToken) is { } refused)
         {
-            return (null, errors, queueFull);
+            return (null, errors, refused);
         }
 
         var experiment = new Experiment

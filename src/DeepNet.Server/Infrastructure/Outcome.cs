@@ -29,6 +29,12 @@ public readonly record struct Outcome<T>
 
     public static implicit operator Outcome<T>(ProblemHttpResult refused) => new(default, null, refused);
 
+    /// <summary>This outcome's problem (it has no value) as the outcome of another step.</summary>
+    public Outcome<TOther> Problem<TOther>() =>
+        Invalid is { } invalid ? invalid
+        : Refused is { } refused ? refused
+        : throw new InvalidOperationException("The outcome has a value, not a problem.");
+
     /// <summary>The value as <paramref name="ok"/> makes it a result, or the problem.</summary>
     public Results<TOk, ValidationProblem, ProblemHttpResult> Map<TOk>(Func<T, TOk> ok)
         where TOk : IResult =>

@@ -68,6 +68,9 @@ public static class Problems
     /// <summary>429 from the rate limiter (the caller sets Retry-After).</summary>
     public static ProblemHttpResult TooManyRequests(string detail) => Problem(StatusCodes.Status429TooManyRequests, "Too many requests", detail);
 
+    /// <summary>503 while the server is saturated with a kind of work (e.g. image decodes).</summary>
+    public static ProblemHttpResult Busy(string detail) => Problem(StatusCodes.Status503ServiceUnavailable, "Server busy", detail);
+
     private static ProblemHttpResult Problem(int status, string title, string detail) =>
         TypedResults.Problem(statusCode: status, title: title, detail: detail);
 }

@@ -8,7 +8,7 @@ namespace DeepNet.Server.Jobs;
 /// </summary>
 public sealed class JobBudget(IOptions<JobBudgetOptions> options)
 {
-    private const double Megabyte = 1024 * 1024;
+    public const long Megabyte = 1024 * 1024;
 
     private JobBudgetOptions Limits => options.Value;
 
@@ -55,9 +55,11 @@ public sealed class JobBudget(IOptions<JobBudgetOptions> options)
         return errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal);
     }
 
-    /// <summary>"1.5 GB", "320 MB".</summary>
+    /// <summary>"1.5 GB", "320 MB", "12 KB".</summary>
     public static string Size(double bytes) =>
-        bytes >= 1024 * Megabyte ? $"{bytes / (1024 * Megabyte):0.#} GB" : $"{Math.Ceiling(bytes / Megabyte):0} MB";
+        bytes >= 1024 * Megabyte ? $"{bytes / (1024 * Megabyte):0.#} GB"
+        : bytes >= Megabyte ? $"{Math.Ceiling(bytes / Megabyte):0} MB"
+        : $"{Math.Ceiling(bytes / 1024):0} KB";
 
     /// <summary>"2 h 05 min", "14 min", "40 s".</summary>
     public static string Duration(TimeSpan span) =>

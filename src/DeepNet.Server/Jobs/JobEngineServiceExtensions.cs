@@ -11,6 +11,11 @@ public static class JobEngineServiceExtensions
                 && o.MaxCheckpointMB > 0 && o.MaxRunTime > TimeSpan.Zero && o.EffectiveGflops > 0,
                 "Jobs: every limit must be positive.")
             .ValidateOnStart();
+        services.AddOptions<StorageOptions>()
+            .Bind(configuration.GetSection(StorageOptions.Section))
+            .Validate(o => o.QuotaMB > 0, "Storage: QuotaMB must be positive.")
+            .ValidateOnStart();
+        services.AddSingleton<StorageQuota>();
         services.AddSingleton<JobBudget>();
         services.AddSingleton<JobAdmission>();
         services.AddSingleton<JobQueue>();

@@ -15,6 +15,9 @@ public sealed record JobEstimate(long PeakMemoryBytes, long ModelBytes, long Che
     /// <summary>A file's metadata, headers and the generator state besides its tensors.</summary>
     public const long FileOverheadBytes = 64 * 1024;
 
+    /// <summary>What the job holds of its owner's storage until it ends: its model and its checkpoint.</summary>
+    public long StorageBytes => ModelBytes + CheckpointBytes;
+
     /// <summary>Bytes of <paramref name="values"/> float32 values.</summary>
     public static long Floats(double values) => (long)Math.Ceiling(values * sizeof(float));
 }

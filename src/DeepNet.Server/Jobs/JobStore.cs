@@ -65,6 +65,7 @@ public sealed class JobStore(
     {
         EstimatedPeakMemoryBytes = draft.Estimate?.PeakMemoryBytes,
         EstimatedRunSeconds = draft.Estimate is { } estimate ? budget.RunSeconds(estimate) : null,
+        EstimatedStorageBytes = draft.Estimate?.StorageBytes,
         Id = Guid.NewGuid(),
         OwnerId = ownerId,
         Name = draft.Name,
@@ -104,9 +105,11 @@ public sealed class JobStore(
         }
 
         epoch.MetricsJson = record.Epoch.Metrics.GetRawText();
-        SetCheckpoint(db, await db.JobCheckpoints.FindAsync([record.JobId], cancellationToken), record.JobId, record.CompletedEpochs, record.Checkpoint, now);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await SetCheckpointAsync(db, record.JobId, record.CompletedEpochs, record.Checkpoint, now, cancellationToken);
         await SetImagesAsync(db, record.JobId, record.Images, record.ImagePngs, now, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
     }
 
     public async Task<JobDto?> GetAsync(Guid id, CancellationToken cancellationToken = default)
@@ -373,9 +376,11 @@ public sealed class JobStore(
             stored.ReportJson = JobMapper.ToJson(report);
         }
 
-        SetCheckpoint(db, await db.JobCheckpoints.FindAsync([record.JobId], cancellationToken), record.JobId, record.CompletedEpochs, record.Checkpoint, now);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await SetCheckpointAsync(db, record.JobId, record.CompletedEpochs, record.Checkpoint, now, cancellationToken);
         await SetImagesAsync(db, record.JobId, record.Images, record.ImagePngs, now, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
     }
 
     private static void SetProgress(Job job, ProgressDto p)
@@ -391,17 +396,19 @@ public sealed class JobStore(
         job.ProgressLoss = p.Loss;
     }
 
-    private static void SetCheckpoint(DeepNetDbContext db, JobCheckpoint? checkpoint, Guid jobId, int completedEpochs, byte[] state, DateTime now)
+    /// <summary>
+    /// Replaces the job's checkpoint in the caller's transaction without reading the old one: loading and tracking it
+    /// would hold the old state and EF's snapshot of it beside the new one (three copies of up to MaxCheckpointMB).
+    /// </summary>
+    private static async Task SetCheckpointAsync(DeepNetDbContext db, Guid jobId, int completedEpochs, byte[] state, DateTime now, CancellationToken cancellationToken)
     {
-        if (checkpoint is null)
+        int updated = await db.JobCheckpoints.Where(c => c.JobId == jobId).ExecuteUpdateAsync(
+            set => set.SetProperty(c => c.CompletedEpochs, completedEpochs).SetProperty(c => c.State, state).SetProperty(c => c.UpdatedAt, now),
+            cancellationToken);
+        if (updated == 0)
         {
-            checkpoint = new JobCheckpoint { JobId = jobId };
-            db.JobCheckpoints.Add(checkpoint);
+            db.JobCheckpoints.Add(new JobCheckpoint { JobId = jobId, CompletedEpochs = completedEpochs, State = state, UpdatedAt = now });
         }
-
-        checkpoint.CompletedEpochs = completedEpochs;
-        checkpoint.State = state;
-        checkpoint.UpdatedAt = now;
     }
 
     private static async Task SetImagesAsync(

@@ -1,4 +1,5 @@
 using DeepNet.Numerics;
+using DeepNet.Server.Infrastructure;
 
 namespace DeepNet.Server.Jobs;
 
@@ -11,6 +12,7 @@ public sealed class JobWorker(
     JobQueue queue,
     JobStore store,
     RunningJobRegistry registry,
+    MemoryReturn memory,
     ILogger<JobWorker> logger) : BackgroundService
 {
     public override async Task StartAsync(CancellationToken cancellationToken)
@@ -77,6 +79,8 @@ public sealed class JobWorker(
         finally
         {
             registry.Unregister(jobId);
+            // The job's data, parameters and checkpoint buffers are garbage now; hand them back once the server is quiet.
+            memory.Request();
         }
     }
 

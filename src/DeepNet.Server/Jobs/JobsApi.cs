@@ -19,7 +19,7 @@ public static class JobsApi
             .RequireRateLimiting(RateLimits.Submit)
             .WithName("CreateJob")
             .WithSummary("Queue a training job")
-            .WithDescription("Queues a training job. kind 'rbm' (default; MNIST or an uploaded data set), 'rbm-patches' (a Gaussian RBM on patches of an image, with 'patches'; optional 'evaluation' ais/perClass runs after training), 'dbn' (a deep belief network, with 'dbn': layers, pre-training rbm|autoEncoder|supervised|none, fine-tuning global|classifierOnTop|none) or 'cnn' (a convolutional network, with 'cnn': a preset or a layer list whose shapes are checked before queueing). Jobs are refused with 400 when the kind's estimate of their memory, model/checkpoint size or run time is over the server's per-job budget (the error names the field and says the estimate and the limit), and with 409 when the caller already has the maximum number of queued jobs. Queued jobs start round-robin across users. Returns 202 with the job (its queue position and estimated start) and its Location.")
+            .WithDescription("Queues a training job. kind 'rbm' (default; MNIST or an uploaded data set), 'rbm-patches' (a Gaussian RBM on patches of an image, with 'patches'; optional 'evaluation' ais/perClass runs after training), 'dbn' (a deep belief network, with 'dbn': layers, pre-training rbm|autoEncoder|supervised|none, fine-tuning global|classifierOnTop|none) or 'cnn' (a convolutional network, with 'cnn': a preset or a layer list whose shapes are checked before queueing). Jobs are refused with 400 when the kind's estimate of their memory, model/checkpoint size or run time is over the server's per-job budget (the error names the field and says the estimate and the limit), and with 409 when the caller already has the maximum number of queued jobs or the job's estimated model and checkpoint would pass their storage quota. Queued jobs start round-robin across users. Returns 202 with the job (its queue position and estimated start) and its Location.")
             .Accepts<CreateJobRequest>("application/json")
             .Produces<JobDto>(StatusCodes.Status202Accepted)
             .ProducesValidationProblem()
@@ -85,9 +85,9 @@ public static class JobsApi
             return TypedResults.ValidationProblem(overBudget, detail: "The job is over the server's per-job budget.", title: "Job over budget");
         }
 
-        if (await admission.QueueFullAsync(http.User.UserId(), 1, cancellationToken) is { } queueFull)
+        if (await admission.RefuseAsync(http.User.UserId(), [draft], cancellationToken) is { } refused)
         {
-            return queueFull;
+            return refused;
         }
 
         var job = await store.CreateAsync(draft, http.User.UserId(), cancellationToken);

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using DeepNet.Data;
 using DeepNet.Server.Infrastructure;
+using DeepNet.Server.Jobs;
 using DeepNet.Server.Persistence;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -11,7 +12,7 @@ namespace DeepNet.Server.Library;
 /// The caller's uploaded data sets: reading and checking an upload (IDX, CSV or images), storing it, and describing,
 /// listing and deleting them. Scoped: it works through the caller's view (<see cref="DeepNetDbContext"/>).
 /// </summary>
-public sealed class DatasetLibrary(DeepNetDbContext db, TimeProvider clock)
+public sealed class DatasetLibrary(DeepNetDbContext db, StorageQuota quota, ImageDecodeSlots decodes, TimeProvider clock)
 {
     public const int DefaultImageSize = 28;
     public const int MinImageSize = 4;
@@ -48,6 +49,13 @@ public sealed class DatasetLibrary(DeepNetDbContext db, TimeProvider clock)
             displayName = $"{normalizedKind} data set";
         }
 
+        // A data set of images is decoded in one of the server's decode slots, like a single uploaded image.
+        using var decodeSlot = normalizedKind == "images" ? await decodes.TryEnterAsync(cancellationToken) : null;
+        if (normalizedKind == "images" && decodeSlot is null)
+        {
+            return decodes.Busy();
+        }
+
         var read = normalizedKind switch
         {
             "idx" => ReadIdx(form.Images, form.Labels),
@@ -61,6 +69,11 @@ public sealed class DatasetLibrary(DeepNetDbContext db, TimeProvider clock)
 
         var dataset = read.Dataset!;
         byte[] blob = DatasetFile.Save(dataset);
+        if (await quota.RefuseAsync(ownerId, blob.LongLength, "this data set", cancellationToken) is { } overQuota)
+        {
+            return overQuota;
+        }
+
         int[]? classes = dataset.HasLabels ? dataset.Labels.Distinct().Order().Select(l => (int)l).ToArray() : null;
         var row = new UserDataset
         {

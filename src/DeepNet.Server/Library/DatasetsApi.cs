@@ -24,9 +24,10 @@ public static class DatasetsApi
                 "csv → 'file' (one example per line, numbers separated by commas, at most 100000 rows and 10000 columns; values kept as given) and " +
                 "'labelColumn' = true | false (the first column is an integer class label; default false); " +
                 "images → one or more 'files' (at most 1000 PNG or JPEG files; each converted to grayscale and resized to size×size) and 'size' (4..128, default 28). " +
-                "A malformed file gets a 400 naming the field and the problem, and nothing is stored. Returns 201 with the data set.")
+                "A malformed file gets a 400 naming the field and the problem, and nothing is stored; a data set that would pass the caller's storage quota gets a 409. Returns 201 with the data set.")
             .Produces<DatasetDto>(StatusCodes.Status201Created)
             .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .WithMetadata(new RequestSizeLimitAttribute(MaxRequestBytes))
             .DisableAntiforgery();
@@ -60,7 +61,7 @@ public static class DatasetsApi
     /// <param name="size">kind images: side of the square every image is resized to, 4..128; default 28.</param>
     /// <param name="call">The caller and the service.</param>
     // The form's fields stay parameters of their own: Swashbuckle names form fields after them and refuses [FromForm] on files.
-    public static async Task<Results<Created<DatasetDto>, ValidationProblem>> UploadDataset(
+    public static async Task<Results<Created<DatasetDto>, ValidationProblem, ProblemHttpResult>> UploadDataset(
         [FromForm] string? name,
         [FromForm] string? kind,
         IFormFile? images,
@@ -73,7 +74,7 @@ public static class DatasetsApi
     {
         var form = new DatasetUploadForm(name, kind, images, labels, file, labelColumn, files, size);
         var stored = await call.Datasets.UploadAsync(form, call.User.UserId(), call.CancellationToken);
-        return stored.Value is { } dto ? TypedResults.Created($"/api/datasets/{dto.Id}", dto) : stored.Invalid!;
+        return stored.Map(dto => TypedResults.Created($"/api/datasets/{dto.Id}", dto));
     }
 
     /// <summary>Uploaded data sets, newest first (descriptions only, never the data).</summary>

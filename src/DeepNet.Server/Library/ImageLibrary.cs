@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using DeepNet.Data;
 using DeepNet.Server.Contracts;
 using DeepNet.Server.Infrastructure;
+using DeepNet.Server.Jobs;
 using DeepNet.Server.Persistence;
 using Microsoft.EntityFrameworkCore;
 
@@ -11,7 +12,7 @@ namespace DeepNet.Server.Library;
 /// The images students work with: the built-in photos (ids "builtin:&lt;name&gt;") and uploads (GUID ids, stored as
 /// grayscale PNG). One place resolves an image id to pixels for the feature-map demo and patch training.
 /// </summary>
-public sealed class ImageLibrary(IDbContextFactory<DeepNetDbContext> contexts, TimeProvider clock)
+public sealed class ImageLibrary(IDbContextFactory<DeepNetDbContext> contexts, StorageQuota quota, ImageDecodeSlots decodes, TimeProvider clock)
 {
     public const string BuiltInPrefix = "builtin:";
     public const string BuiltInSource = "builtin";
@@ -116,17 +117,21 @@ public sealed class ImageLibrary(IDbContextFactory<DeepNetDbContext> contexts, T
             return Problems.Invalid("name", $"must be at most {DeepNetDbContext.NameMaxLength} characters.", "Invalid upload");
         }
 
-        var decoded = await ImageUpload.DecodeAsync(file!, cancellationToken);
+        var decoded = await ImageUpload.DecodeAsync(file!, decodes, cancellationToken);
         return decoded.Value is { } image
             ? await AddAsync(displayName.Length == 0 ? "image" : displayName, image, viewer.Id, cancellationToken)
-            : decoded.Invalid!;
+            : decoded.Problem<ImageDto>();
     }
 
-    /// <summary>Stores a decoded image as a grayscale PNG.</summary>
-    public async Task<ImageDto> AddAsync(string name, GrayImage image, string ownerId, CancellationToken cancellationToken)
+    /// <summary>Stores a decoded image as a grayscale PNG, or the 409 when it does not fit the owner's storage quota.</summary>
+    private async Task<Outcome<ImageDto>> AddAsync(string name, GrayImage image, string ownerId, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(image);
         byte[] png = image.ToPng();
+        if (await quota.RefuseAsync(ownerId, png.LongLength, "this image", cancellationToken) is { } overQuota)
+        {
+            return overQuota;
+        }
+
         var row = new UserImage
         {
             Id = Guid.NewGuid(),

@@ -48,9 +48,20 @@ public static class ImageUpload
         return null;
     }
 
-    /// <summary>Decodes a checked file (<see cref="Check"/>) into a grayscale image, or a 400 "Invalid image" with the reason.</summary>
-    public static async Task<Outcome<GrayImage>> DecodeAsync(IFormFile file, CancellationToken cancellationToken)
+    /// <summary>
+    /// Decodes a checked file (<see cref="Check"/>) into a grayscale image in one of the server's decode slots, or a 400
+    /// "Invalid image" with the reason (503 when no slot frees in time).
+    /// </summary>
+    public static async Task<Outcome<GrayImage>> DecodeAsync(IFormFile file, ImageDecodeSlots slots, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(file);
+        ArgumentNullException.ThrowIfNull(slots);
+        using var slot = await slots.TryEnterAsync(cancellationToken);
+        if (slot is null)
+        {
+            return slots.Busy();
+        }
+
         byte[] bytes = await file.ReadAllBytesAsync(cancellationToken);
         try
         {
@@ -63,7 +74,7 @@ public static class ImageUpload
     }
 
     /// <summary><see cref="Check"/> then <see cref="DecodeAsync"/> for an endpoint whose only field is the file.</summary>
-    public static async Task<Outcome<GrayImage>> ReadAsync(IFormFile? file, CancellationToken cancellationToken)
+    public static async Task<Outcome<GrayImage>> ReadAsync(IFormFile? file, ImageDecodeSlots slots, CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         if (Check(file, errors) is { } tooLarge)
@@ -71,6 +82,6 @@ public static class ImageUpload
             return tooLarge;
         }
 
-        return errors.Count > 0 ? Problems.Invalid(errors, "Invalid upload") : await DecodeAsync(file!, cancellationToken);
+        return errors.Count > 0 ? Problems.Invalid(errors, "Invalid upload") : await DecodeAsync(file!, slots, cancellationToken);
     }
 }

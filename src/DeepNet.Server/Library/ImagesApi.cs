@@ -21,6 +21,7 @@ public static class ImagesApi
             .Accepts<IFormFile>("multipart/form-data")
             .Produces<ImageDto>(StatusCodes.Status201Created)
             .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .WithMetadata(new RequestSizeLimitAttribute(ImageUpload.MaxRequestBytes))
             .DisableAntiforgery();

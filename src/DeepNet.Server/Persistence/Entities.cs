@@ -59,6 +59,9 @@ public sealed class Job
     /// <summary>Run time estimated from the spec at submission; null for jobs submitted before estimates.</summary>
     public double? EstimatedRunSeconds { get; set; }
 
+    /// <summary>Model and checkpoint bytes estimated at submission: what the job holds of its owner's storage quota until it ends.</summary>
+    public long? EstimatedStorageBytes { get; set; }
+
     /// <summary>What a multi-stage job is doing, e.g. "pretrain-2" or "finetune"; null for single-stage jobs.</summary>
     public string? ProgressPhase { get; set; }
 

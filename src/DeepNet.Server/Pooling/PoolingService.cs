@@ -12,7 +12,7 @@ namespace DeepNet.Server.Pooling;
 /// The pooling playground (issue 5): max and average pooling of a small matrix or of an image, computed by the same
 /// kernels the CNN layers use (<see cref="PoolingKernels"/>). Nothing is stored.
 /// </summary>
-public sealed class PoolingService(ImageLibrary images)
+public sealed class PoolingService(ImageLibrary images, ImageDecodeSlots decodes)
 {
     public const string Max = "max";
     public const string Average = "average";
@@ -125,7 +125,7 @@ public sealed class PoolingService(ImageLibrary images)
                     $"Send application/json (an image id) or multipart/form-data (a PNG or JPEG as field 'file'), not '{request.ContentType}'.");
         if (input.Value is not ImageRequest(var image, var settings, var resize))
         {
-            return input.Invalid is { } invalid ? invalid : input.Refused!;
+            return input.Problem<PooledImage>();
         }
 
         if (resize is { } side)
@@ -188,7 +188,7 @@ public sealed class PoolingService(ImageLibrary images)
     }
 
     /// <summary>multipart/form-data: field 'file' (<see cref="ImageUpload"/>) and resize, mode, window, stride.</summary>
-    private static async Task<Outcome<ImageRequest>> ReadFormRequestAsync(HttpRequest request, CancellationToken cancellationToken)
+    private async Task<Outcome<ImageRequest>> ReadFormRequestAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         IFormCollection form;
         try
@@ -218,8 +218,8 @@ public sealed class PoolingService(ImageLibrary images)
             return Problems.Invalid(errors, InvalidTitle);
         }
 
-        var decoded = await ImageUpload.DecodeAsync(file!, cancellationToken);
-        return decoded.Value is { } image ? new ImageRequest(image, settings, resize) : decoded.Invalid!;
+        var decoded = await ImageUpload.DecodeAsync(file!, decodes, cancellationToken);
+        return decoded.Value is { } image ? new ImageRequest(image, settings, resize) : decoded.Problem<ImageRequest>();
     }
 
     /// <summary>

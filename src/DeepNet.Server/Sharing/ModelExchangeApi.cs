@@ -51,6 +51,7 @@ public static class ModelExchangeApi
             .Accepts<IFormFile>("multipart/form-data", OctetStream)
             .Produces<ModelDto>(StatusCodes.Status201Created)
             .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .WithMetadata(new RequestSizeLimitAttribute(MaxRequestBytes))
@@ -86,7 +87,7 @@ public static class ModelExchangeApi
 
     /// <summary>Validates an uploaded model file strictly and stores it as a new private model of the caller.</summary>
     public static async Task<Results<Created<ModelDto>, ValidationProblem, ProblemHttpResult>> ImportModel(
-        HttpRequest request, ClaimsPrincipal user, DeepNetDbContext db, TimeProvider clock, ModelKindRegistry kinds, CancellationToken cancellationToken)
+        HttpRequest request, ClaimsPrincipal user, DeepNetDbContext db, TimeProvider clock, ModelKindRegistry kinds, StorageQuota quota, CancellationToken cancellationToken)
     {
         string userId = user.UserId();
         byte[] bytes;
@@ -176,6 +177,11 @@ public static class ModelExchangeApi
         if (model is null)
         {
             return Problems.Invalid("file", error!, "Invalid model file");
+        }
+
+        if (await quota.RefuseAsync(userId, bytes.LongLength, "this model file", cancellationToken) is { } overQuota)
+        {
+            return overQuota;
         }
 
         db.TrainedModels.Add(model);

@@ -51,9 +51,9 @@ public sealed class ModelForkService(
             return Problems.Invalid(overBudget, "Fork over budget");
         }
 
-        if (await admission.QueueFullAsync(userId, 1, cancellationToken) is { } queueFull)
+        if (await admission.RefuseAsync(userId, [draft], cancellationToken) is { } refused)
         {
-            return queueFull;
+            return refused;
         }
 
         var job = JobStore.NewJob(

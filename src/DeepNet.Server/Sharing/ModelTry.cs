@@ -21,7 +21,7 @@ namespace DeepNet.Server.Sharing;
 /// Runs a readable model on an image through its kind (<see cref="IModelKind.LoadForTry"/>). Loaded models are kept in
 /// a small least-recently-used cache per model id (a stored model never changes).
 /// </summary>
-public sealed class ModelTry(IDbContextFactory<DeepNetDbContext> contexts, ModelKindRegistry kinds)
+public sealed class ModelTry(IDbContextFactory<DeepNetDbContext> contexts, ModelKindRegistry kinds, ImageDecodeSlots decodes)
 {
     public const int MaxSide = 1024;
 
@@ -103,10 +103,10 @@ public sealed class ModelTry(IDbContextFactory<DeepNetDbContext> contexts, Model
     /// </summary>
     public async Task<Outcome<byte[]>> TryImageAsync(TryModelRow row, IFormFile? file, CancellationToken cancellationToken)
     {
-        var upload = await ImageUpload.ReadAsync(file, cancellationToken);
+        var upload = await ImageUpload.ReadAsync(file, decodes, cancellationToken);
         if (upload.Value is not { } image)
         {
-            return upload.Invalid is { } invalid ? invalid : upload.Refused!;
+            return upload.Problem<byte[]>();
         }
 
         var (png, error) = await RunPatchesAsync(row, image, cancellationToken);

@@ -204,6 +204,9 @@ namespace DeepNet.Server.Persistence.Migrations
                     b.Property<double?>("EstimatedRunSeconds")
                         .HasColumnType("REAL");
 
+                    b.Property<long?>("EstimatedStorageBytes")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("EvaluationJson")
                         .HasColumnType("TEXT");
 
