@@ -46,9 +46,13 @@ public static class ApplicationServiceExtensions
         return builder;
     }
 
-    /// <summary>Middleware, static UI, Swagger (where enabled), every feature's endpoints and hubs, and /health.</summary>
+    /// <summary>
+    /// Security headers first (so every answer carries them), middleware, static UI, Swagger (where enabled), every
+    /// feature's endpoints and hubs, and /health.
+    /// </summary>
     public static WebApplication MapApplication(this WebApplication app)
     {
+        app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseApiRequestBodyLimit();
