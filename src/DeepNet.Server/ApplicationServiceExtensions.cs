@@ -18,8 +18,9 @@ namespace DeepNet.Server;
 public static class ApplicationServiceExtensions
 {
     /// <summary>
-    /// The foundation, the job engine and every feature, then health checks and the API document. A model kind is one
-    /// line here (AddRbmFamily, AddDbn, AddCnn): the engine finds it through <see cref="ModelKindRegistry"/>.
+    /// The foundation, the job engine and every feature, then health checks, the API document and the cross-site request
+    /// guard. A model kind is one line here (AddRbmFamily, AddDbn, AddCnn): the engine finds it through
+    /// <see cref="ModelKindRegistry"/>.
     /// </summary>
     public static WebApplicationBuilder AddApplicationServices(this WebApplicationBuilder builder)
     {
@@ -43,12 +44,13 @@ public static class ApplicationServiceExtensions
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
 
         services.AddApiDocument();
+        services.AddCrossSiteRequestGuard(builder.Configuration);
         return builder;
     }
 
     /// <summary>
-    /// Security headers first (so every answer carries them), middleware, static UI, Swagger (where enabled), every
-    /// feature's endpoints and hubs, and /health.
+    /// Security headers first (so every answer carries them), middleware, static UI, Swagger (where enabled), accounts and
+    /// the cross-site request guard, every feature's endpoints and hubs, and /health.
     /// </summary>
     public static WebApplication MapApplication(this WebApplication app)
     {
@@ -60,6 +62,7 @@ public static class ApplicationServiceExtensions
         app.UseStaticFiles();
         app.UseApiDocument();
         app.UseAccounts();
+        app.UseCrossSiteRequestGuard();
         app.UseRateLimiter();
 
         app.MapAccountsApi();
