@@ -23,7 +23,9 @@ public static class CrossSiteRequestGuard
     {
         services.AddOptions<CrossSiteRequestOptions>()
             .Bind(configuration.GetSection(Section))
-            .Validate(options => options.AllowedOrigins.All(o => ParseOrigin(o) is not null), $"{Section}:AllowedOrigins: every entry must be an absolute http(s) origin such as https://deepnet.example.edu.")
+            .Validate(
+                options => options.AllowedOrigins.All(o => ParseOrigin(o) is not null),
+                $"{Section}:AllowedOrigins: every entry must be an absolute http(s) origin such as https://deepnet.example.edu.")
             .ValidateOnStart();
         return services;
     }
