@@ -9,9 +9,6 @@ using DeepNet.Server.RbmFamily;
 using DeepNet.Server.Sharing;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
-using Microsoft.OpenApi;
-using Swashbuckle.AspNetCore.SwaggerGen;
 using DeepNet.Server.Library;
 using DeepNet.Server.Accounts;
 using DeepNet.Server.Pooling;
@@ -21,8 +18,9 @@ namespace DeepNet.Server;
 public static class ApplicationServiceExtensions
 {
     /// <summary>
-    /// The foundation, the job engine and every feature, then health checks and Swagger. A model kind is one line here
-    /// (AddRbmFamily, AddDbn, AddCnn): the engine finds it through <see cref="ModelKindRegistry"/>.
+    /// The foundation, the job engine and every feature, then health checks, the API document and the cross-site request
+    /// guard. A model kind is one line here (AddRbmFamily, AddDbn, AddCnn): the engine finds it through
+    /// <see cref="ModelKindRegistry"/>.
     /// </summary>
     public static WebApplicationBuilder AddApplicationServices(this WebApplicationBuilder builder)
     {
@@ -46,41 +44,26 @@ public static class ApplicationServiceExtensions
 
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
 
-        services.AddEndpointsApiExplorer();
-        services.AddSwaggerGen(options =>
-        {
-            options.SwaggerDoc("v1", new OpenApiInfo
-            {
-                Title = "DeepNetService API",
-                Version = "v1",
-                Description = "Queue RBM training jobs on MNIST, follow them live (SignalR hub /hubs/training) and download trained models as safetensors.",
-            });
-            foreach (string assembly in new[] { "DeepNet.Server", "DeepNet.Models", "DeepNet.Data" })
-            {
-                string xml = Path.Combine(AppContext.BaseDirectory, assembly + ".xml");
-                if (File.Exists(xml))
-                {
-                    options.IncludeXmlComments(xml);
-                }
-            }
-        });
-        // Swagger schemas follow the HTTP JSON options (enums as strings, camelCase).
-        services.AddTransient<ISerializerDataContractResolver>(sp => new JsonSerializerDataContractResolver(
-            sp.GetRequiredService<IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions));
+        services.AddApiDocument();
+        services.AddCrossSiteRequestGuard(builder.Configuration);
         return builder;
     }
 
-    /// <summary>Middleware, static UI, Swagger, every feature's endpoints and hubs, and /health.</summary>
+    /// <summary>
+    /// Security headers first (so every answer carries them), middleware, static UI, Swagger (where enabled), accounts and
+    /// the cross-site request guard, every feature's endpoints and hubs, and /health.
+    /// </summary>
     public static WebApplication MapApplication(this WebApplication app)
     {
+        app.UseSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseApiRequestBodyLimit();
         app.UseDefaultFiles();
         app.UseStaticFiles();
-        app.UseSwagger();
-        app.UseSwaggerUI(options => options.DocumentTitle = "DeepNetService API");
+        app.UseApiDocument();
         app.UseAccounts();
+        app.UseCrossSiteRequestGuard();
         app.UseRateLimiter();
         app.UseHubConnectionCap();
 

@@ -79,6 +79,12 @@ public sealed class EndToEndFixture : IAsyncLifetime
         return page;
     }
 
+    /// <summary>
+    /// The Origin header the UI's own fetches carry, for writes a test sends with a page's cookies through Playwright's
+    /// API requests (which send none): a cookie-authenticated write without it is refused as cross-site.
+    /// </summary>
+    public IEnumerable<KeyValuePair<string, string>> OwnOrigin => [new("Origin", Server.BaseAddress.GetLeftPart(UriPartial.Authority))];
+
     /// <summary>A bearer token of <paramref name="email"/> (registered on first use) for HTTP calls outside the browser.</summary>
     public async Task<string> AccessTokenAsync(string email = DefaultUser)
     {

@@ -336,7 +336,7 @@ public sealed partial class SharingUiTests(EndToEndFixture fixture, ITestOutputH
             });
             foreach (Guid id in new[] { cnnId, patchId })
             {
-                IAPIResponse made = await owner.APIRequest.PutAsync($"api/models/{id}/visibility", new() { DataObject = new { visibility = "public" } });
+                IAPIResponse made = await owner.APIRequest.PutAsync($"api/models/{id}/visibility", new() { DataObject = new { visibility = "public" }, Headers = fixture.OwnOrigin });
                 Assert.True(made.Ok, $"PUT visibility answered {made.Status}: {await made.TextAsync()}");
             }
 
@@ -412,7 +412,7 @@ public sealed partial class SharingUiTests(EndToEndFixture fixture, ITestOutputH
     }
 
     /// <summary>Trains a 784–16 RBM on 300 binarized digits for one epoch over HTTP, as the page's user; returns the model id.</summary>
-    private static Task<Guid> TrainTinyModelAsync(IPage page, string name) => TrainAsync(page, new
+    private Task<Guid> TrainTinyModelAsync(IPage page, string name) => TrainAsync(page, new
     {
         name,
         rbm = new { hiddenUnits = 16, epochs = 1, batchSize = 20, learningRate = 0.1, seed = 5 },
@@ -420,9 +420,9 @@ public sealed partial class SharingUiTests(EndToEndFixture fixture, ITestOutputH
     });
 
     /// <summary>Submits a job over HTTP with the page's cookies and waits until it succeeds; returns the model id.</summary>
-    private static async Task<Guid> TrainAsync(IPage page, object request)
+    private async Task<Guid> TrainAsync(IPage page, object request)
     {
-        IAPIResponse created = await page.APIRequest.PostAsync("api/jobs", new() { DataObject = request });
+        IAPIResponse created = await page.APIRequest.PostAsync("api/jobs", new() { DataObject = request, Headers = fixture.OwnOrigin });
         string body = await created.TextAsync();
         Assert.True(created.Ok, $"POST api/jobs answered {created.Status}: {body}");
         string jobId = JsonDocument.Parse(body).RootElement.GetProperty("id").GetString()!;

@@ -41,6 +41,8 @@ public sealed class AccountsApiTests(SharedApp shared) : IClassFixture<SharedApp
     {
         using var browser = App.CreateClient(new WebApplicationFactoryClientOptions { HandleCookies = true });
         browser.DefaultRequestHeaders.Authorization = null;
+        // As the UI's fetches do: a cookie-authenticated write without its origin is refused as cross-site.
+        browser.DefaultRequestHeaders.Add("Origin", "http://localhost");
         string email = NewEmail();
         using var registered = await browser.PostAsJsonAsync("/api/auth/register", new { email, password = TestApp.Password });
         Assert.Equal(HttpStatusCode.OK, registered.StatusCode);

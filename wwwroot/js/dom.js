@@ -11,6 +11,8 @@ export function h(tag, attributes = {}, ...children) {
     if (name === 'dataset') Object.assign(element.dataset, value);
     else if (name === 'class') element.className = value;
     else if (name.startsWith('on') && typeof value === 'function') element.addEventListener(name.slice(2), value);
+    // Through the CSSOM: the Content-Security-Policy (style-src 'self') refuses style="" attributes.
+    else if (name === 'style') element.style.cssText = String(value);
     else if (name in element && typeof value !== 'string') element[name] = value;
     else element.setAttribute(name, value === true ? '' : String(value));
   }

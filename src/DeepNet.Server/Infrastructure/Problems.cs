@@ -65,6 +65,9 @@ public static class Problems
     public static ProblemHttpResult UnsupportedMedia(string title, string detail) =>
         Problem(StatusCodes.Status415UnsupportedMediaType, title, detail);
 
+    /// <summary>403 for a state-changing request that could have been forged by another site's page: "Cross-site request refused".</summary>
+    public static ProblemHttpResult CrossSiteRefused(string detail) => Problem(StatusCodes.Status403Forbidden, "Cross-site request refused", detail);
+
     /// <summary>429 from the rate limiter (the caller sets Retry-After).</summary>
     public static ProblemHttpResult TooManyRequests(string detail) => Problem(StatusCodes.Status429TooManyRequests, "Too many requests", detail);
 
