@@ -19,6 +19,7 @@ public static class JobEngineServiceExtensions
         services.AddSingleton<JobStore>();
         services.AddSingleton<JobSteps>();
         services.AddSingleton<ModelKindRegistry>();
+        services.AddSingleton<TrainingDataAccess>();
         services.AddScoped<JobRunner>();
         services.AddHostedService<JobWorker>();
         return services;
