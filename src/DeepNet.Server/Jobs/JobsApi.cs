@@ -48,7 +48,7 @@ public static class JobsApi
         api.MapGet("/{id:guid}/images/{kind}", GetImage)
             .WithName("GetJobImage")
             .WithSummary("Latest rendered image of a job")
-            .WithDescription("RBM jobs: 'filters' (one tile per hidden unit), 'reconstructions', 'per-class' (perClass evaluation), 'patch-reconstruction' (patch jobs). DBN jobs: 'filters' (layer 1), 'features-2'..'features-8' (higher layers projected to pixels), 'confusion', 'misclassified'. CNN jobs: 'filters-1'..'filters-20' (each convolution layer's kernels), 'feature-maps' (a fixed test digit through every layer), 'confusion', 'misclassified'.")
+            .WithDescription("RBM jobs: 'filters' (one tile per hidden unit), 'reconstructions', 'per-class' (perClass evaluation), 'patch-reconstruction' (patch jobs). DBN jobs: 'filters' (layer 1), 'features-2'..'features-8' (higher layers projected to pixels), 'confusion', 'misclassified'. CNN jobs: 'filters-1'..'filters-20' (each convolution layer's kernels), 'feature-maps' (a fixed test digit through every layer), 'confusion', 'misclassified'. Images drawn from training rows (reconstructions, patch-reconstruction, misclassified, feature-maps) of a data set or uploaded image the caller may not read answer 404 'Made from a private data set'.")
             .Produces(StatusCodes.Status200OK, contentType: "image/png")
             .ProducesProblem(StatusCodes.Status404NotFound);
 

@@ -37,6 +37,7 @@ public static class SharedLinkApi
         api.MapGet("/images/{kind}", GetSharedImage)
             .WithName("GetSharedModelImage")
             .WithSummary("An image of the job that trained the model of an unlisted link (kinds as GET /api/jobs/{id}/images/{kind})")
+            .WithDescription("The link makes its holder a reader of the model, not of its training data: images drawn from rows of the owner's private data set answer 404 'Made from a private data set' to anyone but the owner.")
             .Produces(StatusCodes.Status200OK, contentType: "image/png")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
