@@ -80,16 +80,7 @@ public sealed class AuthorizationMatrixFixture : IAsyncLifetime
         _ => null,
     };
 
-    public string Resolve(string template)
-    {
-        var url = new StringBuilder(template);
-        foreach (var (key, id) in Ids)
-        {
-            url.Replace("{" + key + "}", id);
-        }
-
-        return url.ToString();
-    }
+    public string Resolve(string template) => MatrixIds.Resolve(template, Ids);
 
     public async Task DisposeAsync() => await App.DisposeAsync();
 
@@ -99,6 +90,21 @@ public sealed class AuthorizationMatrixFixture : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         var job = (await response.Content.ReadFromJsonAsync<JobDto>(TestApp.Json))!;
         return await Owner.WaitForSuccessAsync(job.Id);
+    }
+}
+
+/// <summary>The matrices' URL and body templates: "{privateModel}" and the like replaced by the fixture's ids.</summary>
+internal static class MatrixIds
+{
+    public static string Resolve(string template, IReadOnlyDictionary<string, string> ids)
+    {
+        var url = new StringBuilder(template);
+        foreach (var (key, id) in ids)
+        {
+            url.Replace("{" + key + "}", id);
+        }
+
+        return url.ToString();
     }
 }
 

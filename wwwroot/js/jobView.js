@@ -156,6 +156,12 @@ export class JobView extends LiveJobView {
 
     el.error.hidden = job.status !== 'Failed';
     el.error.textContent = job.status === 'Failed' ? `Training failed: ${job.error || 'unknown error'}` : '';
+    for (const kind of IMAGE_KINDS) {
+      // The server leaves out images drawn from a private data set the viewer may not read; say why instead of "appears once…".
+      const { empty } = el.images[kind];
+      empty.dataset.text ??= empty.textContent;
+      empty.textContent = job.withheld?.images?.includes(kind) ? `Not shown: ${job.withheld.reason}` : empty.dataset.text;
+    }
     el.notice.hidden = !(job.status === 'Queued' || job.status === 'Canceled');
     el.notice.textContent = job.status === 'Queued'
       ? `Waiting in the queue (${formatQueueSlot(job.queue)}): students take turns, each one's jobs in the order submitted.`

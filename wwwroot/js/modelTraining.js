@@ -83,17 +83,23 @@ export function renderImagesPanel(section, card) {
     return;
   }
   const url = (kind) => (shared ? sharingApi.sharedImageUrl(source.token, kind) : api.imageUrl(model.jobId, kind));
+  // Images drawn from a private data set the viewer may not read are withheld by the server (404); say so instead.
+  const withheld = new Set(model.withheld?.images ?? []);
   const figures = kindOf(model.kind).modelImages(model).map(([kind, caption]) => ({ url: url(kind), caption, kind }));
   for (const evaluation of model.evaluations ?? []) {
     const image = EVALUATION_IMAGES[evaluation.kind];
     if (evaluation.imageUrl && image) figures.push({ url: url(image[0]), caption: image[1], kind: image[0] });
   }
+  const shown = figures.filter((figure) => !withheld.has(figure.kind));
+  const hidden = figures.filter((figure) => withheld.has(figure.kind)).map((figure) => figure.caption.toLowerCase());
   const grid = h('div', { class: 'model-images' });
-  for (const figure of figures) {
+  for (const figure of shown) {
     const img = h('img', { src: figure.url, alt: figure.caption, loading: 'lazy', dataset: { testid: `model-image-${figure.kind}` } });
     const frame = h('figure', { class: 'model-image' }, h('div', { class: 'image-frame' }, img), h('figcaption', { class: 'small muted' }, figure.caption));
     img.addEventListener('error', () => frame.remove(), { once: true });
     grid.append(frame);
   }
-  section.replaceChildren(heading, grid);
+  const note = hidden.length === 0 ? []
+    : [h('p', { class: 'small muted', dataset: { testid: 'model-images-withheld' } }, `Not shown (${hidden.join('; ')}): ${model.withheld.reason}`)];
+  section.replaceChildren(heading, grid, ...note);
 }

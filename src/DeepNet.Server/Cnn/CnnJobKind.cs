@@ -94,7 +94,11 @@ public sealed class CnnJobKind(
     public ModelImageKinds Images { get; } = new(
         [CnnImageKinds.Filters(1), "…", CnnImageKinds.Filters(CnnImageKinds.MaxConvolutionLayers), CnnImageKinds.FeatureMaps, CnnImageKinds.Confusion, CnnImageKinds.Misclassified],
         CnnImageKinds.IsKnown,
-        CnnImageKinds.Filters(1));
+        CnnImageKinds.Filters(1),
+        FromTrainingData: [CnnImageKinds.FeatureMaps, CnnImageKinds.Misclassified]);
+
+    /// <summary>The misclassified rows (of the model and of every epoch), each with its index, prediction and label.</summary>
+    public IReadOnlyList<string> MetricsFromTrainingData { get; } = ["misclassified"];
 
     public async Task<JobKindValidation> ValidateAsync(CreateJobRequest request, DeepNetDbContext db, CancellationToken cancellationToken)
     {

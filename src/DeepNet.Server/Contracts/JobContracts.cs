@@ -109,6 +109,7 @@ public sealed record AisSpec
 /// <param name="OwnerId">The submitting user's id.</param>
 /// <param name="Queue">Where a queued job stands in the fair queue; null once it runs.</param>
 /// <param name="Estimate">What the job was estimated to cost when it was submitted; null for jobs older than the estimates.</param>
+/// <param name="Withheld">What is not shown to a viewer who may not read the job's training data; null when nothing is withheld.</param>
 public sealed record JobDto(
     Guid Id,
     string Name,
@@ -132,7 +133,17 @@ public sealed record JobDto(
     IReadOnlyList<StageEpochDto>? Stages = null,
     string? OwnerId = null,
     QueueSlotDto? Queue = null,
-    JobEstimateDto? Estimate = null);
+    JobEstimateDto? Estimate = null,
+    WithheldDto? Withheld = null);
+
+/// <summary>
+/// What a viewer who may not read a job's or model's training data (someone else's uploaded data set or image) is not
+/// shown; absent when nothing is withheld.
+/// </summary>
+/// <param name="Images">Image kinds drawn from training rows: they answer 404 and are left out of live updates.</param>
+/// <param name="Metrics">Metric properties that list training rows with their labels: left out.</param>
+/// <param name="Reason">"Made from a private data set …".</param>
+public sealed record WithheldDto(IReadOnlyList<string> Images, IReadOnlyList<string> Metrics, string Reason);
 
 /// <summary>A queued job's place in the fair queue (round-robin across users, then by submission time).</summary>
 /// <param name="Position">1 for the job that starts next; counts every user's queued jobs.</param>

@@ -34,7 +34,10 @@ public sealed class DbnJobKind(
 
     public bool IsDefaultForModelType => true;
 
-    public ModelImageKinds Images { get; } = ModelImageKinds.Fixed(DbnImageKinds.All, DbnImageKinds.Filters);
+    public ModelImageKinds Images { get; } = ModelImageKinds.Fixed(DbnImageKinds.All, DbnImageKinds.Filters, fromTrainingData: [DbnImageKinds.Misclassified]);
+
+    /// <summary>The misclassified test rows, each with its index, prediction and label.</summary>
+    public IReadOnlyList<string> MetricsFromTrainingData { get; } = ["misclassified"];
 
     public async Task<JobKindValidation> ValidateAsync(CreateJobRequest request, DeepNetDbContext db, CancellationToken cancellationToken)
     {

@@ -19,7 +19,10 @@ public sealed record GibbsRequest
     /// <summary>The trained model to sample from. Required.</summary>
     public Guid? ModelId { get; init; }
 
-    /// <summary>"noise" (random visible states) or "digit" (test digits of the model's data spec). Default "noise".</summary>
+    /// <summary>
+    /// "noise" (random visible states) or "digit" (test digits of the model's data spec; for a model trained on a data set
+    /// the caller may not read, MNIST test digits of its size instead, or a refusal when it takes no MNIST size). Default "noise".
+    /// </summary>
     public string? Start { get; init; }
 
     /// <summary>Parallel chains, 1..64. Default 16.</summary>

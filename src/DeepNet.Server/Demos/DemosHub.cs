@@ -11,7 +11,7 @@ public sealed class DemosHub(GibbsSampler sampler, RequestUser viewer) : Hub
 
     /// <summary>
     /// Streams Gibbs sampling from a trained RBM: alternately h ~ Q(h|v) and v ~ P(v|h) in <c>chains</c> parallel chains
-    /// started from noise or from test digits; a frame (the chains' visible means) at step 0 and every <c>every</c> steps,
+    /// started from noise or from test digits (never from rows of a data set the caller may not read); a frame (the chains' visible means) at step 0 and every <c>every</c> steps,
     /// at most ~10 frames per second. Ends after <c>steps</c> steps or when the client cancels the stream.
     /// </summary>
     public IAsyncEnumerable<GibbsFrame> Gibbs(GibbsRequest request, CancellationToken cancellationToken) =>

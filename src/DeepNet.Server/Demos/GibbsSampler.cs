@@ -18,7 +18,7 @@ namespace DeepNet.Server.Demos;
 /// thread pool, never on the hub's thread; frames are throttled to about 10 per second; each stream holds one of the
 /// <see cref="SamplingStreams"/> so demos cannot starve training and one user cannot hold them all.
 /// </summary>
-public sealed class GibbsSampler(DemoModels models, IDbContextFactory<DeepNetDbContext> contexts, SamplingStreams streams)
+public sealed class GibbsSampler(DemoModels models, IDbContextFactory<DeepNetDbContext> contexts, SamplingStreams streams, TrainingDataAccess trainingData)
 {
     public const string NoiseStart = "noise";
     public const string DigitStart = "digit";
@@ -103,12 +103,16 @@ public sealed class GibbsSampler(DemoModels models, IDbContextFactory<DeepNetDbC
         var model = await models.LoadAsync(modelId, viewer, cancellationToken) ?? throw new HubException($"Model {modelId} not found.");
         int side = DemoModels.FilterSide(model)
             ?? throw new HubException($"Model {modelId} has {model.Rbm.VisibleUnits} visible units, which do not form a square image.");
-        float[]? startStates = start == DigitStart ? await DigitsAsync(model, chains, cancellationToken) : null;
+        float[]? startStates = start == DigitStart ? await DigitsAsync(model, chains, viewer, cancellationToken) : null;
         return (model, side, startStates, chains, steps, every, request.Seed ?? 1);
     }
 
-    /// <summary>The first test examples of the model's data, presented as it was trained on them (size, binarization).</summary>
-    private async Task<float[]> DigitsAsync(DemoModel model, int chains, CancellationToken cancellationToken)
+    /// <summary>
+    /// The first test examples of the model's data, presented as it was trained on them (size, binarization). A viewer who
+    /// may not read the model's uploaded data set (<see cref="TrainingDataAccess"/>) gets MNIST test digits instead when
+    /// the model takes 28×28 or 16×16 images, and a refusal otherwise.
+    /// </summary>
+    private async Task<float[]> DigitsAsync(DemoModel model, int chains, RequestUser viewer, CancellationToken cancellationToken)
     {
         Matrix features;
         if (model.Kind == RbmKinds.RbmPatches)
@@ -116,13 +120,18 @@ public sealed class GibbsSampler(DemoModels models, IDbContextFactory<DeepNetDbC
             throw new HubException("start 'digit' needs a model trained on digits or a data set; this model was trained on image patches — start from noise.");
         }
 
-        if (model.Data.Dataset == DataSpecValidator.UserDataset)
+        if (model.Data.Dataset == DataSpecValidator.UserDataset && await trainingData.CanReadModelDataAsync(model.Id, viewer.Id, cancellationToken))
         {
             features = await UserExamplesAsync(model.Data, cancellationToken);
         }
         else
         {
-            var spec = model.Data with { Split = "test", Limit = chains, Classes = null };
+            var spec = model.Data.Dataset == DataSpecValidator.UserDataset
+                ? MnistStandIn(model) ?? throw new HubException(
+                    "start 'digit' would show rows of a private data set that only the model's owner can read, and the model's "
+                    + $"{model.Rbm.VisibleUnits} inputs do not fit MNIST's 28×28 or 16×16 test digits — start from noise.")
+                : model.Data;
+            spec = spec with { Split = DataSpecValidator.TestSplit, Limit = chains, Classes = null };
             features = (await Task.Run(() => DatasetLoader.Load(spec), cancellationToken)).Features;
         }
 
@@ -140,6 +149,12 @@ public sealed class GibbsSampler(DemoModels models, IDbContextFactory<DeepNetDbC
 
         return start;
     }
+
+    /// <summary>MNIST test digits in the model's image size and binarization, or null when its inputs are not an MNIST size.</summary>
+    private static DataSpec? MnistStandIn(DemoModel model) =>
+        DemoModels.FilterSide(model) is { } side && side is 28 or 16
+            ? new DataSpec { Dataset = DataSpecValidator.MnistDataset, ImageSize = side, BinarizeThreshold = model.Data.BinarizeThreshold }
+            : null;
 
     private async Task<Matrix> UserExamplesAsync(DataSpec spec, CancellationToken cancellationToken)
     {

@@ -19,6 +19,15 @@ public static class Problems
     public static ProblemHttpResult Missing(string title, string detail) =>
         Problem(StatusCodes.Status404NotFound, title, detail);
 
+    /// <summary>
+    /// 404 for a view drawn from training data the caller may not read (someone else's uploaded data set or image), saying
+    /// so: the caller may read the job or model, so its existence is no secret.
+    /// </summary>
+    /// <param name="what">"Job 42's reconstructions image".</param>
+    public static ProblemHttpResult Withheld(string what) => Missing(
+        "Made from a private data set",
+        $"{what} is made from a private data set (or uploaded image) that only its owner can read, so it is not shown to you.");
+
     /// <summary>403 for a reader who tries to change what only the owner may change.</summary>
     public static ProblemHttpResult OwnerOnly(string what, object id, string action) => OnlyThe("owner", what, id, action);
 

@@ -58,6 +58,16 @@ public interface IModelKind
 
     /// <summary>The kind's spec in a stored job's or model's options JSON, as the API shows it.</summary>
     JobSpecs DescribeSpecs(string optionsJson);
+
+    /// <summary>
+    /// The uploaded data sets and images a job or model of this kind trains or is evaluated on (<see cref="TrainingDataAccess"/>
+    /// shows what is made from them only to whoever may read them); by default the data set its data spec names.
+    /// </summary>
+    /// <param name="patchesJson">The job's or model's patches column, for kinds that train on image patches.</param>
+    TrainingSources SourcesOf(DeepNet.Data.DataSpec data, string? patchesJson) => TrainingSources.Of(data);
+
+    /// <summary>Top-level properties of this kind's metrics (a model's, a stage epoch's) that list training rows with their labels.</summary>
+    IReadOnlyList<string> MetricsFromTrainingData => [];
 }
 
 /// <summary>The outcome of <see cref="IModelKind.ValidateAsync"/>: errors by field, or the draft to store.</summary>
@@ -112,6 +122,12 @@ public sealed class ModelKindRegistry(IServiceProvider services)
     /// <summary>Every image kind of every model kind, for error messages.</summary>
     public IEnumerable<string> DescribedImageKinds => All.SelectMany(k => k.Images.Described).Distinct(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Whether image <paramref name="imageKind"/> of a job of <paramref name="modelKind"/> is drawn from training rows;
+    /// an unregistered kind's images count as drawn from them.
+    /// </summary>
+    public bool IsFromTrainingData(string modelKind, string imageKind) => Find(modelKind)?.Images.IsFromTrainingData(imageKind) ?? true;
+
     /// <summary>The image an evaluation renders, for any kind; null when it renders none.</summary>
     public string? ImageOfEvaluation(string evaluationKind) =>
         All.Select(k => k.Images.EvaluationImage(evaluationKind)).FirstOrDefault(i => i is not null);
@@ -124,20 +140,27 @@ public sealed class ModelKindRegistry(IServiceProvider services)
 /// <summary>
 /// The images one model kind renders. <see cref="Described"/> lists them for error messages (patterns such as
 /// "filters-1", "…", "filters-20" included); <see cref="Has"/> decides; <see cref="EvaluationOf"/> maps an image to the
-/// evaluation that renders it after training (null for images rendered while training).
+/// evaluation that renders it after training (null for images rendered while training); <see cref="FromTrainingData"/>
+/// names the images drawn from rows of the training data (or an uploaded evaluation image), which
+/// <see cref="TrainingDataAccess"/> shows only to whoever may read that data.
 /// </summary>
 public sealed record ModelImageKinds(
     IReadOnlyList<string> Described,
     Func<string, bool> Has,
     string Thumbnail,
-    IReadOnlyDictionary<string, string>? Evaluations = null)
+    IReadOnlyDictionary<string, string>? Evaluations = null,
+    IReadOnlyList<string>? FromTrainingData = null)
 {
+    /// <summary>Whether <paramref name="imageKind"/> is drawn from training rows (reconstructions, misclassified digits, a row's feature maps).</summary>
+    public bool IsFromTrainingData(string imageKind) => FromTrainingData?.Contains(imageKind, StringComparer.Ordinal) == true;
+
     public string? EvaluationOf(string imageKind) => Evaluations is not null && Evaluations.TryGetValue(imageKind, out var evaluation) ? evaluation : null;
 
     /// <summary>The image <paramref name="evaluationKind"/> renders, or null.</summary>
     public string? EvaluationImage(string evaluationKind) => Evaluations?.FirstOrDefault(e => e.Value == evaluationKind).Key;
 
     /// <summary>An image list whose names are exactly <paramref name="kinds"/>.</summary>
-    public static ModelImageKinds Fixed(IReadOnlyList<string> kinds, string thumbnail, IReadOnlyDictionary<string, string>? evaluations = null) =>
-        new(kinds, k => kinds.Contains(k, StringComparer.Ordinal), thumbnail, evaluations);
+    public static ModelImageKinds Fixed(
+        IReadOnlyList<string> kinds, string thumbnail, IReadOnlyDictionary<string, string>? evaluations = null, IReadOnlyList<string>? fromTrainingData = null) =>
+        new(kinds, k => kinds.Contains(k, StringComparer.Ordinal), thumbnail, evaluations, fromTrainingData);
 }

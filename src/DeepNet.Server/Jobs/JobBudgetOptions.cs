@@ -26,6 +26,9 @@ public sealed class JobBudgetOptions
     /// <summary>A running job still running after this long stops as Failed; a job estimated to take longer is refused.</summary>
     public TimeSpan MaxRunTime { get; set; } = TimeSpan.FromHours(6);
 
+    /// <summary>How often a running job checks that its owner may still read the model it was forked from and its data; a job that may not fails.</summary>
+    public TimeSpan SourceCheckInterval { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>
     /// The sustained speed the run-time estimate assumes, in GFLOP/s. Deliberately below what the kernels reach on a
     /// 2-core machine (about 35 for LeNet-5, 100 for the RBM with OpenBLAS), so that estimates err long.

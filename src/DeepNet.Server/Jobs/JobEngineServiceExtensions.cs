@@ -8,7 +8,7 @@ public static class JobEngineServiceExtensions
         services.AddOptions<JobBudgetOptions>()
             .Bind(configuration.GetSection(JobBudgetOptions.Section))
             .Validate(o => o.MaxQueuedPerUser >= 1 && o.MaxRunningPerUser >= 1 && o.MaxJobMemoryMB > 0 && o.MaxModelMB > 0
-                && o.MaxCheckpointMB > 0 && o.MaxRunTime > TimeSpan.Zero && o.EffectiveGflops > 0,
+                && o.MaxCheckpointMB > 0 && o.MaxRunTime > TimeSpan.Zero && o.EffectiveGflops > 0 && o.SourceCheckInterval > TimeSpan.Zero,
                 "Jobs: every limit must be positive.")
             .ValidateOnStart();
         services.AddOptions<StorageOptions>()
@@ -24,6 +24,7 @@ public static class JobEngineServiceExtensions
         services.AddSingleton<JobStore>();
         services.AddSingleton<JobSteps>();
         services.AddSingleton<ModelKindRegistry>();
+        services.AddSingleton<TrainingDataAccess>();
         services.AddScoped<JobRunner>();
         services.AddHostedService<JobWorker>();
         return services;

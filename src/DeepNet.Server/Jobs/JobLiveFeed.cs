@@ -7,8 +7,13 @@ namespace DeepNet.Server.Jobs;
 /// Pushes job updates to SignalR groups and keeps the latest live state of running jobs (progress, recent
 /// epochs, images) for late joiners and HTTP reads. Sends and joins happen under one lock, so a watcher's
 /// Snapshot is written before any update that was not already in it.
+/// <para>
+/// Every watcher is in the job's group; besides, a watcher who may read the job's training data is in its data group and
+/// anyone else in its withheld group (<see cref="TrainingDataAccess"/>): images drawn from training rows and stage epochs
+/// with the rows they list go to the data group only, the same stage epochs without those rows to the withheld group.
+/// </para>
 /// </summary>
-public sealed class JobLiveFeed(IHubContext<TrainingHub, ITrainingClient> hub, ILogger<JobLiveFeed> logger)
+public sealed class JobLiveFeed(IHubContext<TrainingHub, ITrainingClient> hub, TrainingDataAccess trainingData, ILogger<JobLiveFeed> logger)
 {
     /// <summary>The group that receives StatusChanged for every job of one owner.</summary>
     public static string JobListGroup(string ownerId) => $"jobs:{ownerId}";
@@ -34,13 +39,19 @@ public sealed class JobLiveFeed(IHubContext<TrainingHub, ITrainingClient> hub, I
 
     public static string JobGroup(Guid jobId) => $"job:{jobId:D}";
 
+    /// <summary>The watchers of a job who may read its training data.</summary>
+    public static string DataGroup(Guid jobId) => $"job:{jobId:D}:data";
+
+    /// <summary>The watchers of a job who may not read its training data.</summary>
+    public static string WithheldGroup(Guid jobId) => $"job:{jobId:D}:withheld";
+
     public void PublishStatus(JobDto job)
     {
         lock (_sync)
         {
             if (job.Status == Persistence.JobStatus.Running)
             {
-                _jobs.TryAdd(job.Id, new LiveJob());
+                Live(job.Id).Kind = job.Kind;
             }
             else
             {
@@ -86,8 +97,10 @@ public sealed class JobLiveFeed(IHubContext<TrainingHub, ITrainingClient> hub, I
     {
         lock (_sync)
         {
-            Live(jobId).Stages[(epoch.Stage, epoch.Epoch)] = epoch;
-            Observe(hub.Clients.Group(JobGroup(jobId)).StageEpochCompleted(new StageEpochMessage(jobId, epoch)));
+            var live = Live(jobId);
+            live.Stages[(epoch.Stage, epoch.Epoch)] = epoch;
+            Observe(hub.Clients.Group(DataGroup(jobId)).StageEpochCompleted(new StageEpochMessage(jobId, epoch)));
+            Observe(hub.Clients.Group(WithheldGroup(jobId)).StageEpochCompleted(new StageEpochMessage(jobId, trainingData.Withhold(live.Kind ?? "", epoch))));
         }
     }
 
@@ -105,8 +118,11 @@ public sealed class JobLiveFeed(IHubContext<TrainingHub, ITrainingClient> hub, I
     {
         lock (_sync)
         {
-            Live(image.JobId).Images[image.Kind] = image;
-            Observe(hub.Clients.Group(JobGroup(image.JobId)).Image(image));
+            var live = Live(image.JobId);
+            live.Images[image.Kind] = image;
+            // A job whose kind is not known yet counts as drawing every image from its data.
+            bool fromData = live.Kind is null || trainingData.IsFromTrainingData(live.Kind, image.Kind);
+            Observe(hub.Clients.Group(fromData ? DataGroup(image.JobId) : JobGroup(image.JobId)).Image(image));
         }
     }
 
@@ -127,17 +143,21 @@ public sealed class JobLiveFeed(IHubContext<TrainingHub, ITrainingClient> hub, I
     }
 
     /// <summary>
-    /// Adds the connection to the job's group and sends it the snapshot: <paramref name="job"/> and
+    /// Adds the connection to the job's groups and sends it the snapshot: <paramref name="job"/> and
     /// <paramref name="storedImages"/> as read from the database after <paramref name="readSequence"/>,
-    /// completed with live state newer than that read.
+    /// completed with live state newer than that read — without what is drawn from training data when
+    /// <paramref name="seesTrainingData"/> is false.
     /// </summary>
-    public async Task WatchAsync(IGroupManager groups, string connectionId, ITrainingClient caller, long readSequence, JobDto job, IReadOnlyList<ImageMessage> storedImages)
+    public async Task WatchAsync(
+        IGroupManager groups, string connectionId, ITrainingClient caller, long readSequence, JobDto job, IReadOnlyList<ImageMessage> storedImages, bool seesTrainingData)
     {
         Task join;
         Task send;
         lock (_sync)
         {
-            join = groups.AddToGroupAsync(connectionId, JobGroup(job.Id));
+            join = Task.WhenAll(
+                groups.AddToGroupAsync(connectionId, JobGroup(job.Id)),
+                groups.AddToGroupAsync(connectionId, seesTrainingData ? DataGroup(job.Id) : WithheldGroup(job.Id)));
             if (_recentStatus.TryGetValue(job.Id, out var recent) && recent.Sequence > readSequence)
             {
                 job = recent.Job with { History = Merge(job.History, recent.Job.History) };
@@ -174,7 +194,14 @@ public sealed class JobLiveFeed(IHubContext<TrainingHub, ITrainingClient> hub, I
                 }
             }
 
-            send = caller.Snapshot(new SnapshotMessage(job, images.Values.OrderBy(i => i.Kind, StringComparer.Ordinal).ToList()));
+            IReadOnlyList<ImageMessage> shown = images.Values.OrderBy(i => i.Kind, StringComparer.Ordinal).ToList();
+            if (!seesTrainingData)
+            {
+                job = trainingData.Withhold(job);
+                shown = trainingData.Withhold(job.Kind, shown);
+            }
+
+            send = caller.Snapshot(new SnapshotMessage(job, shown));
         }
 
         await join;
@@ -220,6 +247,9 @@ public sealed class JobLiveFeed(IHubContext<TrainingHub, ITrainingClient> hub, I
 
     private sealed class LiveJob
     {
+        /// <summary>The job's model kind, once its Running status was published.</summary>
+        public string? Kind { get; set; }
+
         public ProgressDto? Progress { get; set; }
 
         public SortedDictionary<int, EpochMetricDto> Epochs { get; } = [];

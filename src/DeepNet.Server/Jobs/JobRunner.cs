@@ -1,16 +1,21 @@
 using DeepNet.Server.Persistence;
+using Microsoft.Extensions.Options;
 
 namespace DeepNet.Server.Jobs;
 
 /// <summary>
 /// Runs one job to its end on the calling (dedicated) thread through its <see cref="IModelKind"/>. A cancel request ends it Canceled; application shutdown leaves it Running with its
-/// checkpoint so the next start resumes it.
+/// checkpoint so the next start resumes it. A job whose owner may no longer read what it starts from (the model it was
+/// forked from, the data it trains on) fails with that reason — checked when it starts and every
+/// <see cref="JobBudgetOptions.SourceCheckInterval"/> while it runs.
 /// </summary>
 public sealed class JobRunner(
     JobStore store,
     JobLiveFeed feed,
     ModelKindRegistry kinds,
     JobBudget budget,
+    TrainingDataAccess trainingData,
+    IOptions<JobBudgetOptions> options,
     ILogger<JobRunner> logger)
 {
     public void Run(Guid jobId, CancellationToken cancel, CancellationToken stopping)
@@ -28,10 +33,21 @@ public sealed class JobRunner(
 
         PublishStatus(jobId);
         using var timeCap = new CancellationTokenSource(budget.MaxRunTime);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancel, stopping, timeCap.Token);
+        using var sourceLost = new CancellationTokenSource();
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancel, stopping, timeCap.Token, sourceLost.Token);
+        string? lostReason = null;
+        Task? watch = null;
         try
         {
             var kind = kinds.Find(job.Kind) ?? throw new InvalidOperationException($"Job kind '{job.Kind}' is not registered on this server.");
+            lostReason = Wait(trainingData.UnreadableSourceAsync(job, linked.Token));
+            if (lostReason is not null)
+            {
+                sourceLost.Cancel();
+                linked.Token.ThrowIfCancellationRequested();
+            }
+
+            watch = WatchSourcesAsync(job, reason => lostReason = reason, sourceLost, linked.Token);
             kind.Run(job, linked.Token);
 
             logger.LogInformation("Job {JobId} succeeded.", jobId);
@@ -53,14 +69,51 @@ public sealed class JobRunner(
             Wait(store.TryTransitionAsync(jobId, JobStatus.Running, JobStatus.Failed, reason));
             logger.LogWarning("Job {JobId} reached the maximum run time.", jobId);
         }
+        catch (OperationCanceledException) when (sourceLost.IsCancellationRequested)
+        {
+            Wait(store.TryTransitionAsync(jobId, JobStatus.Running, JobStatus.Failed, lostReason));
+            logger.LogWarning("Job {JobId} stopped: {Reason}", jobId, lostReason);
+        }
         catch (Exception ex)
         {
             logger.LogError(ex, "Job {JobId} failed.", jobId);
             Wait(store.TryTransitionAsync(jobId, JobStatus.Running, JobStatus.Failed, ex.Message));
         }
 
+        finally
+        {
+            // Ends the watch (the linked token is canceled once the job is over) before the sources it uses are disposed.
+            linked.Cancel();
+            watch?.Wait(TimeSpan.FromSeconds(10));
+        }
+
         PublishStatus(jobId);
     }
+
+    /// <summary>Every <see cref="JobBudgetOptions.SourceCheckInterval"/> until <paramref name="running"/> ends: cancels <paramref name="lost"/> with the reason once a source is unreadable.</summary>
+    private Task WatchSourcesAsync(Job job, Action<string> setReason, CancellationTokenSource lost, CancellationToken running) => Task.Run(async () =>
+    {
+        using var timer = new PeriodicTimer(options.Value.SourceCheckInterval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(running))
+            {
+                if (await trainingData.UnreadableSourceAsync(job, running) is { } reason)
+                {
+                    setReason(reason);
+                    lost.Cancel();
+                    return;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (running.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex)
+        {
+            logger.LogWarning(ex, "Job {JobId}: checking that its sources are still readable failed; it goes on.", job.Id);
+        }
+    });
 
     private void PublishStatus(Guid jobId)
     {

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using DeepNet.Data;
 using DeepNet.Models;
 using DeepNet.Server.Contracts;
@@ -47,7 +48,7 @@ public static class JobsApi
         api.MapGet("/{id:guid}/images/{kind}", GetImage)
             .WithName("GetJobImage")
             .WithSummary("Latest rendered image of a job")
-            .WithDescription("RBM jobs: 'filters' (one tile per hidden unit), 'reconstructions', 'per-class' (perClass evaluation), 'patch-reconstruction' (patch jobs). DBN jobs: 'filters' (layer 1), 'features-2'..'features-8' (higher layers projected to pixels), 'confusion', 'misclassified'. CNN jobs: 'filters-1'..'filters-20' (each convolution layer's kernels), 'feature-maps' (a fixed test digit through every layer), 'confusion', 'misclassified'.")
+            .WithDescription("RBM jobs: 'filters' (one tile per hidden unit), 'reconstructions', 'per-class' (perClass evaluation), 'patch-reconstruction' (patch jobs). DBN jobs: 'filters' (layer 1), 'features-2'..'features-8' (higher layers projected to pixels), 'confusion', 'misclassified'. CNN jobs: 'filters-1'..'filters-20' (each convolution layer's kernels), 'feature-maps' (a fixed test digit through every layer), 'confusion', 'misclassified'. Images drawn from training rows (reconstructions, patch-reconstruction, misclassified, feature-maps) of a data set or uploaded image the caller may not read answer 404 'Made from a private data set'.")
             .Produces(StatusCodes.Status200OK, contentType: "image/png")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
@@ -99,12 +100,17 @@ public static class JobsApi
     public static async Task<Ok<IReadOnlyList<JobDto>>> ListJobs(JobStore store, HttpContext http, CancellationToken cancellationToken) =>
         TypedResults.Ok(await store.ListAsync(http.User.UserId(), cancellationToken));
 
-    /// <summary>One job with its progress and per-epoch history.</summary>
+    /// <summary>One job with its progress and per-epoch history (without what is drawn from training data the caller may not read).</summary>
     /// <param name="id">Job id.</param>
-    public static async Task<Results<Ok<JobDto>, ProblemHttpResult>> GetJob(Guid id, JobStore store, DeepNetDbContext db, CancellationToken cancellationToken) =>
+    public static async Task<Results<Ok<JobDto>, ProblemHttpResult>> GetJob(
+        Guid id, JobStore store, DeepNetDbContext db, TrainingDataAccess trainingData, HttpContext http, CancellationToken cancellationToken) =>
         await db.ReadableJobOwnerAsync(id, cancellationToken) is not null && await store.GetAsync(id, cancellationToken) is { } job
-            ? TypedResults.Ok(job)
+            ? TypedResults.Ok(await ForViewerAsync(job, trainingData, http.User.UserIdOrNull(), cancellationToken))
             : JobNotFound(id);
+
+    /// <summary><paramref name="job"/> as <paramref name="viewerId"/> may see it (<see cref="TrainingDataAccess"/>).</summary>
+    public static async Task<JobDto> ForViewerAsync(JobDto job, TrainingDataAccess trainingData, string? viewerId, CancellationToken cancellationToken) =>
+        await trainingData.CanReadJobDataAsync(job.Id, viewerId, cancellationToken) ? job : trainingData.Withhold(job);
 
     /// <summary>Cancels a queued job at once or asks a running job to stop after its current minibatch.</summary>
     /// <param name="id">Job id.</param>
@@ -157,6 +163,8 @@ public static class JobsApi
     /// <summary>The latest PNG of a job: filters, reconstructions, per-class or patch-reconstruction.</summary>
     /// <param name="id">Job id.</param>
     /// <param name="kind">filters, reconstructions, per-class or patch-reconstruction.</param>
+    /// <param name="db">The caller's view, or an unrestricted one when an unlisted link was the access check.</param>
+    /// <param name="user">The caller (anyone holding a link may be nobody signed in): images drawn from training data they may not read are withheld.</param>
     public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetImage(
         Guid id,
         string kind,
@@ -164,6 +172,8 @@ public static class JobsApi
         JobLiveFeed feed,
         DeepNetDbContext db,
         ModelKindRegistry kinds,
+        TrainingDataAccess trainingData,
+        ClaimsPrincipal user,
         CancellationToken cancellationToken)
     {
         if (await db.ReadableJobOwnerAsync(id, cancellationToken) is null)
@@ -176,6 +186,11 @@ public static class JobsApi
             return Problems.Missing(
                 "Unknown image kind",
                 $"Image kind '{kind}' does not exist; valid kinds are {string.Join(", ", kinds.DescribedImageKinds)}.");
+        }
+
+        if (await trainingData.WithholdsImageAsync(id, kind, user.UserIdOrNull(), cancellationToken))
+        {
+            return Problems.Withheld($"Job {id}'s {kind} image");
         }
 
         if (kinds.EvaluationOfImage(kind) is { } evaluation)

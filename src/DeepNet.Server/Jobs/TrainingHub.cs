@@ -6,11 +6,14 @@ using DeepNet.Server.Infrastructure;
 namespace DeepNet.Server.Jobs;
 
 /// <summary>Live view of training jobs at <c>/hubs/training</c>.</summary>
-public sealed class TrainingHub(JobStore jobs, JobLiveFeed feed, DeepNetDbContext db) : Hub<ITrainingClient>
+public sealed class TrainingHub(JobStore jobs, JobLiveFeed feed, DeepNetDbContext db, TrainingDataAccess trainingData) : Hub<ITrainingClient>
 {
     public const string Path = "/hubs/training";
 
-    /// <summary>Joins the job's group (the caller must be allowed to read the job); the caller first receives a Snapshot, then live updates.</summary>
+    /// <summary>
+    /// Joins the job's groups (the caller must be allowed to read the job); the caller first receives a Snapshot, then live
+    /// updates — without images and rows drawn from training data the caller may not read.
+    /// </summary>
     public async Task WatchJob(string jobId)
     {
         var id = ParseJobId(jobId);
@@ -22,12 +25,19 @@ public sealed class TrainingHub(JobStore jobs, JobLiveFeed feed, DeepNetDbContex
         long sequence = feed.Sequence;
         var job = await jobs.GetAsync(id, Context.ConnectionAborted) ?? throw NotFound(jobId);
         var images = await jobs.GetImagesAsync(id, Context.ConnectionAborted);
-        await feed.WatchAsync(Groups, Context.ConnectionId, Clients.Caller, sequence, job, images);
+        bool seesTrainingData = await trainingData.CanReadJobDataAsync(id, Context.User?.UserIdOrNull(), Context.ConnectionAborted);
+        await feed.WatchAsync(Groups, Context.ConnectionId, Clients.Caller, sequence, job, images, seesTrainingData);
     }
 
     /// <summary>Stops receiving updates of the job.</summary>
-    public Task UnwatchJob(string jobId) =>
-        Groups.RemoveFromGroupAsync(Context.ConnectionId, JobLiveFeed.JobGroup(ParseJobId(jobId)));
+    public Task UnwatchJob(string jobId)
+    {
+        var id = ParseJobId(jobId);
+        return Task.WhenAll(
+            Groups.RemoveFromGroupAsync(Context.ConnectionId, JobLiveFeed.JobGroup(id)),
+            Groups.RemoveFromGroupAsync(Context.ConnectionId, JobLiveFeed.DataGroup(id)),
+            Groups.RemoveFromGroupAsync(Context.ConnectionId, JobLiveFeed.WithheldGroup(id)));
+    }
 
     /// <summary>Receives StatusChanged for every job of the caller.</summary>
     public Task WatchJobList() =>

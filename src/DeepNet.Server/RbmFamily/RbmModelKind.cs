@@ -23,7 +23,8 @@ public sealed class RbmModelKind(JobSteps steps, JobStore store, JobLiveFeed fee
     public override ModelImageKinds Images { get; } = ModelImageKinds.Fixed(
         [RbmImageKinds.Filters, RbmImageKinds.Reconstructions, RbmImageKinds.PerClass],
         RbmImageKinds.Filters,
-        new Dictionary<string, string> { [RbmImageKinds.PerClass] = RbmKinds.PerClassEvaluation });
+        new Dictionary<string, string> { [RbmImageKinds.PerClass] = RbmKinds.PerClassEvaluation },
+        fromTrainingData: [RbmImageKinds.Reconstructions]);
 }
 
 /// <summary>Jobs of kind "rbm-patches": a Gaussian RBM on standardized patches of one image (homework 2), reconstructing a second image.</summary>
@@ -39,7 +40,20 @@ public sealed class PatchRbmModelKind(JobSteps steps, JobStore store, JobLiveFee
     public override ModelImageKinds Images { get; } = ModelImageKinds.Fixed(
         [RbmImageKinds.Filters, RbmImageKinds.Reconstructions, RbmImageKinds.PatchReconstruction],
         RbmImageKinds.Filters,
-        new Dictionary<string, string> { [RbmImageKinds.PatchReconstruction] = RbmKinds.PatchReconstructionEvaluation });
+        new Dictionary<string, string> { [RbmImageKinds.PatchReconstruction] = RbmKinds.PatchReconstructionEvaluation },
+        fromTrainingData: [RbmImageKinds.Reconstructions, RbmImageKinds.PatchReconstruction]);
+
+    /// <summary>The uploaded training and test images of the patches spec, besides any data set.</summary>
+    public override TrainingSources SourcesOf(DataSpec data, string? patchesJson)
+    {
+        var patches = PatchModel.ReadSpecOfModelOrJob(patchesJson);
+        var uploads = patches is null
+            ? []
+            : new[] { patches.TrainImage, patches.TestImage }
+                .Select(id => ImageLibrary.TryParseId(id, out var builtIn, out var upload) && builtIn is null ? upload : (Guid?)null)
+                .OfType<Guid>();
+        return TrainingSources.Of(data).WithImages(uploads);
+    }
 }
 
 /// <summary>
@@ -84,6 +98,8 @@ public abstract class RbmFamilyKind(
     }
 
     public JobSpecs DescribeSpecs(string optionsJson) => new(Rbm: JobMapper.ReadOptions(optionsJson));
+
+    public virtual TrainingSources SourcesOf(DataSpec data, string? patchesJson) => TrainingSources.Of(data);
 
     public virtual bool HasPatchReconstruction => false;
 

@@ -4,6 +4,7 @@ using DeepNet.Models;
 using DeepNet.Numerics;
 using DeepNet.Server.Contracts;
 using DeepNet.Server.Infrastructure;
+using DeepNet.Server.Jobs;
 
 namespace DeepNet.Server.RbmFamily;
 
@@ -12,6 +13,10 @@ public static class PatchModel
 {
     public static PatchesSpec? ReadSpec(string? patchesJson) =>
         patchesJson is null ? null : JsonSerializer.Deserialize<ModelPatchesDto>(patchesJson, JsonDefaults.Options)?.Spec;
+
+    /// <summary>The patches spec of a model's patches column ({"spec", "standardizer"}) or of a job's (the spec itself).</summary>
+    public static PatchesSpec? ReadSpecOfModelOrJob(string? patchesJson) =>
+        string.IsNullOrWhiteSpace(patchesJson) ? null : ReadSpec(patchesJson) ?? JobMapper.ReadPatches(patchesJson);
 
     /// <summary>The standardizer of a patch model, or null when the JSON holds none (or none that can be read).</summary>
     public static PatchStandardizer? ReadStandardizer(string? patchesJson)

@@ -93,10 +93,23 @@ public static class ModelCards
             EvaluationsJson = m.EvaluationsJson,
         });
 
-    /// <summary>The model card: the model's <see cref="ModelDto"/> with its sharing part as <paramref name="viewerId"/> may see it.</summary>
+    /// <summary>
+    /// The model card: the model's <see cref="ModelDto"/> with its sharing part as <paramref name="viewerId"/> may see it, and
+    /// without the metrics that list training rows when the viewer may not read the model's data (<see cref="TrainingDataAccess"/>).
+    /// </summary>
     /// <param name="viewerId">The caller's user id; null for an anonymous caller (an unlisted link).</param>
-    public static async Task<ModelDto> ToModelDtoAsync(DeepNetDbContext db, TrainedModel model, string? viewerId, ModelKindRegistry kinds, CancellationToken cancellationToken) =>
-        ToDto(model, kinds) with { Sharing = await ModelSharing.DescribeAsync(db, model, viewerId, cancellationToken) };
+    public static async Task<ModelDto> ToModelDtoAsync(
+        DeepNetDbContext db, TrainedModel model, string? viewerId, ModelKindRegistry kinds, TrainingDataAccess trainingData, CancellationToken cancellationToken)
+    {
+        var dto = ToDto(model, kinds) with { Sharing = await ModelSharing.DescribeAsync(db, model, viewerId, cancellationToken) };
+        return await trainingData.CanReadModelDataAsync(model.Id, viewerId, cancellationToken)
+            ? dto
+            : dto with
+            {
+                Metrics = dto.Metrics is { } metrics ? trainingData.WithoutRows(model.Kind, metrics) : null,
+                Withheld = trainingData.Withheld(model.Kind),
+            };
+    }
 
     /// <summary>The API view of a stored model; its kind describes its spec.</summary>
     public static ModelDto ToDto(TrainedModel model, ModelKindRegistry kinds) => ToDto(model, kinds.Find(model.Kind)?.DescribeSpecs(model.OptionsJson) ?? JobSpecs.None);

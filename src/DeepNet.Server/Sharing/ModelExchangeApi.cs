@@ -71,23 +71,24 @@ public static class ModelExchangeApi
 
     /// <summary>The model's exchange file, named "&lt;name&gt;-&lt;id8&gt;.safetensors"; unknown and unreadable models are 404.</summary>
     /// <param name="id">Model id.</param>
-    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> DownloadModel(Guid id, DeepNetDbContext db, ModelKindRegistry kinds, CancellationToken cancellationToken) =>
-        await ModelExchangeExport.CreateAsync(db, db.TrainedModels.Where(m => m.Id == id), kinds, cancellationToken) is { } file
+    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> DownloadModel(
+        Guid id, ClaimsPrincipal user, DeepNetDbContext db, ModelKindRegistry kinds, TrainingDataAccess trainingData, CancellationToken cancellationToken) =>
+        await ModelExchangeExport.CreateAsync(db, db.TrainedModels.Where(m => m.Id == id), kinds, trainingData, user.UserIdOrNull(), cancellationToken) is { } file
             ? TypedResults.File(file.File, OctetStream, file.FileName)
             : Problems.NotFound("Model", id);
 
     /// <summary>The exchange file of the model of an unlisted link; an unknown, rotated or revoked token is 404.</summary>
     /// <param name="token">The link's token.</param>
     public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> DownloadSharedModel(
-        string token, DeepNetDbContext db, ModelKindRegistry kinds, CancellationToken cancellationToken) =>
+        string token, ClaimsPrincipal user, DeepNetDbContext db, ModelKindRegistry kinds, TrainingDataAccess trainingData, CancellationToken cancellationToken) =>
         token.Length is > 0 and <= 64
-        && await ModelExchangeExport.CreateAsync(db, db.TrainedModels.WithShareToken(token), kinds, cancellationToken) is { } file
+        && await ModelExchangeExport.CreateAsync(db, db.TrainedModels.WithShareToken(token), kinds, trainingData, user.UserIdOrNull(), cancellationToken) is { } file
             ? TypedResults.File(file.File, OctetStream, file.FileName)
             : Problems.Missing("Link not found", "This link does not exist or was revoked.");
 
     /// <summary>Validates an uploaded model file strictly and stores it as a new private model of the caller.</summary>
     public static async Task<Results<Created<ModelDto>, ValidationProblem, ProblemHttpResult>> ImportModel(
-        HttpRequest request, ClaimsPrincipal user, DeepNetDbContext db, TimeProvider clock, ModelKindRegistry kinds, StorageQuota quota, CancellationToken cancellationToken)
+        HttpRequest request, ClaimsPrincipal user, DeepNetDbContext db, TimeProvider clock, ModelKindRegistry kinds, StorageQuota quota, TrainingDataAccess trainingData, CancellationToken cancellationToken)
     {
         string userId = user.UserId();
         byte[] bytes;
@@ -186,7 +187,7 @@ public static class ModelExchangeApi
 
         db.TrainedModels.Add(model);
         await db.SaveChangesAsync(cancellationToken);
-        ModelDto dto = await ModelCards.ToModelDtoAsync(db, model, userId, kinds, cancellationToken);
+        ModelDto dto = await ModelCards.ToModelDtoAsync(db, model, userId, kinds, trainingData, cancellationToken);
         return TypedResults.Created($"/api/models/{model.Id}", dto);
     }
 

@@ -11,7 +11,7 @@ namespace DeepNet.Server.Sharing;
 /// The owner's controls of a model: name and description, visibility, the unlisted link, delete. A model the caller may
 /// not read is a 404 like an unknown id; one they may read but not change is a 403. Scoped: the caller's view.
 /// </summary>
-public sealed class ModelOwnerControls(DeepNetDbContext db, ModelKindRegistry kinds)
+public sealed class ModelOwnerControls(DeepNetDbContext db, ModelKindRegistry kinds, TrainingDataAccess trainingData)
 {
     /// <summary>Renames a model or changes its description (absent fields stay; "" clears the description); its card.</summary>
     public async Task<Outcome<ModelDto>> UpdateAsync(Guid id, UpdateModelRequest? request, string userId, CancellationToken cancellationToken)
@@ -193,6 +193,6 @@ public sealed class ModelOwnerControls(DeepNetDbContext db, ModelKindRegistry ki
     private async Task<ModelDto> CardAsync(Guid id, string userId, CancellationToken cancellationToken)
     {
         var model = await ModelCards.WithoutFile(db.TrainedModels.Where(m => m.Id == id)).SingleAsync(cancellationToken);
-        return await ModelCards.ToModelDtoAsync(db, model, userId, kinds, cancellationToken);
+        return await ModelCards.ToModelDtoAsync(db, model, userId, kinds, trainingData, cancellationToken);
     }
 }

@@ -53,6 +53,7 @@ public sealed record MeDto(string Id, string Email);
 /// <param name="TestError">Test error in percent of a classifier.</param>
 /// <param name="Architecture">Short description of the layers, e.g. "784-500-500-2000-10".</param>
 /// <param name="Metrics">The model's stored metrics object (for classifiers: errors {train, valid, test} in percent, history, confusion matrix).</param>
+/// <param name="Withheld">What is not shown to a viewer who may not read the model's training data; null when nothing is withheld.</param>
 public sealed record ModelDto(
     Guid Id,
     string Name,
@@ -76,4 +77,5 @@ public sealed record ModelDto(
     float? TestError = null,
     string? Architecture = null,
     JsonElement? Metrics = null,
-    ModelSharingDto? Sharing = null);
+    ModelSharingDto? Sharing = null,
+    WithheldDto? Withheld = null);

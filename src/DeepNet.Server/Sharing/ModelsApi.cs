@@ -36,8 +36,9 @@ public static class ModelsApi
 
     /// <summary>One model the caller may read, with its sharing (owner, visibility, provenance).</summary>
     /// <param name="id">Model id.</param>
-    public static async Task<Results<Ok<ModelDto>, ProblemHttpResult>> GetModel(Guid id, DeepNetDbContext db, HttpContext http, ModelKindRegistry kinds, CancellationToken cancellationToken) =>
+    public static async Task<Results<Ok<ModelDto>, ProblemHttpResult>> GetModel(
+        Guid id, DeepNetDbContext db, HttpContext http, ModelKindRegistry kinds, TrainingDataAccess trainingData, CancellationToken cancellationToken) =>
         await ModelCards.WithoutFile(db.TrainedModels).SingleOrDefaultAsync(m => m.Id == id, cancellationToken) is { } model
-            ? TypedResults.Ok(await ModelCards.ToModelDtoAsync(db, model, http.User.UserId(), kinds, cancellationToken))
+            ? TypedResults.Ok(await ModelCards.ToModelDtoAsync(db, model, http.User.UserId(), kinds, trainingData, cancellationToken))
             : Problems.NotFound("Model", id);
 }

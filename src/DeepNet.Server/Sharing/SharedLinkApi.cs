@@ -37,6 +37,7 @@ public static class SharedLinkApi
         api.MapGet("/images/{kind}", GetSharedImage)
             .WithName("GetSharedModelImage")
             .WithSummary("An image of the job that trained the model of an unlisted link (kinds as GET /api/jobs/{id}/images/{kind})")
+            .WithDescription("The link makes its holder a reader of the model, not of its training data: images drawn from rows of the owner's private data set answer 404 'Made from a private data set' to anyone but the owner.")
             .Produces(StatusCodes.Status200OK, contentType: "image/png")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
@@ -58,9 +59,9 @@ public static class SharedLinkApi
     /// <summary>The card of the model the link names.</summary>
     /// <param name="token">The link's token.</param>
     public static async Task<Results<Ok<ModelDto>, ProblemHttpResult>> GetSharedModel(
-        string token, ClaimsPrincipal user, DeepNetDbContext db, ModelKindRegistry kinds, CancellationToken cancellationToken) =>
+        string token, ClaimsPrincipal user, DeepNetDbContext db, ModelKindRegistry kinds, TrainingDataAccess trainingData, CancellationToken cancellationToken) =>
         await FindAsync(db, token, cancellationToken) is { } model
-            ? TypedResults.Ok(await ModelCards.ToModelDtoAsync(db, model, user.UserIdOrNull(), kinds, cancellationToken))
+            ? TypedResults.Ok(await ModelCards.ToModelDtoAsync(db, model, user.UserIdOrNull(), kinds, trainingData, cancellationToken))
             : LinkNotFound();
 
     /// <summary>The thumbnail of the model the link names.</summary>
@@ -74,7 +75,7 @@ public static class SharedLinkApi
     /// <summary>The job that trained the model the link names.</summary>
     /// <param name="token">The link's token.</param>
     public static async Task<Results<Ok<JobDto>, ProblemHttpResult>> GetSharedJob(
-        string token, DeepNetDbContext db, JobStore store, CancellationToken cancellationToken)
+        string token, ClaimsPrincipal user, DeepNetDbContext db, JobStore store, TrainingDataAccess trainingData, CancellationToken cancellationToken)
     {
         if (await FindAsync(db, token, cancellationToken) is not { } model)
         {
@@ -82,7 +83,7 @@ public static class SharedLinkApi
         }
 
         return model.JobId is { } jobId && await store.GetAsync(jobId, cancellationToken) is { } job
-            ? TypedResults.Ok(job)
+            ? TypedResults.Ok(await JobsApi.ForViewerAsync(job, trainingData, user.UserIdOrNull(), cancellationToken))
             : Problems.Missing("No job", "The shared model was imported; no job trained it here.");
     }
 
@@ -92,11 +93,13 @@ public static class SharedLinkApi
     public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetSharedImage(
         string token,
         string kind,
+        ClaimsPrincipal user,
         DeepNetDbContext db,
         IDbContextFactory<DeepNetDbContext> contexts,
         JobStore store,
         JobLiveFeed feed,
         ModelKindRegistry kinds,
+        TrainingDataAccess trainingData,
         CancellationToken cancellationToken)
     {
         if (await FindAsync(db, token, cancellationToken) is not { } model)
@@ -110,8 +113,9 @@ public static class SharedLinkApi
         }
 
         // The token was the access check: the job's images are read through an unrestricted context (the worker's view).
+        // The holder is still only a viewer: images drawn from the owner's private data stay the owner's.
         await using var unrestricted = await contexts.CreateDbContextAsync(cancellationToken);
-        return await JobsApi.GetImage(jobId, kind, store, feed, unrestricted, kinds, cancellationToken);
+        return await JobsApi.GetImage(jobId, kind, store, feed, unrestricted, kinds, trainingData, user, cancellationToken);
     }
 
     /// <summary>The answer of every /api/shared/{token} route to an unknown, rotated or revoked token.</summary>
