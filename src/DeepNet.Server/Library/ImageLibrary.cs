@@ -111,9 +111,9 @@ public sealed class ImageLibrary(IDbContextFactory<DeepNetDbContext> contexts, T
         }
 
         string displayName = string.IsNullOrWhiteSpace(name) ? DatasetLibrary.DefaultName(file!.FileName) : name.Trim();
-        if (displayName.Length > DeepNetDbContext.NameMaxLength)
+        if (UserText.NameProblem(displayName, DeepNetDbContext.NameMaxLength) is { } nameProblem)
         {
-            return Problems.Invalid("name", $"must be at most {DeepNetDbContext.NameMaxLength} characters.", "Invalid upload");
+            return Problems.Invalid(string.IsNullOrWhiteSpace(name) ? "file" : "name", nameProblem, "Invalid upload");
         }
 
         var decoded = await ImageUpload.DecodeAsync(file!, cancellationToken);

@@ -23,9 +23,9 @@ public sealed class ClassRoster(DeepNetDbContext db, ModelKindRegistry kinds, Ti
             return Problems.Invalid("name", "is required and must not be blank.", "Invalid class");
         }
 
-        if (name.Length > DeepNetDbContext.NameMaxLength)
+        if (UserText.NameProblem(name, DeepNetDbContext.NameMaxLength) is { } nameProblem)
         {
-            return Problems.Invalid("name", $"must be at most {DeepNetDbContext.NameMaxLength} characters.", "Invalid class");
+            return Problems.Invalid("name", nameProblem, "Invalid class");
         }
 
         var now = clock.GetUtcNow().UtcDateTime;
