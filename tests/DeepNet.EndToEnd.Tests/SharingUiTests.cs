@@ -41,7 +41,9 @@ public sealed partial class SharingUiTests(EndToEndFixture fixture, ITestOutputH
 
             await teacher.GotoAsync($"/#/models/{modelId}");
             await Expect(teacher.Locator("[data-testid=model-name]")).ToHaveTextAsync(modelName);
-            await Expect(teacher.Locator("[data-testid=model-owner]")).ToContainTextAsync(teacherEmail);
+            // Others see the display name, never the e-mail.
+            await Expect(teacher.Locator("[data-testid=model-owner]")).ToContainTextAsync(EndToEndFixture.DisplayName(teacherEmail));
+            await Expect(teacher.Locator("[data-testid=model-owner]")).Not.ToContainTextAsync(teacherEmail);
             await Expect(teacher.Locator("[data-testid=model-visibility]")).ToHaveTextAsync("Private");
             await Expect(teacher.Locator("[data-testid=model-hyperparameters]")).ToContainTextAsync("hidden units");
             await Expect(teacher.Locator("[data-testid=model-data]")).ToContainTextAsync("MNIST");
@@ -77,6 +79,11 @@ public sealed partial class SharingUiTests(EndToEndFixture fixture, ITestOutputH
 
             // Identity's password rules come back next to the password field.
             await student.FillAsync("[data-testid=signup-email]", studentEmail);
+            await student.FillAsync("[data-testid=signup-display-name]", "Student \u202Egnp.exe");
+            await student.FillAsync("[data-testid=signup-password]", "Classmate-2345");
+            await student.ClickAsync("[data-testid=signup-submit]");
+            await Expect(student.Locator("[data-testid=signup-display-name-error]")).ToContainTextAsync("text-direction overrides");
+            await student.FillAsync("[data-testid=signup-display-name]", $"Student {suffix}");
             await student.FillAsync("[data-testid=signup-password]", "short");
             await student.ClickAsync("[data-testid=signup-submit]");
             await Expect(student.Locator("[data-testid=signup-password-error]")).ToContainTextAsync("at least");
@@ -85,7 +92,15 @@ public sealed partial class SharingUiTests(EndToEndFixture fixture, ITestOutputH
             await student.FillAsync("[data-testid=signup-password]", "Classmate-2345");
             await student.ClickAsync("[data-testid=signup-submit]");
             await Expect(student.Locator("[data-testid=account-email]")).ToHaveTextAsync(studentEmail);
+            await Expect(student.Locator("[data-testid=account-name]")).ToHaveTextAsync($"Student {suffix}");
             await Expect(student.Locator("[data-testid=auth-view]")).ToBeHiddenAsync();
+
+            // The display name is the student's to change (the header's name button asks for a new one).
+            void Rename(object? sender, IDialog dialog) => _ = dialog.AcceptAsync($"Student {suffix} B.");
+            student.Dialog += Rename;
+            await student.ClickAsync("[data-testid=account-name]");
+            await Expect(student.Locator("[data-testid=account-name]")).ToHaveTextAsync($"Student {suffix} B.");
+            student.Dialog -= Rename;
 
             // Sign out, a wrong password is refused in words, the right one signs in again.
             await student.ClickAsync("[data-testid=sign-out]");
@@ -113,14 +128,16 @@ public sealed partial class SharingUiTests(EndToEndFixture fixture, ITestOutputH
             await Expect(student.Locator("[data-testid=class-join-error]")).ToBeEmptyAsync();
             var joined = student.Locator("[data-testid=class-item]").Filter(new() { HasText = className });
             await Expect(joined).ToHaveAttributeAsync("data-role", "member");
-            await Expect(joined).ToContainTextAsync(teacherEmail);
+            await Expect(joined).ToContainTextAsync(EndToEndFixture.DisplayName(teacherEmail));
+            await Expect(joined).Not.ToContainTextAsync(teacherEmail);
             await Expect(joined.Locator("[data-testid=class-code]")).ToHaveCountAsync(0);
 
             await student.ClickAsync("[data-testid=nav-gallery]");
             await student.ClickAsync("[data-testid=gallery-tab-classes]");
             var card = student.Locator("[data-testid=gallery-card]").Filter(new() { HasText = modelName });
             await Expect(card).ToHaveCountAsync(1);
-            await Expect(card).ToContainTextAsync(teacherEmail);
+            await Expect(card).ToContainTextAsync(EndToEndFixture.DisplayName(teacherEmail));
+            await Expect(card).Not.ToContainTextAsync(teacherEmail);
             await Expect(card).ToContainTextAsync("reconstruction error");
             await Screenshot(student, "gallery");
             await card.Locator("[data-testid=gallery-card-link]").ClickAsync();
@@ -177,7 +194,7 @@ public sealed partial class SharingUiTests(EndToEndFixture fixture, ITestOutputH
             await student.FillAsync("[data-testid=import-name]", $"My copy {suffix}");
             await student.ClickAsync("[data-testid=import-submit]");
             await Expect(student.Locator("[data-testid=model-name]")).ToHaveTextAsync($"My copy {suffix}");
-            await Expect(student.Locator("[data-testid=model-owner]")).ToContainTextAsync(studentEmail);
+            await Expect(student.Locator("[data-testid=model-owner]")).ToContainTextAsync($"Student {suffix} B.");
             await Expect(student.Locator("[data-testid=model-provenance]")).ToContainTextAsync(modelName);
             await Expect(student.Locator("[data-testid=model-visibility]")).ToHaveTextAsync("Private");
 

@@ -61,6 +61,7 @@ public sealed class AuthorizationMatrixFixture : IAsyncLifetime
         Ids["dataset"] = (await dataset.Content.ReadFromJsonAsync<DatasetDto>(TestApp.Json))!.Id.ToString();
         Ids["image"] = (await image.Content.ReadFromJsonAsync<ImageDto>(TestApp.Json))!.Id;
         Ids["experiment"] = experimentId;
+        Ids["class"] = classroom.Id.ToString();
     }
 
     public HttpClient Client(string caller) => caller switch
@@ -175,6 +176,11 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixFixture fixture)
             using var response = await fixture.Client(caller).SendAsync(request);
             string text = await response.Content.ReadAsStringAsync();
             Assert.True((int)response.StatusCode == expected, $"{caller} {method} {url}: expected {expected}, got {(int)response.StatusCode} {text}");
+            if (caller != "owner")
+            {
+                Assert.DoesNotContain(fixture.Owner.Email, text, StringComparison.OrdinalIgnoreCase);
+            }
+
             if (expected is NotFound)
             {
                 // Refusals read like an unknown id: the problem never says whose it is or that it exists.
@@ -193,6 +199,32 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixFixture fixture)
         var refusedProblem = await someoneElses.Content.ReadFromJsonAsync<Microsoft.AspNetCore.Mvc.ProblemDetails>(TestApp.Json);
         Assert.Equal(unknown.StatusCode, someoneElses.StatusCode);
         Assert.Equal(unknownProblem!.Title, refusedProblem!.Title);
+    }
+
+    /// <summary>Everything one user reads about others: the owner appears by display name, nobody's e-mail is shown to anyone else.</summary>
+    [Theory]
+    [InlineData("classmate", "/api/models/{classModel}", true)]
+    [InlineData("classmate", "/api/models/{classModel}/file", true)]
+    [InlineData("classmate", "/api/jobs/{classJob}", false)]
+    [InlineData("classmate", "/api/gallery?scope=classes", true)]
+    [InlineData("classmate", "/api/classes", true)]
+    [InlineData("classmate", "/api/classes/{class}", true)]
+    [InlineData("owner", "/api/classes/{class}", true)]
+    [InlineData("owner", "/api/classes/{class}/queue", false)]
+    public async Task NoAnswerToAUserContainsAnotherUsersEmail(string caller, string url, bool showsOwner)
+    {
+        using var response = await fixture.Client(caller).GetAsync(fixture.Resolve(url));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        string text = Encoding.UTF8.GetString(await response.Content.ReadAsByteArrayAsync());
+        foreach (var other in new[] { fixture.Owner, fixture.Classmate, fixture.Stranger }.Where(u => u.Email != fixture.Email(caller)))
+        {
+            Assert.DoesNotContain(other.Email, text, StringComparison.OrdinalIgnoreCase);
+        }
+
+        if (showsOwner)
+        {
+            Assert.Contains(fixture.Owner.DisplayName, text, StringComparison.Ordinal);
+        }
     }
 
     [Theory]

@@ -159,7 +159,7 @@ public sealed class SchedulingTests
 
         var queue = await teacher.Client.GetFromJsonAsync<ClassQueueDto>($"/api/classes/{classroom.Id}/queue", TestApp.Json);
         Assert.Equal([running.Id, queued.Id], queue!.Jobs.Select(j => j.JobId));
-        Assert.All(queue.Jobs, j => Assert.Equal(student.Email, j.Owner));
+        Assert.All(queue.Jobs, j => Assert.Equal(student.DisplayName, j.Owner));
         Assert.Equal(JobStatus.Running, queue.Jobs[0].Status);
         Assert.Null(queue.Jobs[0].Position);
         Assert.NotNull(queue.Jobs[1].Position);

@@ -30,6 +30,7 @@ export class AccountPage {
     this.#root.hidden = false;
     if (!this.#el) this.#build();
     this.#el.email.textContent = session.user?.email ?? '';
+    this.#el.name.textContent = session.user?.displayName ?? '';
     this.#load();
   }
 
@@ -41,12 +42,14 @@ export class AccountPage {
   #build() {
     const el = {};
     el.email = h('strong', { dataset: { testid: 'account-page-email' } });
+    el.name = h('strong', { dataset: { testid: 'account-page-name' } });
     el.meter = h('progress', { id: 'storage-meter', max: 1, value: 0, dataset: { testid: 'storage-meter' } });
     el.summary = h('p', { class: 'storage-summary', role: 'status', 'aria-live': 'polite', dataset: { testid: 'storage-summary' } }, 'Loading…');
     el.rows = h('tbody', { dataset: { testid: 'storage-rows' } });
     this.#root.replaceChildren(
       h('div', { class: 'page-head' }, h('h1', { id: 'account-heading', class: 'page-title', tabindex: '-1' }, 'Your account')),
-      h('section', { class: 'card' }, h('p', {}, 'Signed in as ', el.email)),
+      h('section', { class: 'card' },
+        h('p', {}, 'Signed in as ', el.email, '. Classmates see you as ', el.name, ' (change it with the name in the header); only you see your e-mail.')),
       h('section', { class: 'card', 'aria-labelledby': 'storage-heading' },
         h('h2', { id: 'storage-heading', class: 'card__title' }, 'Storage'),
         h('label', { for: 'storage-meter', class: 'visually-hidden' }, 'Storage used'),

@@ -2,7 +2,7 @@
 // (pages.js lists every route). Nobody signed in (GET /api/auth/me is 401): the sign-in screen instead of
 // every page but the public ones (#/shared/{token}).
 
-import { AuthScreen, session } from './auth.js';
+import { AuthScreen, renameMessage, session } from './auth.js';
 import { live } from './live.js';
 import { homePage, PAGES, pageMatches } from './pages.js';
 
@@ -45,6 +45,7 @@ function showAccount(user) {
   mainNav.hidden = !user;
   connection.hidden = !user;
   document.getElementById('account-email').textContent = user?.email ?? '';
+  document.getElementById('account-name').textContent = user?.displayName ?? '';
 }
 
 function startApp() {
@@ -55,6 +56,17 @@ function startApp() {
   live.watchJobList();
   live.start();
 }
+
+// The display name is what classmates see on cards, in classes and in the gallery; the e-mail only its owner sees.
+document.getElementById('account-name').addEventListener('click', async () => {
+  const wanted = window.prompt('Your display name (what others see instead of your e-mail):', session.user?.displayName ?? '');
+  if (wanted === null) return;
+  try {
+    showAccount(await session.rename(wanted));
+  } catch (error) {
+    window.alert(renameMessage(error));
+  }
+});
 
 document.getElementById('sign-out').addEventListener('click', async (event) => {
   event.currentTarget.disabled = true;

@@ -1,6 +1,7 @@
-// Accounts in the browser: who is signed in (GET /api/auth/me), the sign-in / sign-up screen (Identity's
-// cookie login, POST /api/auth/login?useCookies=true) and signing out. Identity's own messages are shown beside
-// the field they concern: password rules under the password, a taken or invalid email under the email.
+// Accounts in the browser: who is signed in (GET /api/auth/me), the sign-in / sign-up screen (cookie login,
+// POST /api/auth/login?useCookies=true), the display name, and signing out. The server's messages are shown beside
+// the field they concern: password rules under the password, an invalid email under the email. Sign-up answers a
+// taken address like a new one, so a failed sign-in right after it is the only sign that the address had an account.
 
 import { ApiError } from './http.js';
 import { h } from './dom.js';
@@ -10,7 +11,7 @@ import { errorFor, showFieldError } from './sharingUi.js';
 class Session {
   #user = null;
 
-  /** MeDto {id, email} of the signed-in user, or null. */
+  /** MeDto {id, email, displayName} of the signed-in user, or null. */
   get user() { return this.#user; }
 
   /** Asks the server who is signed in; null when nobody is (401). Other failures are thrown. */
@@ -29,9 +30,22 @@ class Session {
     return this.load();
   }
 
-  async signUp(email, password) {
-    await sharingApi.register(email, password);
-    return this.signIn(email, password);
+  async signUp(email, password, displayName) {
+    await sharingApi.register(email, password, displayName);
+    try {
+      return await this.signIn(email, password);
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 401) {
+        throw new Error('Signing in with this email and password failed. If the address already has an account, sign in with its password on the left.');
+      }
+      throw error;
+    }
+  }
+
+  /** Sets the display name others see; → the updated MeDto. */
+  async rename(displayName) {
+    this.#user = await sharingApi.updateMe(displayName);
+    return this.#user;
   }
 
   async signOut() {
@@ -49,19 +63,23 @@ class Session {
 
 export const session = new Session();
 
-/** Identity's sign-in refusals ("Failed", "LockedOut", "NotAllowed") in words. */
+/** A refused sign-in in words. The server gives every failure the same 401, so this cannot (and need not) say more. */
 export function signInMessage(error) {
   const detail = error instanceof ApiError ? (error.problem?.detail ?? '') : '';
-  if (/locked/i.test(detail)) return 'Too many failed sign-ins: this account is locked for 5 minutes. Try again later.';
-  if (/notallowed/i.test(detail)) return 'This account may not sign in yet.';
-  if (error instanceof ApiError && error.status === 401 && (!detail || /^failed$/i.test(detail))) return 'The email or password is wrong.';
+  if (error instanceof ApiError && error.status === 401) return 'The email or password is wrong.';
   if (error instanceof ApiError && error.status === 429) return 'Too many attempts — wait a moment and try again.';
   return detail || error?.message || 'Signing in failed.';
 }
 
-/** Identity's registration errors, split by the field they concern (keys like PasswordTooShort, DuplicateUserName). */
+/** Why a new display name was refused, in words. */
+export function renameMessage(error) {
+  const errors = error instanceof ApiError ? (error.errors?.displayName ?? []) : [];
+  return errors.length > 0 ? `The display name ${[].concat(errors).join(' ')}` : (error?.message ?? 'Changing the name failed.');
+}
+
+/** Registration errors, split by the field they concern (keys like email, displayName, PasswordTooShort). */
 export function signUpErrors(error) {
-  const result = { email: [], password: [], other: [] };
+  const result = { email: [], displayName: [], password: [], other: [] };
   if (!(error instanceof ApiError)) {
     result.other.push(String(error?.message ?? error));
     return result;
@@ -70,6 +88,7 @@ export function signUpErrors(error) {
   for (const [key, messages] of entries) {
     const list = [].concat(messages);
     if (/password/i.test(key)) result.password.push(...list);
+    else if (/displayname/i.test(key)) result.displayName.push(...list);
     else if (/email|username/i.test(key)) result.email.push(...list);
     else result.other.push(...list);
   }
@@ -85,7 +104,7 @@ export class AuthScreen {
 
   /**
    * @param {HTMLElement} root the view to render into
-   * @param {{ onSignedIn: (user: {id: string, email: string}) => void }} options
+   * @param {{ onSignedIn: (user: {id: string, email: string, displayName: string}) => void }} options
    */
   constructor(root, { onSignedIn }) {
     this.#root = root;
@@ -145,7 +164,9 @@ export class AuthScreen {
     });
 
     // Sign up
-    el.upEmail = field('signup-email', 'Email', 'email', 'email', 'signup-email');
+    el.upEmail = field('signup-email', 'Email', 'email', 'email', 'signup-email', 'Only you see it.');
+    el.upName = field('signup-display-name', 'Display name', 'text', 'nickname', 'signup-display-name',
+      'What classmates see on your models and in classes, instead of your email.');
     el.upPassword = field('signup-password', 'Password', 'password', 'new-password', 'signup-password',
       'At least 6 characters, with an upper-case and a lower-case letter, a digit and a symbol.');
     el.upStatus = h('p', { class: 'form-status', role: 'status', 'aria-live': 'polite', dataset: { testid: 'signup-status' } });
@@ -153,7 +174,7 @@ export class AuthScreen {
     el.upSubmit = h('button', { type: 'submit', class: 'button button--secondary', dataset: { testid: 'signup-submit' } }, 'Create account');
     const signUpForm = h('form', { class: 'auth-form', novalidate: true, 'aria-labelledby': 'signup-heading' },
       h('h2', { id: 'signup-heading', class: 'card__title' }, 'New here? Create an account'),
-      el.upError, el.upEmail.wrapper, el.upPassword.wrapper,
+      el.upError, el.upEmail.wrapper, el.upName.wrapper, el.upPassword.wrapper,
       h('div', { class: 'form-actions' }, el.upSubmit, el.upStatus));
     signUpForm.addEventListener('submit', (event) => {
       event.preventDefault();
@@ -215,27 +236,33 @@ export class AuthScreen {
 
   async #signUp() {
     const el = this.#el;
-    this.#clear(el.upEmail, el.upPassword);
+    this.#clear(el.upEmail, el.upName, el.upPassword);
     el.upError.hidden = true;
     if (!this.#checkFilled(el.upEmail, el.upPassword)) return;
+    if (!el.upName.input.value.trim()) {
+      showFieldError(el.upName.input, el.upName.error, 'Choose the name others will see.');
+      el.upName.input.focus();
+      return;
+    }
     el.upSubmit.disabled = true;
     el.upStatus.textContent = 'Creating your account…';
     try {
-      const user = await session.signUp(el.upEmail.input.value.trim(), el.upPassword.input.value);
+      const user = await session.signUp(el.upEmail.input.value.trim(), el.upPassword.input.value, el.upName.input.value.trim());
       if (!user) throw new Error('The account was created, but signing in failed. Sign in on the left.');
-      el.upStatus.textContent = `Welcome, ${user.email}.`;
+      el.upStatus.textContent = `Welcome, ${user.displayName}.`;
       el.upPassword.input.value = '';
       this.#onSignedIn(user);
     } catch (error) {
       el.upStatus.textContent = '';
       const errors = signUpErrors(error);
       showFieldError(el.upEmail.input, el.upEmail.error, errors.email.join(' '));
+      showFieldError(el.upName.input, el.upName.error, errors.displayName.join(' '));
       showFieldError(el.upPassword.input, el.upPassword.error, errors.password.join(' '));
       if (errors.other.length > 0) {
         el.upError.textContent = errors.other.join(' ');
         el.upError.hidden = false;
       }
-      (errors.email.length > 0 ? el.upEmail.input : el.upPassword.input).focus();
+      (errors.email.length > 0 ? el.upEmail.input : errors.displayName.length > 0 ? el.upName.input : el.upPassword.input).focus();
     } finally {
       el.upSubmit.disabled = false;
     }

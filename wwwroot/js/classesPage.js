@@ -219,9 +219,9 @@ export class ClassesPage {
       const me = this.currentUser()?.id;
       const rows = (detail.members ?? []).map((m) => {
         const remove = m.role === 'instructor' || m.userId === me ? null
-          : h('button', { type: 'button', class: 'button button--link thumb__delete', dataset: { testid: 'class-member-remove' } }, 'Remove', h('span', { class: 'visually-hidden' }, ` ${m.email}`));
+          : h('button', { type: 'button', class: 'button button--link thumb__delete', dataset: { testid: 'class-member-remove' } }, 'Remove', h('span', { class: 'visually-hidden' }, ` ${m.displayName}`));
         remove?.addEventListener('click', async () => {
-          if (!window.confirm(`Remove ${m.email} from “${c.name}”?`)) return;
+          if (!window.confirm(`Remove ${m.displayName} from “${c.name}”?`)) return;
           remove.disabled = true;
           try {
             await sharingApi.removeMember(c.id, m.userId);
@@ -230,15 +230,15 @@ export class ClassesPage {
             remove.replaceWith(h('span', { class: 'field__error', role: 'alert' }, problemText(error)));
           }
         });
-        return h('tr', { dataset: { testid: 'class-member', email: m.email } },
-          h('th', { scope: 'row' }, m.email),
+        return h('tr', { dataset: { testid: 'class-member', name: m.displayName } },
+          h('th', { scope: 'row' }, m.displayName),
           h('td', {}, m.role),
           h('td', {}, formatDate(m.joinedAt)),
           h('td', {}, remove));
       });
       box.replaceChildren(h('table', { class: 'table' },
         h('caption', { class: 'visually-hidden' }, `Members of ${c.name}`),
-        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Email'), h('th', { scope: 'col' }, 'Role'), h('th', { scope: 'col' }, 'Joined'), h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'Actions')))),
+        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Name'), h('th', { scope: 'col' }, 'Role'), h('th', { scope: 'col' }, 'Joined'), h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'Actions')))),
         h('tbody', {}, rows)));
     } catch (error) {
       box.replaceChildren(problemNotice(error));

@@ -10,10 +10,13 @@ export function modelBase(source) {
 
 export const sharingApi = {
   // ---------- accounts ----------
-  /** MeDto {id, email}; ApiError 401 when nobody is signed in. */
+  /** MeDto {id, email, displayName}; ApiError 401 when nobody is signed in. */
   me: () => request('GET', 'api/auth/me'),
+  /** → MeDto; 400 naming displayName when refused. */
+  updateMe: (displayName) => request('PATCH', 'api/auth/me', { displayName }),
   signIn: (email, password) => request('POST', 'api/auth/login?useCookies=true', { email, password }),
-  register: (email, password) => request('POST', 'api/auth/register', { email, password }),
+  /** 200 for a new and a taken address alike (nothing tells them apart); 400 for the request's own faults. */
+  register: (email, password, displayName) => request('POST', 'api/auth/register', { email, password, displayName }),
   signOut: () => request('POST', 'api/auth/logout', {}),
   /** StorageDto {quotaBytes, usedBytes, modelBytes, datasetBytes, imageBytes, checkpointBytes, jobImageBytes, reservedBytes}. */
   storage: (options) => request('GET', 'api/storage', undefined, options),

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using DeepNet.Server.Persistence;
 using Microsoft.AspNetCore.Authentication.BearerToken;
 using Microsoft.AspNetCore.Authorization;
@@ -10,23 +11,20 @@ using DeepNet.Server.Infrastructure;
 
 namespace DeepNet.Server.Accounts;
 
-/// <summary>Accounts: Identity in the service's database, a cookie for the browser and bearer tokens for HTTP clients.</summary>
+/// <summary>
+/// Accounts: Identity in the service's database, a cookie for the browser and bearer tokens for HTTP clients; failed
+/// sign-ins pause one address for one account (<see cref="SignInThrottle"/>) rather than locking the account; a
+/// changed password (a new security stamp) ends every cookie and token issued before.
+/// </summary>
 public static class AccountsServiceExtensions
 {
-    public const int MaxFailedSignIns = 5;
-
-    public static readonly TimeSpan LockoutDuration = TimeSpan.FromMinutes(5);
-
     public static IServiceCollection AddAccounts(this IServiceCollection services)
     {
-        services.AddIdentityApiEndpoints<AppUser>(options =>
-            {
-                options.User.RequireUniqueEmail = true;
-                options.Lockout.AllowedForNewUsers = true;
-                options.Lockout.MaxFailedAccessAttempts = MaxFailedSignIns;
-                options.Lockout.DefaultLockoutTimeSpan = LockoutDuration;
-            })
+        services.AddIdentityApiEndpoints<AppUser>(options => options.User.RequireUniqueEmail = true)
             .AddEntityFrameworkStores<DeepNetDbContext>();
+        services.AddSingleton<SignInThrottle>();
+        services.AddScoped<AccountSignIn>();
+        services.AddScoped<AccountRegistration>();
 
         // Keys sign the cookies and bearer tokens; kept beside the database so sign-ins survive a restart.
         services.AddDataProtection().SetApplicationName("DeepNetService");
@@ -70,10 +68,11 @@ public static class AccountsServiceExtensions
         return services;
     }
 
-    /// <summary>Authentication, authorization and the caller's view of the database for every request.</summary>
+    /// <summary>Authentication, the security-stamp check, authorization and the caller's view of the database for every request.</summary>
     public static WebApplication UseAccounts(this WebApplication app)
     {
         app.UseAuthentication();
+        app.Use(ForgetStaleSignInsAsync);
         app.UseAuthorization();
         app.Use((context, next) =>
         {
@@ -81,6 +80,22 @@ public static class AccountsServiceExtensions
             return next(context);
         });
         return app;
+    }
+
+    /// <summary>
+    /// Treats a cookie or bearer token whose security stamp is no longer the user's (the password changed since it was
+    /// issued, or the account is gone) as no sign-in at all, so the request gets the 401 of an anonymous caller.
+    /// Identity's bearer handler never checks the stamp, and its cookie validator only every 30 minutes.
+    /// </summary>
+    private static async Task ForgetStaleSignInsAsync(HttpContext context, RequestDelegate next)
+    {
+        if (context.User.Identity?.IsAuthenticated == true
+            && await context.RequestServices.GetRequiredService<SignInManager<AppUser>>().ValidateSecurityStampAsync(context.User) is null)
+        {
+            context.User = new ClaimsPrincipal(new ClaimsIdentity());
+        }
+
+        await next(context);
     }
 }
 

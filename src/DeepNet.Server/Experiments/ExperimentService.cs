@@ -1,3 +1,4 @@
+using DeepNet.Server.Infrastructure;
 using Microsoft.AspNetCore.Http.HttpResults;
 using System.Text.Json;
 using DeepNet.Server.Contracts;
@@ -40,9 +41,9 @@ public sealed class ExperimentService(
             errors["scale"] = [$"must be '{ExperimentScales.Full}' or '{ExperimentScales.Quick}', got '{scale}'"];
         }
 
-        if (request?.Name is { } requestedName && (string.IsNullOrWhiteSpace(requestedName) || requestedName.Length > DeepNetDbContext.NameMaxLength))
+        if (request?.Name is { } requestedName && UserText.NameProblem(requestedName, DeepNetDbContext.NameMaxLength) is { } nameProblem)
         {
-            errors["name"] = [$"must be 1..{DeepNetDbContext.NameMaxLength} characters and not blank"];
+            errors["name"] = [nameProblem];
         }
 
         IExperimentDefinition? definition = null;

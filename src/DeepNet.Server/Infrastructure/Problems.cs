@@ -28,6 +28,10 @@ public static class Problems
         "Made from a private data set",
         $"{what} is made from a private data set (or uploaded image) that only its owner can read, so it is not shown to you.");
 
+    /// <summary>401 for credentials that do not sign anyone in (a failed sign-in).</summary>
+    public static ProblemHttpResult Unauthorized(string title, string detail) =>
+        Problem(StatusCodes.Status401Unauthorized, title, detail);
+
     /// <summary>403 for a reader who tries to change what only the owner may change.</summary>
     public static ProblemHttpResult OwnerOnly(string what, object id, string action) => OnlyThe("owner", what, id, action);
 

@@ -55,7 +55,7 @@ public static class RateLimits
 
                 bool perAddress = name == Auth;
                 options.AddPolicy(name, http => RateLimitPartition.GetFixedWindowLimiter(
-                    $"{name}:{(perAddress ? null : http.User.FindFirstValue(ClaimTypes.NameIdentifier)) ?? http.Connection.RemoteIpAddress?.ToString()}",
+                    $"{name}:{(perAddress ? null : http.User.FindFirstValue(ClaimTypes.NameIdentifier)) ?? ClientAddress.Of(http)}",
                     _ => new FixedWindowRateLimiterOptions { PermitLimit = policy.PermitLimit, Window = policy.Window, QueueLimit = 0 }));
             }
         });

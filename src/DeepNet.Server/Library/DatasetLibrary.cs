@@ -39,9 +39,9 @@ public sealed class DatasetLibrary(DeepNetDbContext db, StorageQuota quota, Imag
         string displayName = string.IsNullOrWhiteSpace(form.Name)
             ? DefaultName(firstFile?.FileName)
             : form.Name.Trim();
-        if (displayName.Length > DeepNetDbContext.NameMaxLength)
+        if (displayName.Length > 0 && UserText.NameProblem(displayName, DeepNetDbContext.NameMaxLength) is { } nameProblem)
         {
-            return Invalid("name", $"must be at most {DeepNetDbContext.NameMaxLength} characters.");
+            return Invalid(string.IsNullOrWhiteSpace(form.Name) ? "file" : "name", nameProblem);
         }
 
         if (displayName.Length == 0)

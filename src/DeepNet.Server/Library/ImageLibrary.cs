@@ -112,9 +112,9 @@ public sealed class ImageLibrary(IDbContextFactory<DeepNetDbContext> contexts, S
         }
 
         string displayName = string.IsNullOrWhiteSpace(name) ? DatasetLibrary.DefaultName(file!.FileName) : name.Trim();
-        if (displayName.Length > DeepNetDbContext.NameMaxLength)
+        if (UserText.NameProblem(displayName, DeepNetDbContext.NameMaxLength) is { } nameProblem)
         {
-            return Problems.Invalid("name", $"must be at most {DeepNetDbContext.NameMaxLength} characters.", "Invalid upload");
+            return Problems.Invalid(string.IsNullOrWhiteSpace(name) ? "file" : "name", nameProblem, "Invalid upload");
         }
 
         var decoded = await ImageUpload.DecodeAsync(file!, decodes, cancellationToken);

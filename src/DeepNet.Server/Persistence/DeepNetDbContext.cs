@@ -66,6 +66,8 @@ public sealed class DeepNetDbContext(DbContextOptions<DeepNetDbContext> options)
     {
         base.OnModelCreating(modelBuilder);
 
+        modelBuilder.Entity<AppUser>(user => user.Property(u => u.DisplayName).HasMaxLength(AppUser.DisplayNameMaxLength).IsRequired());
+
         modelBuilder.Entity<Job>(job =>
         {
             job.ToTable("Jobs");

@@ -35,7 +35,7 @@ public sealed record ClassQueueDto(IReadOnlyList<ClassQueueEntryDto> Jobs);
 /// <param name="JobId">The job.</param>
 /// <param name="Name">Its name.</param>
 /// <param name="Kind">Its model kind.</param>
-/// <param name="Owner">The member who submitted it (e-mail).</param>
+/// <param name="Owner">The member who submitted it (display name).</param>
 /// <param name="Status">Queued or Running.</param>
 /// <param name="Position">Place in the whole server's fair queue (1 starts next); null while running.</param>
 /// <param name="EstimatedStartAt">Expected start (UTC) of a queued job.</param>
@@ -67,7 +67,7 @@ public sealed class ClassQueue(DeepNetDbContext db, IDbContextFactory<DeepNetDbC
         var jobs = await all.Jobs.AsNoTracking()
             .Where(j => (j.Status == JobStatus.Queued || j.Status == JobStatus.Running)
                 && all.ClassMembers.Any(m => m.ClassId == classId && m.UserId == j.OwnerId))
-            .Join(all.Users, j => j.OwnerId, u => u.Id, (j, u) => new { Job = j, Owner = u.Email ?? u.UserName ?? "" })
+            .Join(all.Users, j => j.OwnerId, u => u.Id, (j, u) => new { Job = j, Owner = u.DisplayName })
             .ToListAsync(cancellationToken);
         var slots = await store.ForecastAsync(cancellationToken);
         var entries = jobs

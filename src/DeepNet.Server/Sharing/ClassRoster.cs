@@ -23,9 +23,9 @@ public sealed class ClassRoster(DeepNetDbContext db, ModelKindRegistry kinds, Ti
             return Problems.Invalid("name", "is required and must not be blank.", "Invalid class");
         }
 
-        if (name.Length > DeepNetDbContext.NameMaxLength)
+        if (UserText.NameProblem(name, DeepNetDbContext.NameMaxLength) is { } nameProblem)
         {
-            return Problems.Invalid("name", $"must be at most {DeepNetDbContext.NameMaxLength} characters.", "Invalid class");
+            return Problems.Invalid("name", nameProblem, "Invalid class");
         }
 
         var now = clock.GetUtcNow().UtcDateTime;
@@ -224,14 +224,14 @@ public sealed class ClassRoster(DeepNetDbContext db, ModelKindRegistry kinds, Ti
 
         var members = await db.ClassMembers.AsNoTracking()
             .Where(m => m.ClassId == classId)
-            .Join(db.Users, m => m.UserId, u => u.Id, (m, u) => new { m.UserId, u.Email, m.Role, m.JoinedAt })
+            .Join(db.Users, m => m.UserId, u => u.Id, (m, u) => new { m.UserId, u.DisplayName, m.Role, m.JoinedAt })
             .ToListAsync(cancellationToken);
         return dto with
         {
             Members = members
                 .OrderBy(m => m.Role == ClassMember.InstructorRole ? 0 : 1)
                 .ThenBy(m => m.JoinedAt)
-                .Select(m => new ClassMemberDto(m.UserId, m.Email ?? "", m.Role, m.JoinedAt))
+                .Select(m => new ClassMemberDto(m.UserId, m.DisplayName, m.Role, m.JoinedAt))
                 .ToList(),
         };
     }
@@ -251,7 +251,7 @@ public sealed class ClassRoster(DeepNetDbContext db, ModelKindRegistry kinds, Ti
                 MemberCount = db.ClassMembers.Count(m => m.ClassId == c.Id),
             })
             .ToListAsync(cancellationToken);
-        var instructors = await ModelCards.EmailsAsync(db, rows.Select(r => r.InstructorId), cancellationToken);
+        var instructors = await ModelCards.DisplayNamesAsync(db, rows.Select(r => r.InstructorId), cancellationToken);
         return rows
             .OrderByDescending(r => r.CreatedAt)
             .Select(r => new ClassDto(

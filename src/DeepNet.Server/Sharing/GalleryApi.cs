@@ -123,7 +123,7 @@ public static class GalleryApi
             models = models.Where(m => m.Name.ToLower().Contains(lower)
                 || (m.Description != null && m.Description.ToLower().Contains(lower))
                 || (m.Architecture != null && m.Architecture.ToLower().Contains(lower))
-                || db.Users.Any(u => u.Id == m.OwnerId && u.Email != null && u.Email.ToLower().Contains(lower)));
+                || db.Users.Any(u => u.Id == m.OwnerId && u.DisplayName.ToLower().Contains(lower)));
         }
 
         var rows = await ModelCards.Rows(models).ToListAsync(cancellationToken);

@@ -141,7 +141,7 @@ public static class ModelCards
     /// <summary>Gallery cards of <paramref name="rows"/>, in the same order (authors and thumbnails in two queries).</summary>
     public static async Task<List<GalleryCardDto>> ToCardsAsync(DeepNetDbContext db, IReadOnlyList<ModelRow> rows, ModelKindRegistry kinds, CancellationToken cancellationToken)
     {
-        var authors = await EmailsAsync(db, rows.Select(r => r.OwnerId), cancellationToken);
+        var authors = await DisplayNamesAsync(db, rows.Select(r => r.OwnerId), cancellationToken);
         var jobIds = rows.Where(r => r.JobId is not null).Select(r => r.JobId!.Value).Distinct().ToList();
         var thumbnailKinds = kinds.ThumbnailImageKinds;
         var thumbnails = (await db.JobImages.AsNoTracking()
@@ -187,16 +187,20 @@ public static class ModelCards
             .SingleOrDefaultAsync(cancellationToken);
     }
 
-    /// <summary>Email by user id for the given ids (unknown ids are left out).</summary>
-    public static async Task<Dictionary<string, string>> EmailsAsync(DeepNetDbContext db, IEnumerable<string> userIds, CancellationToken cancellationToken)
+    /// <summary>Display name by user id for the given ids (unknown ids are left out); never the e-mail address.</summary>
+    public static async Task<Dictionary<string, string>> DisplayNamesAsync(DeepNetDbContext db, IEnumerable<string> userIds, CancellationToken cancellationToken)
     {
         var ids = userIds.Distinct(StringComparer.Ordinal).ToList();
         var users = await db.Users.AsNoTracking()
             .Where(u => ids.Contains(u.Id))
-            .Select(u => new { u.Id, u.Email })
+            .Select(u => new { u.Id, u.DisplayName })
             .ToListAsync(cancellationToken);
-        return users.ToDictionary(u => u.Id, u => u.Email ?? "", StringComparer.Ordinal);
+        return users.ToDictionary(u => u.Id, u => u.DisplayName, StringComparer.Ordinal);
     }
+
+    /// <summary>The display name of one user ("" for an unknown id).</summary>
+    public static async Task<string> DisplayNameAsync(DeepNetDbContext db, string userId, CancellationToken cancellationToken) =>
+        await db.Users.AsNoTracking().Where(u => u.Id == userId).Select(u => u.DisplayName).SingleOrDefaultAsync(cancellationToken) ?? "";
 
     /// <summary>
     /// The headline metric: a classifier's test error (percent); else the AIS estimate of the average test

@@ -153,9 +153,9 @@ public static class ModelExchangeApi
             displayName = displayName[..DeepNetDbContext.NameMaxLength].Trim();
         }
 
-        if (displayName.Length > DeepNetDbContext.NameMaxLength)
+        if (displayName.Length > 0 && UserText.NameProblem(displayName, DeepNetDbContext.NameMaxLength) is { } nameProblem)
         {
-            return Problems.Invalid("name", $"must be at most {DeepNetDbContext.NameMaxLength} characters.");
+            return Problems.Invalid(string.IsNullOrWhiteSpace(name) ? "file" : "name", nameProblem);
         }
 
         if (displayName.Length == 0)

@@ -30,7 +30,7 @@ public static class ModelExchangeExport
             return null;
         }
 
-        string author = await db.Users.AsNoTracking().Where(u => u.Id == model.OwnerId).Select(u => u.Email).SingleOrDefaultAsync(cancellationToken) ?? "";
+        string author = await ModelCards.DisplayNameAsync(db, model.OwnerId, cancellationToken);
         var extra = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             [ModelExchangeFormat.NameKey] = model.Name,

@@ -97,13 +97,9 @@ public sealed class ModelForkService(
 
         if (request?.Name is { } requested)
         {
-            if (string.IsNullOrWhiteSpace(requested))
+            if (UserText.NameProblem(requested.Trim(), DeepNetDbContext.NameMaxLength) is { } nameProblem)
             {
-                errors["name"] = ["must not be blank."];
-            }
-            else if (requested.Trim().Length > DeepNetDbContext.NameMaxLength)
-            {
-                errors["name"] = [$"must be at most {DeepNetDbContext.NameMaxLength} characters."];
+                errors["name"] = [nameProblem];
             }
             else
             {

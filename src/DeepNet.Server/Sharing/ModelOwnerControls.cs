@@ -23,13 +23,9 @@ public sealed class ModelOwnerControls(DeepNetDbContext db, ModelKindRegistry ki
 
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         string? name = request?.Name?.Trim();
-        if (name is { Length: 0 })
+        if (name is not null && UserText.NameProblem(name, DeepNetDbContext.NameMaxLength) is { } nameProblem)
         {
-            errors["name"] = ["must not be blank."];
-        }
-        else if (name is { Length: > DeepNetDbContext.NameMaxLength })
-        {
-            errors["name"] = [$"must be at most {DeepNetDbContext.NameMaxLength} characters."];
+            errors["name"] = [nameProblem];
         }
 
         string? description = request?.Description?.Trim();

@@ -14,7 +14,7 @@ public static class ModelSharing
     public static async Task<ModelSharingDto> DescribeAsync(DeepNetDbContext db, TrainedModel model, string? viewerId, CancellationToken cancellationToken)
     {
         bool owner = viewerId is not null && model.CanEdit(viewerId);
-        string author = await db.Users.AsNoTracking().Where(u => u.Id == model.OwnerId).Select(u => u.Email).SingleOrDefaultAsync(cancellationToken) ?? "";
+        string author = await ModelCards.DisplayNameAsync(db, model.OwnerId, cancellationToken);
         var classIds = owner
             ? await db.ModelClassShares.AsNoTracking().Where(s => s.ModelId == model.Id).Select(s => s.ClassId).ToListAsync(cancellationToken)
             : [];

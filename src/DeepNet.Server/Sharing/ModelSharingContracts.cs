@@ -7,7 +7,7 @@ using DeepNet.Server.Persistence;
 namespace DeepNet.Server.Sharing;
 
 /// <summary>Who owns a model, who may read it and where it came from: the sharing part of the model card.</summary>
-/// <param name="Owner">The owner's e-mail address (the author).</param>
+/// <param name="Owner">The owner's display name (the author; never the e-mail address).</param>
 /// <param name="Visibility">Private, Class, Unlisted or Public.</param>
 /// <param name="ClassIds">The classes it is shared with (Class visibility); only the owner sees them, others get [].</param>
 /// <param name="Description">The owner's description.</param>
@@ -26,9 +26,6 @@ public sealed record ModelSharingDto(
     string Source,
     bool CanEdit,
     string? ShareToken);
-
-/// <summary>The signed-in user.</summary>
-public sealed record MeDto(string Id, string Email);
 
 /// <summary>A trained model.</summary>
 /// <param name="Id">Model id.</param>

@@ -14,7 +14,7 @@ public sealed record JoinClassRequest(string? Code);
 /// <param name="Id">Class id.</param>
 /// <param name="Name">Name.</param>
 /// <param name="Role">The caller's role in the class: "instructor" or "member".</param>
-/// <param name="Instructor">The instructor's email.</param>
+/// <param name="Instructor">The instructor's display name.</param>
 /// <param name="MemberCount">Members including the instructor.</param>
 /// <param name="JoinCode">The join code (8 characters); only the instructor sees it, null for members.</param>
 /// <param name="CreatedAt">When the class was created (UTC).</param>
@@ -31,10 +31,10 @@ public sealed record ClassDto(
 
 /// <summary>One member of a class.</summary>
 /// <param name="UserId">The user's id (for DELETE /api/classes/{id}/members/{userId}).</param>
-/// <param name="Email">The user's email.</param>
+/// <param name="DisplayName">The user's display name (never the e-mail address).</param>
 /// <param name="Role">"instructor" or "member".</param>
 /// <param name="JoinedAt">When the user joined (UTC); the instructor's is the class's creation.</param>
-public sealed record ClassMemberDto(string UserId, string Email, string Role, DateTime JoinedAt);
+public sealed record ClassMemberDto(string UserId, string DisplayName, string Role, DateTime JoinedAt);
 
 /// <summary>Request body of <c>PATCH /api/models/{id}</c>; absent fields stay as they are.</summary>
 /// <param name="Name">New name, 1..200 characters after trimming.</param>
@@ -59,7 +59,7 @@ public sealed record ShareLinkDto(string Token, string Url);
 /// <param name="Dataset">What it was trained on, e.g. "MNIST 28×28, digits 0-9".</param>
 /// <param name="MetricName">"test error" (classifiers, percent), "AIS log-likelihood" (nats per test digit) or "reconstruction error"; null when the model has none.</param>
 /// <param name="MetricValue">The metric's value; null when the model has none.</param>
-/// <param name="Author">The owner's email.</param>
+/// <param name="Author">The owner's display name (never the e-mail address).</param>
 /// <param name="CreatedAt">When the model was stored (UTC).</param>
 /// <param name="Visibility">"Private", "Class", "Unlisted" or "Public".</param>
 /// <param name="ThumbnailUrl">The filters image (PNG) of the job that trained it; null when there is none (imported models).</param>

@@ -20,7 +20,7 @@ public sealed class ClassesApiTests : IClassFixture<SharedApp>
 
         Assert.Equal("Deep learning 101", created.Name);
         Assert.Equal("instructor", created.Role);
-        Assert.Equal(teacher.Email, created.Instructor);
+        Assert.Equal(teacher.DisplayName, created.Instructor);
         Assert.Equal(1, created.MemberCount);
         Assert.NotNull(created.JoinCode);
         Assert.Equal(JoinCodes.Length, created.JoinCode.Length);
@@ -42,7 +42,7 @@ public sealed class ClassesApiTests : IClassFixture<SharedApp>
         Assert.Equal(created.Id, joined.Id);
         Assert.Equal("member", joined.Role);
         Assert.Null(joined.JoinCode);
-        Assert.Equal(teacher.Email, joined.Instructor);
+        Assert.Equal(teacher.DisplayName, joined.Instructor);
         Assert.Equal(2, joined.MemberCount);
         var mine = await student.Client.GetFromJsonAsync<List<ClassDto>>("/api/classes", TestApp.Json);
         Assert.Equal(created.Id, Assert.Single(mine!).Id);
@@ -138,8 +138,8 @@ public sealed class ClassesApiTests : IClassFixture<SharedApp>
         Assert.Equal(created.JoinCode, asTeacher!.JoinCode);
         Assert.Collection(
             asTeacher.Members!,
-            m => Assert.Equal((teacher.Id, teacher.Email, "instructor"), (m.UserId, m.Email, m.Role)),
-            m => Assert.Equal((student.Id, student.Email, "member"), (m.UserId, m.Email, m.Role)));
+            m => Assert.Equal((teacher.Id, teacher.DisplayName, "instructor"), (m.UserId, m.DisplayName, m.Role)),
+            m => Assert.Equal((student.Id, student.DisplayName, "member"), (m.UserId, m.DisplayName, m.Role)));
         Assert.Null(asStudent!.Members);
         Assert.Null(asStudent.JoinCode);
         Assert.Equal(2, asStudent.MemberCount);

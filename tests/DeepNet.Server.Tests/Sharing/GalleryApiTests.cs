@@ -92,8 +92,8 @@ public sealed class GalleryApiTests : IClassFixture<SharedApp>
         var cards = await stranger.GalleryAsync($"scope=public&q={tag}");
 
         Assert.Equal(new[] { a, b }.Order(), cards.Select(c => c.Id).Order());
-        Assert.Equal(alice.Email, cards.Single(c => c.Id == a).Author);
-        Assert.Equal(bob.Email, cards.Single(c => c.Id == b).Author);
+        Assert.Equal(alice.DisplayName, cards.Single(c => c.Id == a).Author);
+        Assert.Equal(bob.DisplayName, cards.Single(c => c.Id == b).Author);
     }
 
     [Fact]
@@ -170,7 +170,7 @@ public sealed class GalleryApiTests : IClassFixture<SharedApp>
         Assert.Equal(("reconstruction error", 0.25), (rbmCard.MetricName, Math.Round(rbmCard.MetricValue!.Value, 6)));
         Assert.Equal("MNIST 16×16, digits 1-3, 1000 images", rbmCard.Dataset);
         Assert.Equal("256-16", rbmCard.Architecture);
-        Assert.Equal((owner.Email, "rbm", ModelVisibility.Private), (rbmCard.Author, rbmCard.Kind, rbmCard.Visibility));
+        Assert.Equal((owner.DisplayName, "rbm", ModelVisibility.Private), (rbmCard.Author, rbmCard.Kind, rbmCard.Visibility));
         Assert.Null(rbmCard.ThumbnailUrl);
         Assert.Equal(("AIS log-likelihood", -86.5), (cards[aisRbm].MetricName, cards[aisRbm].MetricValue));
         Assert.Equal("MNIST 28×28, digits 0-9, binarized", cards[aisRbm].Dataset);

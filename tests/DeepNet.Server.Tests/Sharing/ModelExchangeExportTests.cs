@@ -19,7 +19,7 @@ public sealed class ModelExchangeExportTests(ModelExchangeFixture models)
         IReadOnlyDictionary<string, string> m = contents.Metadata;
         Assert.Equal("1", m["format_version"]);
         Assert.Equal("rbm", m["model_type"]);
-        Assert.Equal(models.Owner.Email, m["author"]);
+        Assert.Equal(models.Owner.DisplayName, m["author"]);
         Assert.Equal("", m["parent"]);
         Assert.Equal(models.Rbm.ToString("D"), m["model_id"]);
         Assert.Equal("digits 1-3", m["name"]);
@@ -70,7 +70,7 @@ public sealed class ModelExchangeExportTests(ModelExchangeFixture models)
 
         await models.Owner.SetVisibilityAsync(model, "public");
         byte[] file = await stranger.Client.DownloadAsync(model);
-        Assert.Equal(models.Owner.Email, ModelExchangeFile.Read(file).Metadata["author"]);
+        Assert.Equal(models.Owner.DisplayName, ModelExchangeFile.Read(file).Metadata["author"]);
     }
 
     [Fact]

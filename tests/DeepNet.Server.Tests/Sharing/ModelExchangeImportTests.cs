@@ -54,7 +54,7 @@ public sealed class ModelExchangeImportTests(ModelExchangeFixture models)
         Assert.Equal(JsonSerializer.Serialize(original.Data, TestApp.Json), JsonSerializer.Serialize(imported.Data, TestApp.Json));
         Assert.Equal(downloaded.LongLength, imported.SizeBytes);
         ModelSharingDto sharing = imported.Sharing!;
-        Assert.Equal(importer.Email, sharing.Owner);
+        Assert.Equal(importer.DisplayName, sharing.Owner);
         Assert.Equal(ModelVisibility.Private, sharing.Visibility);
         Assert.Equal("import", sharing.Source);
         Assert.Equal(models.Rbm, sharing.ParentModelId);
@@ -70,7 +70,7 @@ public sealed class ModelExchangeImportTests(ModelExchangeFixture models)
         byte[] again = await importer.Client.DownloadAsync(imported.Id);
         Assert.Equal(Split(downloaded).Data, Split(again).Data);
         ModelExchangeContents contents = ModelExchangeFile.Read(again);
-        Assert.Equal(importer.Email, contents.Metadata["author"]);
+        Assert.Equal(importer.DisplayName, contents.Metadata["author"]);
         Assert.Equal(models.Rbm.ToString("D"), contents.Metadata["parent"]);
         Assert.Equal("import", contents.Metadata["source"]);
 
@@ -158,7 +158,7 @@ public sealed class ModelExchangeImportTests(ModelExchangeFixture models)
 
         Assert.Null(imported.Sharing!.ParentModelId);
         Assert.Null(imported.Sharing.ParentName);
-        Assert.Equal(classmate.Email, imported.Sharing.Owner);
+        Assert.Equal(classmate.DisplayName, imported.Sharing.Owner);
     }
 
     [Theory]

@@ -97,7 +97,7 @@ public sealed class ModelExchangePythonTests(ModelExchangeFixture models)
 
         Assert.True(exitCode == 0, $"load_rbm.py failed ({exitCode}): {error}{output}");
         Assert.Contains("RBM 256-16, 16x16, Bernoulli", output);
-        Assert.Contains($"author {models.Owner.Email}, checksum ok", output);
+        Assert.Contains($"author {models.Owner.DisplayName}, checksum ok", output);
         string values = output.Split('\n').Single(l => l.StartsWith("values: ", StringComparison.Ordinal))["values: ".Length..];
         float[] fromPython = [.. values.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(v => float.Parse(v, CultureInfo.InvariantCulture))];
 

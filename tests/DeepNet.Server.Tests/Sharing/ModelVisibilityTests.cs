@@ -109,7 +109,7 @@ public sealed class ModelVisibilityTests : IClassFixture<SharedApp>
         await AssertReadersAsync(cast.ModelId, [cast.Owner], [cast.Classmate, cast.OtherClass, cast.Stranger]);
         var shared = await anonymous.GetFromJsonAsync<ModelDto>($"/api/shared/{token}", TestApp.Json);
         Assert.Equal(cast.ModelId, shared!.Id);
-        Assert.Equal(cast.Owner.Email, shared.Sharing!.Owner);
+        Assert.Equal(cast.Owner.DisplayName, shared.Sharing!.Owner);
         Assert.False(shared.Sharing.CanEdit);
         Assert.Null(shared.Sharing.ShareToken);
         var asStranger = await cast.Stranger.Client.GetFromJsonAsync<ModelDto>($"/api/shared/{token}", TestApp.Json);
@@ -249,10 +249,10 @@ public sealed class ModelVisibilityTests : IClassFixture<SharedApp>
         var asOwner = await cast.Owner.Client.GetFromJsonAsync<ModelDto>($"/api/models/{cast.ModelId}", TestApp.Json);
         var asClassmate = await cast.Classmate.Client.GetFromJsonAsync<ModelDto>($"/api/models/{cast.ModelId}", TestApp.Json);
 
-        Assert.Equal(cast.Owner.Email, asOwner!.Sharing!.Owner);
+        Assert.Equal(cast.Owner.DisplayName, asOwner!.Sharing!.Owner);
         Assert.True(asOwner.Sharing.CanEdit);
         Assert.Equal([cast.Class.Id], asOwner.Sharing.ClassIds);
-        Assert.Equal(cast.Owner.Email, asClassmate!.Sharing!.Owner);
+        Assert.Equal(cast.Owner.DisplayName, asClassmate!.Sharing!.Owner);
         Assert.False(asClassmate.Sharing.CanEdit);
         Assert.Empty(asClassmate.Sharing.ClassIds);
         Assert.Equal(ModelVisibility.Class, asClassmate.Sharing.Visibility);

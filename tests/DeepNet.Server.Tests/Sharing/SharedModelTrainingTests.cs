@@ -38,7 +38,7 @@ public sealed class SharedModelTrainingTests : IAsyncLifetime
         Assert.Equal("MNIST 16×16, digits 1-3, 1000 images", card.Dataset);
         Assert.Equal("reconstruction error", card.MetricName);
         Assert.True(card.MetricValue > 0);
-        Assert.Equal(owner.Email, card.Author);
+        Assert.Equal(owner.DisplayName, card.Author);
         Assert.Equal($"/api/models/{modelId}/thumbnail", card.ThumbnailUrl);
         await AssertPngAsync(await owner.Client.GetAsync(card.ThumbnailUrl));
 

@@ -7,26 +7,37 @@ using DeepNet.Server.Jobs;
 using DeepNet.Server.Persistence;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using DeepNet.Server.Accounts;
 using DeepNet.Server.Sharing;
 using DeepNet.Server.RbmFamily;
 
 namespace DeepNet.Server.Tests.Sharing;
 
-/// <summary>A signed-in test user: their client and Identity id.</summary>
-public sealed record TestUser(string Email, string Id, HttpClient Client, TestApp App);
+/// <summary>A signed-in test user: their client, Identity id and the display name others see.</summary>
+public sealed record TestUser(string Email, string Id, HttpClient Client, TestApp App, string DisplayName);
 
 /// <summary>Users, classes and stored models for the sharing tests.</summary>
 public static class SharingTestKit
 {
-    /// <summary>Registers and signs in a new user with a unique address ("<paramref name="name"/>-…@example.com").</summary>
+    /// <summary>
+    /// Registers and signs in a new user with a unique address ("<paramref name="name"/>-…@example.com") whose display
+    /// name is the address's local part ("<paramref name="name"/>-…").
+    /// </summary>
     public static async Task<TestUser> NewUserAsync(this TestApp app, string name)
     {
-        string email = $"{name}-{Guid.NewGuid():N}@example.com";
+        string displayName = $"{name}-{Guid.NewGuid():N}";
+        string email = $"{displayName}@example.com";
+        using (var anonymous = app.CreateAnonymousClient())
+        {
+            using var registered = await anonymous.PostAsJsonAsync("/api/auth/register", new { email, password = TestApp.Password, displayName });
+            Assert.Equal(HttpStatusCode.OK, registered.StatusCode);
+        }
+
         var client = await app.CreateClientAsync(email);
         var me = await client.GetFromJsonAsync<MeDto>("/api/auth/me", TestApp.Json);
         Assert.NotNull(me);
-        Assert.Equal(email, me.Email);
-        return new TestUser(email, me.Id, client, app);
+        Assert.Equal((email, displayName), (me.Email, me.DisplayName));
+        return new TestUser(email, me.Id, client, app, displayName);
     }
 
     public static async Task<ClassDto> CreateClassAsync(this TestUser user, string name = "Deep learning 101")
