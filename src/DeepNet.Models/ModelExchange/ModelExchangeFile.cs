@@ -66,14 +66,29 @@ public static class ModelExchangeFile
     /// </summary>
     public static byte[] Export(ReadOnlySpan<byte> stored, ModelExchangeStamp stamp)
     {
+        var layout = SafeTensorsLayout.Parse(stored, maxFileBytes: int.MaxValue);
+        ReadOnlySpan<byte> data = layout.Data(stored);
+        byte[] header = ExportHeader(layout, ModelExchangeFormat.Checksum(data), stamp);
+        var file = new byte[checked(header.Length + data.Length)];
+        header.CopyTo(file, 0);
+        data.CopyTo(file.AsSpan(header.Length));
+        return file;
+    }
+
+    /// <summary>
+    /// The first bytes of <see cref="Export"/>'s file (the 8-byte length and the stamped header) for a stored file of
+    /// <paramref name="layout"/> whose data section has <paramref name="dataChecksum"/>; the stored data section follows
+    /// them unchanged, so a download can stream it.
+    /// </summary>
+    public static byte[] ExportHeader(SafeTensorsLayout layout, string dataChecksum, ModelExchangeStamp stamp)
+    {
+        ArgumentNullException.ThrowIfNull(layout);
         ArgumentNullException.ThrowIfNull(stamp);
         if (!ModelExchangeFormat.ModelTypes.Contains(stamp.ModelType))
         {
             throw new ArgumentException($"Unknown model type '{stamp.ModelType}'.", nameof(stamp));
         }
 
-        var layout = SafeTensorsLayout.Parse(stored, maxFileBytes: int.MaxValue);
-        ReadOnlySpan<byte> data = layout.Data(stored);
         var metadata = new Dictionary<string, string>(layout.Metadata, StringComparer.Ordinal);
         foreach ((string key, string value) in stamp.Extra ?? new Dictionary<string, string>())
         {
@@ -89,8 +104,8 @@ public static class ModelExchangeFile
         metadata[ModelExchangeFormat.AuthorKey] = stamp.Author;
         metadata[ModelExchangeFormat.CreatedAtKey] = DateTime.SpecifyKind(stamp.CreatedAt, DateTimeKind.Utc).ToString("O", CultureInfo.InvariantCulture);
         metadata[ModelExchangeFormat.ParentKey] = stamp.Parent?.ToString("D") ?? "";
-        metadata[ModelExchangeFormat.ChecksumKey] = ModelExchangeFormat.Checksum(data);
-        return WriteFile(layout.Entries, metadata, data);
+        metadata[ModelExchangeFormat.ChecksumKey] = dataChecksum;
+        return WriteHeader(layout.Entries, metadata);
     }
 
     /// <summary>Writes <paramref name="tensors"/> with <paramref name="metadata"/> and stamps the result (<see cref="Export"/>).</summary>
@@ -444,7 +459,8 @@ public static class ModelExchangeFile
         return System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
     }
 
-    private static byte[] WriteFile(IReadOnlyList<SafeTensorsEntry> entries, IReadOnlyDictionary<string, string> metadata, ReadOnlySpan<byte> data)
+    /// <summary>The 8-byte length and the JSON header, padded with spaces to an 8-byte boundary so the data section stays aligned, as SafeTensors.Write does.</summary>
+    private static byte[] WriteHeader(IReadOnlyList<SafeTensorsEntry> entries, IReadOnlyDictionary<string, string> metadata)
     {
         using var header = new MemoryStream();
         using (var json = new Utf8JsonWriter(header))
@@ -478,14 +494,12 @@ public static class ModelExchangeFile
             json.WriteEndObject();
         }
 
-        // Padded with spaces to an 8-byte boundary so the data section stays aligned, as SafeTensors.Write does.
         int length = (int)header.Length;
         int padded = (length + 7) / 8 * 8;
-        var file = new byte[checked(8 + padded + data.Length)];
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(file, (ulong)padded);
-        header.GetBuffer().AsSpan(0, length).CopyTo(file.AsSpan(8));
-        file.AsSpan(8 + length, padded - length).Fill((byte)' ');
-        data.CopyTo(file.AsSpan(8 + padded));
-        return file;
+        var head = new byte[8 + padded];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt64LittleEndian(head, (ulong)padded);
+        header.GetBuffer().AsSpan(0, length).CopyTo(head.AsSpan(8));
+        head.AsSpan(8 + length, padded - length).Fill((byte)' ');
+        return head;
     }
 }

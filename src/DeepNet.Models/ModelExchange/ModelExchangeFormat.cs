@@ -55,6 +55,10 @@ public static class ModelExchangeFormat
     /// <summary>"sha256:&lt;hex&gt;" of <paramref name="data"/> (lowercase hex).</summary>
     public static string Checksum(ReadOnlySpan<byte> data) => ChecksumPrefix + Convert.ToHexStringLower(SHA256.HashData(data));
 
+    /// <summary><see cref="Checksum(ReadOnlySpan{byte})"/> of the rest of <paramref name="data"/>, read in buffers.</summary>
+    public static async Task<string> ChecksumAsync(Stream data, CancellationToken cancellationToken) =>
+        ChecksumPrefix + Convert.ToHexStringLower(await SHA256.HashDataAsync(data, cancellationToken));
+
     /// <summary>True when <paramref name="checksum"/> is "sha256:" followed by 64 hex digits (either case).</summary>
     public static bool IsWellFormedChecksum(string checksum) =>
         checksum.Length == ChecksumPrefix.Length + 64

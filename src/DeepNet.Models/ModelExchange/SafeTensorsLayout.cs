@@ -46,21 +46,14 @@ public sealed class SafeTensorsLayout
     public IReadOnlyDictionary<string, string> Metadata { get; }
 
     /// <summary>Checks the structure of <paramref name="file"/>; <paramref name="maxFileBytes"/> caps its size.</summary>
-    public static SafeTensorsLayout Parse(ReadOnlySpan<byte> file, long maxFileBytes = ModelExchangeFormat.MaxFileBytes)
+    public static SafeTensorsLayout Parse(ReadOnlySpan<byte> file, long maxFileBytes = ModelExchangeFormat.MaxFileBytes) =>
+        ParseHeader(file, file.Length, maxFileBytes);
+
+    /// <summary>The header length a file starts with (its first 8 bytes), checked against the header limit.</summary>
+    /// <exception cref="InvalidDataException">Shorter than 2 bytes or over <see cref="ModelExchangeFormat.MaxHeaderBytes"/>.</exception>
+    public static int HeaderLengthOf(ReadOnlySpan<byte> first8)
     {
-        if (file.Length > maxFileBytes)
-        {
-            throw new InvalidDataException(
-                $"The file is {file.Length} bytes; at most {maxFileBytes} bytes ({maxFileBytes / (1024 * 1024)} MiB) are accepted.");
-        }
-
-        if (file.Length < 8)
-        {
-            throw new InvalidDataException(
-                $"The file is truncated: {file.Length} bytes is shorter than the 8-byte header length that starts a safetensors file.");
-        }
-
-        ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(file);
+        ulong headerLength = BinaryPrimitives.ReadUInt64LittleEndian(first8);
         if (headerLength < 2)
         {
             throw new InvalidDataException($"The header length is {headerLength}; a safetensors header is a JSON object of at least 2 bytes.");
@@ -72,14 +65,41 @@ public sealed class SafeTensorsLayout
                 $"The header length {headerLength} exceeds the limit of {ModelExchangeFormat.MaxHeaderBytes} bytes: this is not a model file or it is damaged.");
         }
 
-        if (headerLength > (ulong)(file.Length - 8))
+        return (int)headerLength;
+    }
+
+    /// <summary>
+    /// Checks the structure of a file of <paramref name="fileLength"/> bytes from its first bytes alone, so a stored file can
+    /// be described without reading its data. <paramref name="head"/> holds at least the 8-byte length and the header.
+    /// </summary>
+    public static SafeTensorsLayout ParseHeader(ReadOnlySpan<byte> head, long fileLength, long maxFileBytes = ModelExchangeFormat.MaxFileBytes)
+    {
+        if (fileLength > maxFileBytes)
         {
             throw new InvalidDataException(
-                $"The header length {headerLength} points past the end of the file ({file.Length} bytes): the file is truncated or not a safetensors file.");
+                $"The file is {fileLength} bytes; at most {maxFileBytes} bytes ({maxFileBytes / (1024 * 1024)} MiB) are accepted.");
         }
 
-        long dataLength = file.Length - 8 - (long)headerLength;
-        if (!System.Text.Unicode.Utf8.IsValid(file.Slice(8, (int)headerLength)))
+        if (fileLength < 8)
+        {
+            throw new InvalidDataException(
+                $"The file is truncated: {fileLength} bytes is shorter than the 8-byte header length that starts a safetensors file.");
+        }
+
+        int headerLength = HeaderLengthOf(head);
+        if (headerLength > fileLength - 8)
+        {
+            throw new InvalidDataException(
+                $"The header length {headerLength} points past the end of the file ({fileLength} bytes): the file is truncated or not a safetensors file.");
+        }
+
+        if (head.Length < 8 + headerLength)
+        {
+            throw new ArgumentException($"The first {head.Length} bytes do not hold the {headerLength}-byte header.", nameof(head));
+        }
+
+        long dataLength = fileLength - 8 - headerLength;
+        if (!System.Text.Unicode.Utf8.IsValid(head.Slice(8, headerLength)))
         {
             throw new InvalidDataException("The header is not valid JSON: it is not UTF-8 text.");
         }
@@ -87,7 +107,7 @@ public sealed class SafeTensorsLayout
         JsonDocument header;
         try
         {
-            header = JsonDocument.Parse(file.Slice(8, (int)headerLength).ToArray(), new JsonDocumentOptions { MaxDepth = 16 });
+            header = JsonDocument.Parse(head.Slice(8, headerLength).ToArray(), new JsonDocumentOptions { MaxDepth = 16 });
         }
         catch (JsonException e)
         {
@@ -123,7 +143,7 @@ public sealed class SafeTensorsLayout
 
             entries.Sort((a, b) => a.Begin != b.Begin ? a.Begin.CompareTo(b.Begin) : a.End.CompareTo(b.End));
             CheckCoverage(entries, dataLength);
-            return new SafeTensorsLayout((long)headerLength, entries, metadata);
+            return new SafeTensorsLayout(headerLength, entries, metadata);
         }
     }
 

@@ -71,20 +71,24 @@ public static class ModelExchangeApi
 
     /// <summary>The model's exchange file, named "&lt;name&gt;-&lt;id8&gt;.safetensors"; unknown and unreadable models are 404.</summary>
     /// <param name="id">Model id.</param>
-    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> DownloadModel(
+    public static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> DownloadModel(
         Guid id, ClaimsPrincipal user, DeepNetDbContext db, ModelKindRegistry kinds, TrainingDataAccess trainingData, CancellationToken cancellationToken) =>
-        await ModelExchangeExport.CreateAsync(db, db.TrainedModels.Where(m => m.Id == id), kinds, trainingData, user.UserIdOrNull(), cancellationToken) is { } file
-            ? TypedResults.File(file.File, OctetStream, file.FileName)
+        await ModelExchangeExport.OpenAsync(db, db.TrainedModels.Where(m => m.Id == id), kinds, trainingData, user.UserIdOrNull(), cancellationToken) is { } file
+            ? Send(file)
             : Problems.NotFound("Model", id);
 
     /// <summary>The exchange file of the model of an unlisted link; an unknown, rotated or revoked token is 404.</summary>
     /// <param name="token">The link's token.</param>
-    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> DownloadSharedModel(
+    public static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> DownloadSharedModel(
         string token, ClaimsPrincipal user, DeepNetDbContext db, ModelKindRegistry kinds, TrainingDataAccess trainingData, CancellationToken cancellationToken) =>
         token.Length is > 0 and <= 64
-        && await ModelExchangeExport.CreateAsync(db, db.TrainedModels.WithShareToken(token), kinds, trainingData, user.UserIdOrNull(), cancellationToken) is { } file
-            ? TypedResults.File(file.File, OctetStream, file.FileName)
+        && await ModelExchangeExport.OpenAsync(db, db.TrainedModels.WithShareToken(token), kinds, trainingData, user.UserIdOrNull(), cancellationToken) is { } file
+            ? Send(file)
             : Problems.Missing("Link not found", "This link does not exist or was revoked.");
+
+    /// <summary>Streams the file with its ETag; conditional GETs answer 304 and Range requests 206.</summary>
+    private static FileStreamHttpResult Send(ModelDownload file) =>
+        TypedResults.File(file.Content, OctetStream, file.FileName, entityTag: file.ETag, enableRangeProcessing: true);
 
     /// <summary>Validates an uploaded model file strictly and stores it as a new private model of the caller.</summary>
     public static async Task<Results<Created<ModelDto>, ValidationProblem, ProblemHttpResult>> ImportModel(

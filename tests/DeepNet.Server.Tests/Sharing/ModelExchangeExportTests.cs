@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using DeepNet.Models;
 using DeepNet.Models.ModelExchange;
 using DeepNet.Server.Contracts;
@@ -56,6 +57,39 @@ public sealed class ModelExchangeExportTests(ModelExchangeFixture models)
         var response = await models.Owner.Client.GetAsync($"/api/models/{models.Rbm}/file");
 
         Assert.Equal($"digits-1-3-{models.Rbm.ToString("N")[..8]}.safetensors", response.Content.Headers.ContentDisposition?.FileName?.Trim('"'));
+    }
+
+    [Fact]
+    public async Task TheFileStreamsWithAnETagConditionalGetsAndRanges()
+    {
+        var client = models.Owner.Client;
+        string url = $"/api/models/{models.Dbn}/file";
+        var whole = await client.GetAsync(url);
+        byte[] file = await whole.Content.ReadAsByteArrayAsync();
+        Assert.Equal(file.Length, whole.Content.Headers.ContentLength);
+        var etag = whole.Headers.ETag;
+        Assert.NotNull(etag);
+
+        using var conditional = new HttpRequestMessage(HttpMethod.Get, url);
+        conditional.Headers.IfNoneMatch.Add(etag!);
+        Assert.Equal(HttpStatusCode.NotModified, (await client.SendAsync(conditional)).StatusCode);
+
+        // A range across the end of the stamped header and into the stored data reads the same bytes as the whole file.
+        int headerEnd = 8 + (int)BitConverter.ToUInt64(file, 0);
+        using var range = new HttpRequestMessage(HttpMethod.Get, url);
+        range.Headers.Range = new System.Net.Http.Headers.RangeHeaderValue(headerEnd - 100, headerEnd + 999);
+        var partial = await client.SendAsync(range);
+        Assert.Equal(HttpStatusCode.PartialContent, partial.StatusCode);
+        Assert.Equal(file.AsSpan(headerEnd - 100, 1100).ToArray(), await partial.Content.ReadAsByteArrayAsync());
+
+        // Renaming the model changes the header, so the ETag changes with it.
+        Assert.Equal(HttpStatusCode.OK, (await client.PatchAsJsonAsync($"/api/models/{models.Dbn}", new { name = "renamed dbn" }, TestApp.Json)).StatusCode);
+        using var stale = new HttpRequestMessage(HttpMethod.Get, url);
+        stale.Headers.IfNoneMatch.Add(etag!);
+        var fresh = await client.SendAsync(stale);
+        Assert.Equal(HttpStatusCode.OK, fresh.StatusCode);
+        Assert.NotEqual(etag, fresh.Headers.ETag);
+        Assert.Equal("renamed dbn", ModelExchangeFile.Read(await fresh.Content.ReadAsByteArrayAsync()).Metadata["name"]);
     }
 
     [Fact]
