@@ -41,7 +41,14 @@ public sealed class ServerProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<ServerProcess> StartAsync(TimeSpan startupTimeout)
+    /// <summary>The server's resident set size now (VmRSS of /proc), in bytes.</summary>
+    public long ResidentBytes =>
+        File.ReadLines($"/proc/{_process.Id}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal))
+            .Split(' ', StringSplitOptions.RemoveEmptyEntries)[1] is var kilobytes ? long.Parse(kilobytes, System.Globalization.CultureInfo.InvariantCulture) * 1024 : 0;
+
+    /// <param name="startupTimeout">How long to wait for /health.</param>
+    /// <param name="settings">Configuration over appsettings, as environment variables ("Jobs__MaxModelMB" → "64").</param>
+    public static async Task<ServerProcess> StartAsync(TimeSpan startupTimeout, IReadOnlyDictionary<string, string>? settings = null)
     {
         string serverDirectory = FindServerDirectory();
         int port = FreeLoopbackPort();
@@ -71,6 +78,10 @@ public sealed class ServerProcess : IAsyncDisposable
             startInfo.Environment[$"RateLimits__{policy}__Window"] = "00:01:00";
         }
         startInfo.Environment["DOTNET_NOLOGO"] = "1";
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            startInfo.Environment[key] = value;
+        }
 
         var process = new Process { StartInfo = startInfo, EnableRaisingEvents = true };
         var server = new ServerProcess(process, baseAddress, dataDirectory);
