@@ -28,6 +28,7 @@ public sealed class BrowserHardeningUiTests(EndToEndFixture fixture, ITestOutput
         ("#/experiments", "experiments-view"),
         ("#/data", "data-view"),
         ("#/demos", "demos-view"),
+        ("#/account", "account-view"),
     ];
 
     [Fact]
@@ -52,6 +53,13 @@ public sealed class BrowserHardeningUiTests(EndToEndFixture fixture, ITestOutput
             {
                 await page.GotoAsync($"/{hash}");
                 await Expect(page.Locator($"[data-testid={view}]")).ToBeVisibleAsync();
+                if (view == "account-view")
+                {
+                    // The account page shows the storage against the quota (issue 11, point 3): the model counts.
+                    await Expect(page.GetByTestId("storage-summary")).ToContainTextAsync("of 2.00 GB used");
+                    await Expect(page.GetByTestId("storage-modelBytes").Locator("td")).Not.ToHaveTextAsync("0 B");
+                }
+
                 await SettleAsync(page);
                 output.WriteLine($"visited {hash}");
             }
