@@ -132,6 +132,23 @@ public sealed partial class SharingUiTests(EndToEndFixture fixture, ITestOutputH
             await Expect(joined).Not.ToContainTextAsync(teacherEmail);
             await Expect(joined.Locator("[data-testid=class-code]")).ToHaveCountAsync(0);
 
+            // The student queues a long job; the instructor sees it in the class's queue, under the student's name.
+            IAPIResponse queued = await student.APIRequest.PostAsync("api/jobs", new()
+            {
+                DataObject = new { name = $"queued {suffix}", rbm = new { hiddenUnits = 25, batchSize = 10, epochs = 1000 } },
+                Headers = fixture.OwnOrigin,
+            });
+            Assert.True(queued.Ok, $"POST api/jobs answered {queued.Status}: {await queued.TextAsync()}");
+            string queuedId = JsonDocument.Parse(await queued.TextAsync()).RootElement.GetProperty("id").GetString()!;
+            await teacher.ClickAsync("[data-testid=nav-classes]");
+            var teacherClass = teacher.Locator("[data-testid=class-item]").Filter(new() { HasText = className });
+            await teacherClass.Locator("[data-testid=class-show-queue]").ClickAsync();
+            var queueRow = teacherClass.Locator("[data-testid=class-queue-job]").Filter(new() { HasText = $"queued {suffix}" });
+            await Expect(queueRow).ToHaveCountAsync(1);
+            await Expect(queueRow).ToContainTextAsync($"Student {suffix} B.");
+            await Screenshot(teacher, "class-queue");
+            Assert.True((await student.APIRequest.PostAsync($"api/jobs/{queuedId}/cancel", new() { Headers = fixture.OwnOrigin })).Ok);
+
             await student.ClickAsync("[data-testid=nav-gallery]");
             await student.ClickAsync("[data-testid=gallery-tab-classes]");
             var card = student.Locator("[data-testid=gallery-card]").Filter(new() { HasText = modelName });

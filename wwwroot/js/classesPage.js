@@ -3,7 +3,7 @@
 // a member can leave. Each class links to the gallery of the models shared with it.
 
 import { h } from './dom.js';
-import { formatDate } from './format.js';
+import { formatDate, formatDuration } from './format.js';
 import { fieldErrors, problemText } from './http.js';
 import { sharingApi } from './sharingApi.js';
 import { errorFor, problemNotice, showFieldError } from './sharingUi.js';
@@ -186,7 +186,14 @@ export class ClassesPage {
           this.#showMembers(c, item.parentElement);
         }
       });
-      actions.append(rotate, members);
+      const queue = h('button', { type: 'button', class: 'button button--link', 'aria-expanded': 'false', dataset: { testid: 'class-show-queue' } }, 'Queue');
+      queue.addEventListener('click', () => {
+        const open = queue.getAttribute('aria-expanded') === 'true';
+        queue.setAttribute('aria-expanded', String(!open));
+        item.querySelector('.class-queue')?.remove();
+        if (!open) this.#showQueue(c, item);
+      });
+      actions.append(rotate, members, queue);
     } else {
       const leave = h('button', { type: 'button', class: 'button button--danger', dataset: { testid: 'class-leave' } },
         'Leave', h('span', { class: 'visually-hidden' }, ` ${c.name}`));
@@ -240,6 +247,34 @@ export class ClassesPage {
         h('caption', { class: 'visually-hidden' }, `Members of ${c.name}`),
         h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Name'), h('th', { scope: 'col' }, 'Role'), h('th', { scope: 'col' }, 'Joined'), h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'Actions')))),
         h('tbody', {}, rows)));
+    } catch (error) {
+      box.replaceChildren(problemNotice(error));
+    }
+  }
+
+  /** The instructor's view of the class's running and queued jobs, in the order they will start (GET /api/classes/{id}/queue). */
+  async #showQueue(c, item) {
+    const box = h('div', { class: 'class-queue', dataset: { testid: 'class-queue' } }, h('p', { class: 'muted' }, 'Loading the queue…'));
+    item.append(box);
+    try {
+      const { jobs } = await sharingApi.classQueue(c.id);
+      if (!jobs.length) {
+        box.replaceChildren(h('p', { class: 'empty' }, 'No member has a job running or waiting.'));
+        return;
+      }
+      const when = (job) => job.status === 'Running'
+        ? `running since ${formatDate(job.startedAt)}`
+        : `#${job.position} · starts about ${formatDate(job.estimatedStartAt)}`;
+      box.replaceChildren(h('table', { class: 'table' },
+        h('caption', { class: 'visually-hidden' }, `Running and queued jobs of ${c.name}`),
+        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Job'), h('th', { scope: 'col' }, 'Student'), h('th', { scope: 'col' }, 'Kind'),
+          h('th', { scope: 'col' }, 'When'), h('th', { scope: 'col', class: 'num' }, 'Estimated run'))),
+        h('tbody', {}, jobs.map((job) => h('tr', { dataset: { testid: 'class-queue-job', status: job.status } },
+          h('th', { scope: 'row' }, job.name),
+          h('td', {}, job.owner),
+          h('td', {}, job.kind),
+          h('td', {}, when(job)),
+          h('td', { class: 'num' }, job.estimatedRunSeconds == null ? '–' : formatDuration(job.estimatedRunSeconds)))))));
     } catch (error) {
       box.replaceChildren(problemNotice(error));
     }

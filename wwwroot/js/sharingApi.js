@@ -29,6 +29,8 @@ export const sharingApi = {
   leaveClass: (classId) => request('POST', `api/classes/${id(classId)}/leave`),
   rotateJoinCode: (classId) => request('POST', `api/classes/${id(classId)}/join-code`),
   removeMember: (classId, userId) => request('DELETE', `api/classes/${id(classId)}/members/${id(userId)}`),
+  /** ClassQueueDto {jobs: [{jobId, name, kind, owner, status, position, estimatedStartAt, startedAt, estimatedRunSeconds}]}; instructors only. */
+  classQueue: (classId) => request('GET', `api/classes/${id(classId)}/queue`),
 
   // ---------- gallery ----------
   /** {scope: mine|classes|public, classId?, type?, q?, sort?} → GalleryCardDto[] */
