@@ -56,18 +56,37 @@ public sealed class DatabaseSettings
         _ => throw new InvalidOperationException($"{ProviderKey} must be 'sqlite' or 'postgres', not '{value}'."),
     };
 
-    /// <summary>Points <paramref name="options"/> at this database (runtime contexts, migrations and design time alike).</summary>
-    public DbContextOptionsBuilder Configure(DbContextOptionsBuilder options) => Configure(options, Provider, ConnectionString);
-
-    public static DbContextOptionsBuilder Configure(DbContextOptionsBuilder options, DatabaseProvider provider, string connectionString)
+    /// <summary>
+    /// Options for this database's context type: <see cref="DeepNetDbContext"/> on SQLite, <see cref="PostgresDeepNetDbContext"/>
+    /// on PostgreSQL. EF picks a context's migrations by its type, so each provider's contexts see only their own.
+    /// </summary>
+    public DbContextOptions CreateOptions(IServiceProvider? applicationServices = null)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        return provider switch
+        DbContextOptionsBuilder builder = Provider == DatabaseProvider.Postgres
+            ? new DbContextOptionsBuilder<PostgresDeepNetDbContext>()
+            : new DbContextOptionsBuilder<DeepNetDbContext>();
+        if (applicationServices is not null)
         {
-            // Migrations stay with the context type they were made for: DeepNetDbContext's are SQLite's,
-            // PostgresDeepNetDbContext's are PostgreSQL's (see PersistenceServiceExtensions.MigrateDatabase).
-            DatabaseProvider.Postgres => options.UseNpgsql(connectionString),
-            _ => options.UseSqlite(connectionString),
-        };
+            // As AddDbContext does: logging and the like from the application's services.
+            builder.UseApplicationServiceProvider(applicationServices);
+        }
+
+        return (Provider == DatabaseProvider.Postgres ? builder.UseNpgsql(ConnectionString) : builder.UseSqlite(ConnectionString)).Options;
     }
+
+    /// <summary>A context of the right type for <paramref name="options"/> from <see cref="CreateOptions"/>.</summary>
+    public static DeepNetDbContext CreateContext(DbContextOptions options) => options switch
+    {
+        DbContextOptions<PostgresDeepNetDbContext> postgres => new PostgresDeepNetDbContext(postgres),
+        DbContextOptions<DeepNetDbContext> sqlite => new DeepNetDbContext(sqlite),
+        _ => throw new ArgumentException($"Options for {options?.ContextType.Name} are not a DeepNet context's.", nameof(options)),
+    };
+}
+
+/// <summary>The service's context factory: contexts of the configured provider's type, options built once.</summary>
+public sealed class DeepNetDbContextFactory(DatabaseSettings settings, IServiceProvider services) : IDbContextFactory<DeepNetDbContext>
+{
+    private readonly DbContextOptions _options = settings.CreateOptions(services);
+
+    public DeepNetDbContext CreateDbContext() => DatabaseSettings.CreateContext(_options);
 }
