@@ -1,4 +1,6 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace DeepNet.Server.Persistence;
 
@@ -27,6 +29,12 @@ public static class PersistenceServiceExtensions
     {
         app.Logger.LogInformation("Database: {Database}.", app.Services.GetRequiredService<DatabaseSettings>().Description);
         using var db = app.Services.GetRequiredService<IDbContextFactory<DeepNetDbContext>>().CreateDbContext();
+        if (db.Database.IsNpgsql() && db.GetService<IRelationalDatabaseCreator>() is { } creator && !creator.Exists())
+        {
+            // Migrate would create it too, but only after logging a failed connection to the missing database.
+            creator.Create();
+        }
+
         db.Database.Migrate();
         if (db.Database.IsSqlite())
         {
