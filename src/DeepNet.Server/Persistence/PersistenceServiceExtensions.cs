@@ -1,3 +1,4 @@
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -10,7 +11,11 @@ public static class PersistenceServiceExtensions
     {
         // Resolved from the final configuration (tests and hosts may set Storage:DataDirectory late).
         services.AddSingleton(sp => new SqliteStorage(sp.GetRequiredService<IConfiguration>()));
-        services.AddDbContextFactory<DeepNetDbContext>((sp, options) => options.UseSqlite(sp.GetRequiredService<SqliteStorage>().ConnectionString));
+        services.AddDbContextFactory<DeepNetDbContext>((sp, options) => options
+            .UseSqlite(sp.GetRequiredService<SqliteStorage>().ConnectionString)
+            // SQLite rebuilds a table to alter it, with foreign keys off outside the migration's transaction; EF warns about
+            // it on every fresh database. The rebuilds are EF's own and run at startup before anything else touches the file.
+            .ConfigureWarnings(warnings => warnings.Ignore(RelationalEventId.NonTransactionalMigrationOperationWarning)));
         // The scoped context is the caller's view (see DeepNetDbContext); contexts from the factory are the worker's, unrestricted.
         // AddDbContextFactory registered a plain scoped context already: replace it.
         services.Replace(ServiceDescriptor.Scoped(sp =>
