@@ -189,6 +189,61 @@ public sealed partial class TrainingUiTests(EndToEndFixture fixture, ITestOutput
         });
     }
 
+    [Fact]
+    public async Task DeleteButtonRemovesAFinishedJobAfterAConfirmAndKeepsItsModel()
+    {
+        var session = new BrowserSession(fixture, output, "delete-job");
+        await session.RunAsync(async page =>
+        {
+            await page.GotoAsync("/");
+            await Expect(page.Locator("#connection-status")).ToHaveAttributeAsync("data-state", "connected");
+
+            string name = $"Delete me {Guid.NewGuid():N}"[..18];
+            await page.FillAsync("input[name='name']", name);
+            await page.FillAsync("input[name='rbm.hiddenUnits']", "16");
+            await page.FillAsync("input[name='rbm.epochs']", "1");
+            await page.FillAsync("input[name='data.limit']", "500");
+            await page.ClickAsync("#submit-job");
+            await page.WaitForURLAsync(JobRoute());
+            string jobId = new Uri(page.Url).Fragment.Split('/')[^1];
+
+            var delete = page.Locator("[data-testid=delete-job]");
+            await Expect(page.Locator("#job-status")).ToHaveAttributeAsync("data-status", "Succeeded", new() { Timeout = LiveTimeout });
+            await Expect(delete).ToBeVisibleAsync();
+            var row = page.Locator($"[data-testid=job-row][data-job-id='{jobId}']");
+            await Expect(row).ToHaveCountAsync(1);
+
+            // The confirm step: "Cancel" in the dialog keeps the job.
+            string? asked = null;
+            void Keep(object? sender, IDialog dialog)
+            {
+                asked = dialog.Message;
+                _ = dialog.DismissAsync();
+            }
+
+            page.Dialog += Keep;
+            await delete.ClickAsync();
+            page.Dialog -= Keep;
+            Assert.Contains(name, asked, StringComparison.Ordinal);
+            Assert.Contains("The model it trained stays", asked, StringComparison.Ordinal);
+            await Expect(page.Locator("#job-status")).ToHaveAttributeAsync("data-status", "Succeeded");
+            await session.ScreenshotAsync(page, "before-delete");
+
+            void Confirm(object? sender, IDialog dialog) => _ = dialog.AcceptAsync();
+            page.Dialog += Confirm;
+            await delete.ClickAsync();
+            await page.WaitForURLAsync(new Regex("#/jobs$"));
+            page.Dialog -= Confirm;
+
+            await Expect(row).ToHaveCountAsync(0);
+            await Expect(page.Locator("#models-list")).ToContainTextAsync(name);
+            var gone = await page.APIRequest.GetAsync($"api/jobs/{jobId}");
+            Assert.Equal(404, gone.Status);
+            await session.ScreenshotAsync(page, "after-delete");
+            Assert.Empty(session.ConsoleErrors);
+        });
+    }
+
     /// <summary>safetensors: 8-byte little-endian header length, then a JSON header naming the tensors.</summary>
     private static void AssertSafetensorsWithWeights(byte[] body)
     {
