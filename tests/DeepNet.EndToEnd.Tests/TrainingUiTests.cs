@@ -167,12 +167,7 @@ public sealed partial class TrainingUiTests(EndToEndFixture fixture, ITestOutput
             await Expect(page.Locator("#connection-status")).ToHaveAttributeAsync("data-state", "connected");
 
             // Big enough to still be running when the button is clicked.
-            await page.FillAsync("input[name='name']", "Long run to cancel");
-            await page.FillAsync("input[name='rbm.hiddenUnits']", "200");
-            await page.FillAsync("input[name='rbm.epochs']", "50");
-            await page.FillAsync("input[name='data.limit']", "20000");
-            await page.ClickAsync("#submit-job");
-            await page.WaitForURLAsync(JobRoute());
+            await SubmitFromFormAsync(page, "Long run to cancel", hiddenUnits: 200, epochs: 50, limit: 20000);
 
             var status = page.Locator("#job-status");
             await Expect(status).ToHaveAttributeAsync("data-status", "Running", new() { Timeout = LiveTimeout });
@@ -197,15 +192,8 @@ public sealed partial class TrainingUiTests(EndToEndFixture fixture, ITestOutput
         {
             await page.GotoAsync("/");
             await Expect(page.Locator("#connection-status")).ToHaveAttributeAsync("data-state", "connected");
-
             string name = $"Delete me {Guid.NewGuid():N}"[..18];
-            await page.FillAsync("input[name='name']", name);
-            await page.FillAsync("input[name='rbm.hiddenUnits']", "16");
-            await page.FillAsync("input[name='rbm.epochs']", "1");
-            await page.FillAsync("input[name='data.limit']", "500");
-            await page.ClickAsync("#submit-job");
-            await page.WaitForURLAsync(JobRoute());
-            string jobId = new Uri(page.Url).Fragment.Split('/')[^1];
+            string jobId = await SubmitFromFormAsync(page, name, hiddenUnits: 16, epochs: 1, limit: 500);
 
             var delete = page.Locator("[data-testid=delete-job]");
             await Expect(page.Locator("#job-status")).ToHaveAttributeAsync("data-status", "Succeeded", new() { Timeout = LiveTimeout });
@@ -242,6 +230,18 @@ public sealed partial class TrainingUiTests(EndToEndFixture fixture, ITestOutput
             await session.ScreenshotAsync(page, "after-delete");
             Assert.Empty(session.ConsoleErrors);
         });
+    }
+
+    /// <summary>Submits the RBM form with these fields and waits for the job page; the job's id.</summary>
+    private static async Task<string> SubmitFromFormAsync(IPage page, string name, int hiddenUnits, int epochs, int limit)
+    {
+        await page.FillAsync("input[name='name']", name);
+        await page.FillAsync("input[name='rbm.hiddenUnits']", $"{hiddenUnits}");
+        await page.FillAsync("input[name='rbm.epochs']", $"{epochs}");
+        await page.FillAsync("input[name='data.limit']", $"{limit}");
+        await page.ClickAsync("#submit-job");
+        await page.WaitForURLAsync(JobRoute());
+        return new Uri(page.Url).Fragment.Split('/')[^1];
     }
 
     /// <summary>safetensors: 8-byte little-endian header length, then a JSON header naming the tensors.</summary>
