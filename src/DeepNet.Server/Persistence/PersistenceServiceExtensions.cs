@@ -28,7 +28,7 @@ public static class PersistenceServiceExtensions
         return services;
     }
 
-    /// <summary>Applies EF migrations (never EnsureCreated) and switches SQLite to WAL.</summary>
+    /// <summary>Applies EF migrations (never EnsureCreated), switches SQLite to WAL and to incremental auto-vacuum.</summary>
     public static WebApplication MigrateDatabase(this WebApplication app)
     {
         using var scope = app.Services.CreateScope();
@@ -39,6 +39,7 @@ public static class PersistenceServiceExtensions
         {
             // Persistent in the database file: readers (HTTP) never block the worker's writes and vice versa.
             db.Database.ExecuteSqlRaw("PRAGMA journal_mode=WAL;");
+            SqliteVacuum.EnsureIncrementalAutoVacuum(db, app.Logger);
         }
 
         return app;
