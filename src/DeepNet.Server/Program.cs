@@ -1,4 +1,5 @@
 using DeepNet.Server;
+using DeepNet.Server.Infrastructure;
 using DeepNet.Server.Persistence;
 
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions
@@ -7,9 +8,11 @@ var builder = WebApplication.CreateBuilder(new WebApplicationOptions
     // The UI is the repository's top-level wwwroot, copied next to the binaries by the build (see the csproj).
     WebRootPath = Path.Combine(AppContext.BaseDirectory, "wwwroot"),
 });
+builder.ListenOnDefaultAddress();
 builder.AddApplicationServices();
 
 var app = builder.Build();
+app.WarnWhenDebugBuild();
 app.MigrateDatabase();
 app.MapApplication();
 app.Run();

@@ -48,7 +48,9 @@ public sealed class ServerProcess : IAsyncDisposable
 
     /// <param name="startupTimeout">How long to wait for /health.</param>
     /// <param name="settings">Configuration over appsettings, as environment variables ("Jobs__MaxModelMB" → "64").</param>
-    public static async Task<ServerProcess> StartAsync(TimeSpan startupTimeout, IReadOnlyDictionary<string, string>? settings = null)
+    /// <param name="listenBy">How the server is told its address (a user's ways: --urls, ASPNETCORE_URLS, PORT).</param>
+    public static async Task<ServerProcess> StartAsync(
+        TimeSpan startupTimeout, IReadOnlyDictionary<string, string>? settings = null, ListenBy listenBy = ListenBy.UrlsArgument)
     {
         string serverDirectory = FindServerDirectory();
         int port = FreeLoopbackPort();
@@ -64,12 +66,25 @@ public sealed class ServerProcess : IAsyncDisposable
             UseShellExecute = false,
         };
         startInfo.ArgumentList.Add(Path.Combine(serverDirectory, ServerAssembly));
-        startInfo.ArgumentList.Add("--urls");
-        startInfo.ArgumentList.Add(baseAddress.GetLeftPart(UriPartial.Authority));
         startInfo.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        startInfo.Environment["ASPNETCORE_URLS"] = baseAddress.GetLeftPart(UriPartial.Authority);
-        // An explicit Kestrel endpoint in appsettings would win over --urls; point that one here as well.
-        startInfo.Environment["Kestrel__Endpoints__Http__Url"] = baseAddress.GetLeftPart(UriPartial.Authority);
+        // Only the chosen way names the address (the test runner's own environment may carry one).
+        startInfo.Environment.Remove("ASPNETCORE_URLS");
+        startInfo.Environment.Remove("PORT");
+        switch (listenBy)
+        {
+            case ListenBy.UrlsArgument:
+                startInfo.ArgumentList.Add("--urls");
+                startInfo.ArgumentList.Add(baseAddress.GetLeftPart(UriPartial.Authority));
+                break;
+            case ListenBy.UrlsVariable:
+                startInfo.Environment["ASPNETCORE_URLS"] = baseAddress.GetLeftPart(UriPartial.Authority);
+                break;
+            case ListenBy.PortVariable:
+                baseAddress = new Uri($"http://localhost:{port}/");
+                startInfo.Environment["PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                break;
+        }
+
         startInfo.Environment["Storage__DataDirectory"] = dataDirectory;
         // The browser tests sign up and submit far faster than a person; the limits themselves are tested in the server tests.
         foreach (string policy in new[] { "Auth", "Submit", "Upload", "Try", "Join" })
@@ -262,4 +277,12 @@ public sealed class ServerProcess : IAsyncDisposable
         listener.Stop();
         return port;
     }
+}
+
+/// <summary>How a test tells the server where to listen.</summary>
+public enum ListenBy
+{
+    UrlsArgument,
+    UrlsVariable,
+    PortVariable,
 }

@@ -167,12 +167,7 @@ public sealed partial class TrainingUiTests(EndToEndFixture fixture, ITestOutput
             await Expect(page.Locator("#connection-status")).ToHaveAttributeAsync("data-state", "connected");
 
             // Big enough to still be running when the button is clicked.
-            await page.FillAsync("input[name='name']", "Long run to cancel");
-            await page.FillAsync("input[name='rbm.hiddenUnits']", "200");
-            await page.FillAsync("input[name='rbm.epochs']", "50");
-            await page.FillAsync("input[name='data.limit']", "20000");
-            await page.ClickAsync("#submit-job");
-            await page.WaitForURLAsync(JobRoute());
+            await SubmitFromFormAsync(page, "Long run to cancel", hiddenUnits: 200, epochs: 50, limit: 20000);
 
             var status = page.Locator("#job-status");
             await Expect(status).ToHaveAttributeAsync("data-status", "Running", new() { Timeout = LiveTimeout });
@@ -187,6 +182,66 @@ public sealed partial class TrainingUiTests(EndToEndFixture fixture, ITestOutput
             await Expect(page.Locator("#job-notice")).ToContainTextAsync("canceled");
             await session.ScreenshotAsync(page, "canceled");
         });
+    }
+
+    [Fact]
+    public async Task DeleteButtonRemovesAFinishedJobAfterAConfirmAndKeepsItsModel()
+    {
+        var session = new BrowserSession(fixture, output, "delete-job");
+        await session.RunAsync(async page =>
+        {
+            await page.GotoAsync("/");
+            await Expect(page.Locator("#connection-status")).ToHaveAttributeAsync("data-state", "connected");
+            string name = $"Delete me {Guid.NewGuid():N}"[..18];
+            string jobId = await SubmitFromFormAsync(page, name, hiddenUnits: 16, epochs: 1, limit: 500);
+
+            var delete = page.Locator("[data-testid=delete-job]");
+            await Expect(page.Locator("#job-status")).ToHaveAttributeAsync("data-status", "Succeeded", new() { Timeout = LiveTimeout });
+            await Expect(delete).ToBeVisibleAsync();
+            var row = page.Locator($"[data-testid=job-row][data-job-id='{jobId}']");
+            await Expect(row).ToHaveCountAsync(1);
+
+            // The confirm step: "Cancel" in the dialog keeps the job.
+            string? asked = null;
+            void Keep(object? sender, IDialog dialog)
+            {
+                asked = dialog.Message;
+                _ = dialog.DismissAsync();
+            }
+
+            page.Dialog += Keep;
+            await delete.ClickAsync();
+            page.Dialog -= Keep;
+            Assert.Contains(name, asked, StringComparison.Ordinal);
+            Assert.Contains("The model it trained stays", asked, StringComparison.Ordinal);
+            await Expect(page.Locator("#job-status")).ToHaveAttributeAsync("data-status", "Succeeded");
+            await session.ScreenshotAsync(page, "before-delete");
+
+            void Confirm(object? sender, IDialog dialog) => _ = dialog.AcceptAsync();
+            page.Dialog += Confirm;
+            await delete.ClickAsync();
+            await page.WaitForURLAsync(new Regex("#/jobs$"));
+            page.Dialog -= Confirm;
+
+            await Expect(row).ToHaveCountAsync(0);
+            await Expect(page.Locator("#models-list")).ToContainTextAsync(name);
+            var gone = await page.APIRequest.GetAsync($"api/jobs/{jobId}");
+            Assert.Equal(404, gone.Status);
+            await session.ScreenshotAsync(page, "after-delete");
+            Assert.Empty(session.ConsoleErrors);
+        });
+    }
+
+    /// <summary>Submits the RBM form with these fields and waits for the job page; the job's id.</summary>
+    private static async Task<string> SubmitFromFormAsync(IPage page, string name, int hiddenUnits, int epochs, int limit)
+    {
+        await page.FillAsync("input[name='name']", name);
+        await page.FillAsync("input[name='rbm.hiddenUnits']", $"{hiddenUnits}");
+        await page.FillAsync("input[name='rbm.epochs']", $"{epochs}");
+        await page.FillAsync("input[name='data.limit']", $"{limit}");
+        await page.ClickAsync("#submit-job");
+        await page.WaitForURLAsync(JobRoute());
+        return new Uri(page.Url).Fragment.Split('/')[^1];
     }
 
     /// <summary>safetensors: 8-byte little-endian header length, then a JSON header naming the tensors.</summary>

@@ -39,14 +39,17 @@ public sealed class TestApp : WebApplicationFactory<Program>
     private readonly SemaphoreSlim _tokensLock = new(1, 1);
 
     private readonly IReadOnlyDictionary<string, string> _settings;
+    private readonly TimeProvider? _clock;
 
     /// <param name="dataDirectory">A directory to reuse (restart tests); a new temporary one by default.</param>
     /// <param name="settings">Configuration entries over appsettings ("Jobs:MaxQueuedPerUser" → "60").</param>
-    public TestApp(string? dataDirectory = null, IReadOnlyDictionary<string, string>? settings = null)
+    /// <param name="clock">The server's clock; the system's by default.</param>
+    public TestApp(string? dataDirectory = null, IReadOnlyDictionary<string, string>? settings = null, TimeProvider? clock = null)
     {
         _ownsDirectory = dataDirectory is null;
         DataDirectory = dataDirectory ?? NewDataDirectory();
         _settings = settings ?? new Dictionary<string, string>();
+        _clock = clock;
     }
 
     public string DataDirectory { get; }
@@ -244,7 +247,14 @@ public sealed class TestApp : WebApplicationFactory<Program>
         }
 
         builder.ConfigureLogging(logging => logging.SetMinimumLevel(LogLevel.Warning));
-        builder.ConfigureServices(services => services.AddSingleton<IStartupFilter, TestRemoteAddress>());
+        builder.ConfigureServices(services =>
+        {
+            services.AddSingleton<IStartupFilter, TestRemoteAddress>();
+            if (_clock is not null)
+            {
+                services.AddSingleton(_clock);
+            }
+        });
     }
 
     public override async ValueTask DisposeAsync()

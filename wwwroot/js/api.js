@@ -7,6 +7,8 @@ export const api = {
   getJob: (jobId) => request('GET', `api/jobs/${id(jobId)}`),
   submitJob: (job) => request('POST', 'api/jobs', job),
   cancelJob: (jobId) => request('POST', `api/jobs/${id(jobId)}/cancel`),
+  /** DELETE /api/jobs/{id}: a finished job of the caller, with all it stored but its model. */
+  deleteJob: (jobId) => request('DELETE', `api/jobs/${id(jobId)}`),
   imageUrl: (jobId, kind) => `api/jobs/${id(jobId)}/images/${id(kind)}`,
   jobImage: (jobId, kind) => requestBlob('GET', `api/jobs/${id(jobId)}/images/${id(kind)}`),
   /** The feature maps of test image index through every convolution layer of a CNN job. */

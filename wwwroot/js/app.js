@@ -15,6 +15,11 @@ live.on('StatusChanged', (job) => {
   if (job?.status === 'Succeeded') modelList.load();
 });
 window.addEventListener('deepnet:model-ready', () => modelList.load());
+// A deleted job leaves the list; the model it trained stays but no longer links to it.
+window.addEventListener('deepnet:job-deleted', (event) => {
+  jobList.remove(event.detail.jobId);
+  modelList.load();
+});
 
 // ---------- who is signed in ----------
 

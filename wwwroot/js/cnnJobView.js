@@ -100,7 +100,8 @@ export class CnnJobView extends LiveJobView {
           el.progress,
           h('dl', { class: 'stats' }, stat('epoch', 'Epoch'), stat('batch', 'Batch'), stat('loss', 'Batch loss'), stat('speed', 'Speed'), stat('eta', 'Time left'), stat('stage', 'Stage'))),
         el.errors,
-        h('div', { class: 'job-actions' }, el.cancel, el.download)),
+        h('div', { class: 'job-actions' }, el.cancel, el.download, this.deletion.button),
+        this.deletion.error),
       h('div', { class: 'job-grid' },
         card('cnn-loss-heading', 'Loss', h('p', { class: 'hint' }, 'Mean cross-entropy per epoch: on the training rows (measured while training) and on the validation rows.'), lossChart),
         card('cnn-error-heading', 'Error', h('p', { class: 'hint' }, 'Misclassified samples in percent: training, validation, and the set the confusion matrix is measured on.'), errorChart)),
@@ -132,6 +133,7 @@ export class CnnJobView extends LiveJobView {
   setJob(job) {
     if (!job) return;
     this.job = job;
+    this.deletion.update(job);
     const el = this.#el;
     el.name.textContent = job.name ?? 'CNN job';
     el.status.replaceWith(el.status = statusBadge(job.status, { id: 'cnn-job-status', role: 'status', 'aria-live': 'polite', dataset: { testid: 'cnn-job-status', status: job.status ?? '' } }));

@@ -85,7 +85,8 @@ export class DbnJobView extends LiveJobView {
         el.error,
         h('div', { class: 'progress-block' }, el.progress,
           h('dl', { class: 'stats' }, stat('phase', 'Stage'), stat('epoch', 'Epoch'), stat('loss', 'Loss'), stat('speed', 'Speed'), stat('eta', 'Time left'))),
-        h('div', { class: 'form-actions' }, el.cancel, el.download, el.generate)),
+        h('div', { class: 'form-actions' }, el.cancel, el.download, el.generate, this.deletion.button),
+        this.deletion.error),
       h('section', { class: 'card', 'aria-labelledby': 'dbn-timeline-heading' },
         h('h2', { id: 'dbn-timeline-heading', class: 'card__title' }, 'Layer timeline'),
         el.timeline),
@@ -145,6 +146,7 @@ export class DbnJobView extends LiveJobView {
 
   setJob(job) {
     this.job = job;
+    this.deletion.update(job);
     if (job.progress && (!this.#progress || job.status !== 'Running')) this.#progress = job.progress;
     this.#addStages(job.stages ?? [], false);
     const el = this.#el;

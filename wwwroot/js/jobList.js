@@ -37,6 +37,11 @@ export class JobList {
     return this.#jobs.get(String(jobId).toLowerCase());
   }
 
+  /** Drops a deleted job. */
+  remove(jobId) {
+    if (this.#jobs.delete(String(jobId).toLowerCase())) this.#render();
+  }
+
   /** Inserts or replaces one job (StatusChanged carries the whole JobDto). */
   upsert(job) {
     if (!job?.id) return;

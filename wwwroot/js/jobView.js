@@ -58,6 +58,8 @@ export class JobView extends LiveJobView {
     this.#evaluations = new Evaluations(root);
 
     this.#el.cancel.addEventListener('click', () => this.#cancel());
+    this.#el.cancel.parentElement.append(this.deletion.button);
+    this.#el.cancel.parentElement.after(this.deletion.error);
     live.on('Progress', (progress) => this.#onProgress(progress));
     live.on('EpochCompleted', (metrics) => this.#onEpochCompleted(metrics));
     live.on('EvaluationCompleted', (message) => this.#onEvaluationCompleted(message));
@@ -143,6 +145,7 @@ export class JobView extends LiveJobView {
   setJob(job) {
     const previous = this.job;
     this.job = job;
+    this.deletion.update(job);
     const el = this.#el;
     el.name.textContent = job.name || 'RBM job';
     document.title = `${job.name || 'Job'} · ${job.status} · DeepNetService`;

@@ -4,6 +4,7 @@
 // build() (markup made on first show), applyStatus(job) and refreshImagesOverHttp(job).
 
 import { api } from './api.js';
+import { JobDeletion } from './jobDeletion.js';
 import { isTerminal, sameId } from './format.js';
 import { live } from './live.js';
 
@@ -17,6 +18,8 @@ export class LiveJobView {
   #readOverHttpFirst;
   /** The latest JobDto of the job shown (null before the first answer). */
   job = null;
+  /** The Delete button (and its error line) for the subclass's job actions; the subclass's setJob updates it. */
+  deletion = new JobDeletion();
 
   /** readOverHttpFirst: fill the page from GET /api/jobs/{id} at once, even while the hub's Snapshot is coming. */
   constructor(root, { readOverHttpFirst = false } = {}) {
@@ -56,6 +59,7 @@ export class LiveJobView {
     }
     this.hide();
     this.#jobId = jobId;
+    this.deletion.update(null);
     this.reset(jobId);
     this.#root.hidden = false;
     try {

@@ -23,7 +23,9 @@ export async function renderHistoryPanel(section, card) {
   const { model, shared, source } = card;
   const heading = h('h2', { id: 'model-history-heading', class: 'card__title' }, 'Metric history');
   if (!model.jobId) {
-    section.replaceChildren(heading, h('p', { class: 'empty' }, 'An imported model carries its final metrics only, not the curve of its training.'));
+    section.replaceChildren(heading, h('p', { class: 'empty' }, model.source === 'import'
+      ? 'An imported model carries its final metrics only, not the curve of its training.'
+      : 'The job that trained this model was deleted; the model keeps its final metrics, not the curve of its training.'));
     return;
   }
   const chart = h('div', { class: 'chart', dataset: { testid: 'model-history-chart' } }, h('p', { class: 'chart__empty empty' }, 'Loading the training history…'));
@@ -79,7 +81,9 @@ export function renderImagesPanel(section, card) {
   const { model, shared, source } = card;
   const heading = h('h2', { id: 'model-images-heading', class: 'card__title' }, 'Images');
   if (!model.jobId) {
-    section.replaceChildren(heading, h('p', { class: 'empty' }, 'An imported model has no images of its training.'));
+    section.replaceChildren(heading, h('p', { class: 'empty' }, model.source === 'import'
+      ? 'An imported model has no images of its training.'
+      : 'The job that trained this model was deleted, and the images of its training with it.'));
     return;
   }
   const url = (kind) => (shared ? sharingApi.sharedImageUrl(source.token, kind) : api.imageUrl(model.jobId, kind));

@@ -1,6 +1,6 @@
 namespace DeepNet.Server.Jobs;
 
-/// <summary>The job engine: queue, worker, store, live feed and the registry through which it reaches the model kinds.</summary>
+/// <summary>The job engine: queue, worker, store, live feed, retention and the registry through which it reaches the model kinds.</summary>
 public static class JobEngineServiceExtensions
 {
     public static IServiceCollection AddJobEngine(this IServiceCollection services, IConfiguration configuration)
@@ -15,6 +15,10 @@ public static class JobEngineServiceExtensions
             .Bind(configuration.GetSection(StorageOptions.Section))
             .Validate(o => o.QuotaMB > 0, "Storage: QuotaMB must be positive.")
             .ValidateOnStart();
+        services.AddOptions<RetentionOptions>()
+            .Bind(configuration.GetSection(RetentionOptions.Section))
+            .Validate(o => o.FailedCheckpointGrace >= TimeSpan.Zero && o.SweepInterval > TimeSpan.Zero, "Retention: FailedCheckpointGrace must not be negative and SweepInterval must be positive.")
+            .ValidateOnStart();
         services.AddSingleton<StorageQuota>();
         services.AddSingleton<JobBudget>();
         services.AddSingleton<JobAdmission>();
@@ -27,6 +31,8 @@ public static class JobEngineServiceExtensions
         services.AddSingleton<TrainingDataAccess>();
         services.AddScoped<JobRunner>();
         services.AddHostedService<JobWorker>();
+        services.AddSingleton<RetentionSweeper>();
+        services.AddHostedService(sp => sp.GetRequiredService<RetentionSweeper>());
         return services;
     }
 

@@ -302,7 +302,10 @@ public sealed class JobStore(
     public async Task<bool> TryTransitionAsync(Guid id, JobStatus from, JobStatus to, string? error = null, CancellationToken cancellationToken = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        return await TransitionAsync(db, id, from, to, error, modelId: null, cancellationToken) == 1;
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        bool moved = await TransitionAsync(db, id, from, to, error, modelId: null, cancellationToken) == 1;
+        await transaction.CommitAsync(cancellationToken);
+        return moved;
     }
 
     /// <summary>Jobs left Running by a process that stopped go back to the queue; their checkpoints stay.</summary>
@@ -324,7 +327,7 @@ public sealed class JobStore(
         await db.JobEpochReports.Where(r => r.JobId == id).ExecuteDeleteAsync(cancellationToken);
         await db.JobEvaluations.Where(e => e.JobId == id).ExecuteDeleteAsync(cancellationToken);
         await db.JobStageEpochs.Where(e => e.JobId == id).ExecuteDeleteAsync(cancellationToken);
-        await db.JobCheckpoints.Where(c => c.JobId == id).ExecuteDeleteAsync(cancellationToken);
+        await JobRetention.RemoveCheckpointAsync(db, id, cancellationToken);
         await db.Jobs.Where(j => j.Id == id).ExecuteUpdateAsync(
             s => s.SetProperty(j => j.ResumedFromEpoch, (int?)null).SetProperty(j => j.Stage, JobStages.Training),
             cancellationToken);
@@ -430,7 +433,7 @@ public sealed class JobStore(
         }
     }
 
-    /// <summary>Running → Succeeded together with the stored model; the checkpoint is no longer needed.</summary>
+    /// <summary>Running → Succeeded together with the stored model (the transition removes the checkpoint).</summary>
     public async Task<bool> CompleteAsync(Guid id, TrainedModel model, CancellationToken cancellationToken = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
@@ -444,11 +447,39 @@ public sealed class JobStore(
         model.OwnerId = await db.Jobs.Where(j => j.Id == id).Select(j => j.OwnerId).SingleAsync(cancellationToken);
         db.TrainedModels.Add(model);
         await db.SaveChangesAsync(cancellationToken);
-        await db.JobCheckpoints.Where(c => c.JobId == id).ExecuteDeleteAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return true;
     }
 
+    /// <summary>
+    /// Deletes a finished job with everything it stored (<see cref="JobRetention.RemoveJobDataAsync"/>); the model it made
+    /// stays, no longer linked to it. A queued or running job is left alone. The job's status (finished: it was deleted),
+    /// or null when there is no such job.
+    /// </summary>
+    public async Task<JobStatus?> DeleteFinishedAsync(Guid id, CancellationToken cancellationToken = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var status = await db.Jobs.Where(j => j.Id == id).Select(j => (JobStatus?)j.Status).SingleOrDefaultAsync(cancellationToken);
+        if (status is not { } finished || !JobStateMachine.IsFinished(finished))
+        {
+            return status;
+        }
+
+        await JobRetention.RemoveJobDataAsync(db, id, cancellationToken);
+        await db.TrainedModels.Where(m => m.JobId == id).ExecuteUpdateAsync(s => s.SetProperty(m => m.JobId, (Guid?)null), cancellationToken);
+        // Conditional like every status change: should the job have left its finished state meanwhile, nothing is deleted.
+        if (await db.Jobs.Where(j => j.Id == id && j.Status == finished).ExecuteDeleteAsync(cancellationToken) != 1)
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            return await GetStatusAsync(id, cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return finished;
+    }
+
+    /// <summary>The status change itself, in the caller's transaction; a job that finishes without further use for its checkpoint loses it here.</summary>
     private async Task<int> TransitionAsync(DeepNetDbContext db, Guid id, JobStatus from, JobStatus to, string? error, Guid? modelId, CancellationToken cancellationToken)
     {
         JobStateMachine.EnsureCanTransition(from, to);
@@ -458,7 +489,7 @@ public sealed class JobStore(
             error = error[..MaxErrorLength];
         }
 
-        return await db.Jobs
+        int moved = await db.Jobs
             .Where(j => j.Id == id && j.Status == from)
             .ExecuteUpdateAsync(
                 s =>
@@ -482,6 +513,12 @@ public sealed class JobStore(
                     }
                 },
                 cancellationToken);
+        if (moved == 1 && !JobRetention.KeepsCheckpoint(to))
+        {
+            await JobRetention.RemoveCheckpointAsync(db, id, cancellationToken);
+        }
+
+        return moved;
     }
 
     private static IQueryable<JobEvaluation> WithoutImage(IQueryable<JobEvaluation> evaluations) =>

@@ -45,6 +45,15 @@ public static class JobsApi
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
 
+        api.MapDelete("/{id:guid}", DeleteJob)
+            .WithName("DeleteJob")
+            .WithSummary("Delete a finished job (owner only); its model stays")
+            .WithDescription("Deletes a succeeded, failed or canceled job with its metrics, epochs, reports, evaluations, images and checkpoint. The model it trained stays (its card, file, try-it and forks work as before; it no longer links to the job and has no thumbnail). A queued or running job is refused with 409: cancel it first. 404 for a job the caller cannot see, 403 for one they may read but do not own.")
+            .Produces(StatusCodes.Status204NoContent)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status409Conflict);
+
         api.MapGet("/{id:guid}/images/{kind}", GetImage)
             .WithName("GetJobImage")
             .WithSummary("Latest rendered image of a job")
@@ -158,6 +167,32 @@ public static class JobsApi
         }
 
         return TypedResults.Accepted($"/api/jobs/{id}", job);
+    }
+
+    /// <summary>Deletes a finished job of the caller with everything it stored but its model; a queued or running one is refused.</summary>
+    /// <param name="id">Job id.</param>
+    public static async Task<Results<NoContent, ProblemHttpResult>> DeleteJob(
+        Guid id, JobStore store, RetentionSweeper sweeper, DeepNetDbContext db, HttpContext http, CancellationToken cancellationToken)
+    {
+        switch (await db.ReadableJobOwnerAsync(id, cancellationToken))
+        {
+            case null:
+                return JobNotFound(id);
+            case var owner when owner != http.User.UserId():
+                return Problems.OwnerOnly("Job", id, "delete it");
+        }
+
+        switch (await store.DeleteFinishedAsync(id, cancellationToken))
+        {
+            case null:
+                return JobNotFound(id);
+            case var status when !JobStateMachine.IsFinished(status.Value):
+                return Problems.Conflict("Job not finished", $"Job {id} is {status}: cancel it first (POST /api/jobs/{id}/cancel), then delete it once it has stopped.");
+        }
+
+        // The freed pages go back to the file system at the sweep this asks for.
+        sweeper.Request();
+        return TypedResults.NoContent();
     }
 
     /// <summary>The latest PNG of a job: filters, reconstructions, per-class or patch-reconstruction.</summary>

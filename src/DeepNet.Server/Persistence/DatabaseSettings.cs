@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Npgsql;
 
 namespace DeepNet.Server.Persistence;
@@ -71,7 +72,13 @@ public sealed class DatabaseSettings
             builder.UseApplicationServiceProvider(applicationServices);
         }
 
-        return (Provider == DatabaseProvider.Postgres ? builder.UseNpgsql(ConnectionString) : builder.UseSqlite(ConnectionString)).Options;
+        return Provider == DatabaseProvider.Postgres
+            ? builder.UseNpgsql(ConnectionString).Options
+            : builder.UseSqlite(ConnectionString)
+                // SQLite rebuilds a table to alter it, with foreign keys off outside the migration's transaction; EF warns about
+                // it on every fresh database. The rebuilds are EF's own and run at startup before anything else touches the file.
+                .ConfigureWarnings(warnings => warnings.Ignore(RelationalEventId.NonTransactionalMigrationOperationWarning))
+                .Options;
     }
 
     /// <summary>A context of the right type for <paramref name="options"/> from <see cref="CreateOptions"/>.</summary>

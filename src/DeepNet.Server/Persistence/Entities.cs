@@ -118,7 +118,7 @@ public sealed class TrainedModel
 
     public string Kind { get; set; } = "";
 
-    /// <summary>The job that trained it; null for an imported model.</summary>
+    /// <summary>The job that trained it; null for an imported model and once the job was deleted.</summary>
     public Guid? JobId { get; set; }
 
     /// <summary>The Identity user id of the model's owner (who trained, forked or imported it).</summary>

@@ -24,7 +24,10 @@ public static class PersistenceServiceExtensions
         return services;
     }
 
-    /// <summary>Applies the provider's EF migrations (never EnsureCreated; on PostgreSQL this creates the database if missing); SQLite is switched to WAL.</summary>
+    /// <summary>
+    /// Applies the provider's EF migrations (never EnsureCreated; on PostgreSQL this creates the database if missing);
+    /// SQLite is switched to WAL and to incremental auto-vacuum.
+    /// </summary>
     public static WebApplication MigrateDatabase(this WebApplication app)
     {
         app.Logger.LogInformation("Database: {Database}.", app.Services.GetRequiredService<DatabaseSettings>().Description);
@@ -40,6 +43,7 @@ public static class PersistenceServiceExtensions
         {
             // Persistent in the database file: readers (HTTP) never block the worker's writes and vice versa.
             db.Database.ExecuteSqlRaw("PRAGMA journal_mode=WAL;");
+            SqliteVacuum.EnsureIncrementalAutoVacuum(db, app.Logger);
         }
 
         return app;

@@ -117,7 +117,7 @@ public static class ModelSharingApi
             : Problems.Missing(
                 "No thumbnail",
                 jobId is null
-                    ? "The model was imported; it has no job and no filters image."
+                    ? "The model has no job (it was imported, or its job was deleted), so no filters image."
                     : "The job that trained the model has no filters image.");
 }
 

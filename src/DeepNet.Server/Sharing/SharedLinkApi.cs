@@ -84,7 +84,7 @@ public static class SharedLinkApi
 
         return model.JobId is { } jobId && await store.GetAsync(jobId, cancellationToken) is { } job
             ? TypedResults.Ok(await JobsApi.ForViewerAsync(job, trainingData, user.UserIdOrNull(), cancellationToken))
-            : Problems.Missing("No job", "The shared model was imported; no job trained it here.");
+            : Problems.Missing("No job", "The shared model has no job here: it was imported, or its job was deleted.");
     }
 
     /// <summary>An image of the job that trained the model the link names.</summary>
@@ -109,7 +109,7 @@ public static class SharedLinkApi
 
         if (model.JobId is not { } jobId)
         {
-            return Problems.Missing("No job", "The shared model was imported; it has no job images.");
+            return Problems.Missing("No job", "The shared model has no job images: it was imported, or its job was deleted.");
         }
 
         // The token was the access check: the job's images are read through an unrestricted context (the worker's view).
