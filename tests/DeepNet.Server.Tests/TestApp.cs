@@ -267,6 +267,18 @@ public sealed class TestApp : WebApplicationFactory<Program>
     }
 }
 
+/// <summary>A test of SQLite itself (its file, its vacuum): skipped when the tests run on PostgreSQL.</summary>
+public sealed class SqliteFactAttribute : FactAttribute
+{
+    public SqliteFactAttribute()
+    {
+        if (TestApp.OnPostgres)
+        {
+            Skip = "a SQLite test; the tests run on PostgreSQL (DEEPNET_TEST_DATABASE=postgres)";
+        }
+    }
+}
+
 /// <summary>
 /// Polling, for the few conditions the app signals no event for (the Gibbs sampler's count of running streams); jobs
 /// and hub messages are awaited through <see cref="JobEvents"/>.
