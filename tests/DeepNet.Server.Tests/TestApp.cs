@@ -12,11 +12,14 @@ using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
+using Npgsql;
 
 namespace DeepNet.Server.Tests;
 
 /// <summary>
-/// The server on an isolated SQLite file in a temporary data directory (reusable across restarts). Clients from
+/// The server on an isolated SQLite file in a temporary data directory (reusable across restarts), or, with
+/// <c>DEEPNET_TEST_DATABASE=postgres</c>, on a PostgreSQL database of its own named after that directory on the server
+/// <c>DEEPNET_TEST_POSTGRES</c> names (created by the app's migrations, dropped with the directory). Clients from
 /// <see cref="WebApplicationFactory{TEntryPoint}.CreateClient()"/> are signed in as <see cref="DefaultUser"/> with a real
 /// Identity bearer token; <see cref="CreateClientAsync"/> signs in anyone else.
 /// </summary>
@@ -56,9 +59,30 @@ public sealed class TestApp : WebApplicationFactory<Program>
     public static string NewDataDirectory() =>
         Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "deepnet-server-tests", Guid.NewGuid().ToString("N"))).FullName;
 
+    /// <summary>True when the tests run on PostgreSQL (<c>DEEPNET_TEST_DATABASE=postgres</c>).</summary>
+    public static bool OnPostgres { get; } =
+        string.Equals(Environment.GetEnvironmentVariable("DEEPNET_TEST_DATABASE"), "postgres", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>The PostgreSQL server's connection string (no database): <c>DEEPNET_TEST_POSTGRES</c>, default the one <c>.ci/postgres</c> starts.</summary>
+    private static string PostgresServer =>
+        Environment.GetEnvironmentVariable("DEEPNET_TEST_POSTGRES") is { Length: > 0 } configured ? configured : "Host=127.0.0.1;Port=55432;Username=postgres";
+
+    /// <summary>The connection string of the PostgreSQL database that belongs to <paramref name="directory"/>.</summary>
+    public static string PostgresConnectionString(string directory)
+    {
+        string name = "deepnet_" + new string(Path.GetFileName(Path.TrimEndingDirectorySeparator(directory)).ToLowerInvariant()
+            .Where(c => char.IsAsciiLetterOrDigit(c) || c == '_').ToArray());
+        return new NpgsqlConnectionStringBuilder(PostgresServer) { Database = name[..Math.Min(name.Length, 63)] }.ConnectionString;
+    }
+
     public static void DeleteDataDirectory(string directory)
     {
         SqliteConnection.ClearAllPools();
+        if (OnPostgres)
+        {
+            DropPostgresDatabase(directory);
+        }
+
         try
         {
             Directory.Delete(directory, recursive: true);
@@ -66,6 +90,16 @@ public sealed class TestApp : WebApplicationFactory<Program>
         catch (IOException)
         {
         }
+    }
+
+    private static void DropPostgresDatabase(string directory)
+    {
+        var database = new NpgsqlConnectionStringBuilder(PostgresConnectionString(directory));
+        NpgsqlConnection.ClearAllPools();
+        using var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(PostgresServer) { Database = "postgres", Pooling = false }.ConnectionString);
+        connection.Open();
+        using var drop = new NpgsqlCommand($"""DROP DATABASE IF EXISTS "{database.Database}" WITH (FORCE)""", connection);
+        drop.ExecuteNonQuery();
     }
 
     /// <summary>A few seconds of training: 1000 digits 1–3 at 16×16, 16 hidden units.</summary>
@@ -194,6 +228,12 @@ public sealed class TestApp : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("Storage:DataDirectory", DataDirectory);
+        if (OnPostgres)
+        {
+            builder.UseSetting(DatabaseSettings.ProviderKey, "postgres");
+            builder.UseSetting($"ConnectionStrings:{DatabaseSettings.ConnectionStringName}", PostgresConnectionString(DataDirectory));
+        }
+
         // Tests register many users and submit many jobs from one address in seconds; RateLimitTests sets its own limits.
         foreach (string policy in new[] { "Auth", "Submit", "Upload", "Try", "Join" })
         {
@@ -223,6 +263,18 @@ public sealed class TestApp : WebApplicationFactory<Program>
         if (_ownsDirectory)
         {
             DeleteDataDirectory(DataDirectory);
+        }
+    }
+}
+
+/// <summary>A test of SQLite itself (its file, its vacuum): skipped when the tests run on PostgreSQL.</summary>
+public sealed class SqliteFactAttribute : FactAttribute
+{
+    public SqliteFactAttribute()
+    {
+        if (TestApp.OnPostgres)
+        {
+            Skip = "a SQLite test; the tests run on PostgreSQL (DEEPNET_TEST_DATABASE=postgres)";
         }
     }
 }

@@ -42,7 +42,8 @@ public sealed record JobDraft(
 
 /// <summary>
 /// Reads and writes jobs. Every status change goes through <see cref="TryTransitionAsync"/>, a conditional
-/// update (WHERE Status = from) so a cancel and the worker can never both win. Each call uses its own short-lived
+/// update (WHERE Status = from) so a cancel and the worker can never both win (on PostgreSQL too: under READ COMMITTED
+/// an UPDATE that waited for another's row lock checks the WHERE again against the committed row). Each call uses its own short-lived
 /// context and a short transaction.
 /// </summary>
 public sealed class JobStore(

@@ -5,8 +5,9 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace DeepNet.Server.Persistence;
 
 /// <summary>
-/// The service's store. The model is provider-neutral (no SQLite-only column types, enums as strings,
-/// UTC DateTime) so PostgreSQL can take over later with its own migrations. Identity's tables live here too.
+/// The service's store. The model is provider-neutral (no provider-only column types, enums as strings, UTC DateTime),
+/// so one model serves SQLite (this type, migrations in Persistence/Migrations) and PostgreSQL
+/// (<see cref="PostgresDeepNetDbContext"/>, migrations in Persistence/Migrations/Postgres). Identity's tables live here too.
 /// <para>
 /// Query filters give each caller their view: with <see cref="Viewer"/> set (HTTP requests, hub invocations) queries
 /// return only the caller's data sets, images and experiments, the models they may read (own, public, shared with a
@@ -14,8 +15,19 @@ namespace DeepNet.Server.Persistence;
 /// return everything. Changing something is the owner's alone: callers check <c>OwnerId</c> explicitly.
 /// </para>
 /// </summary>
-public sealed class DeepNetDbContext(DbContextOptions<DeepNetDbContext> options) : IdentityDbContext<AppUser>(options)
+public class DeepNetDbContext : IdentityDbContext<AppUser>
 {
+    public DeepNetDbContext(DbContextOptions<DeepNetDbContext> options)
+        : base(options)
+    {
+    }
+
+    /// <summary>For a provider's subtype, which only gives its migrations their own context type.</summary>
+    protected DeepNetDbContext(DbContextOptions options)
+        : base(options)
+    {
+    }
+
     public const int NameMaxLength = 200;
     public const int DescriptionMaxLength = 4000;
     public const int UserIdMaxLength = 450;
