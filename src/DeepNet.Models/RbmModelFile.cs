@@ -20,12 +20,12 @@ public static class RbmModelFile
     {
         ArgumentNullException.ThrowIfNull(rbm);
         ArgumentNullException.ThrowIfNull(metadata);
-        var all = new Dictionary<string, string>(metadata)
-        {
-            [VisibleTypeKey] = rbm.VisibleType.ToString(),
-            [SigmaKey] = rbm.Sigma.ToString("R", CultureInfo.InvariantCulture),
-        };
-        return SafeTensors.Write(ToTensors(rbm), all);
+        var contents = new SafeTensorsContents();
+        contents.SetMetadata(metadata);
+        contents[VisibleTypeKey] = rbm.VisibleType.ToString();
+        contents[SigmaKey] = rbm.Sigma.ToString("R", CultureInfo.InvariantCulture);
+        AddTensors(rbm, contents);
+        return contents.ToBytes();
     }
 
     /// <summary>
@@ -51,12 +51,13 @@ public static class RbmModelFile
         return (FromTensors(tensors, visibleType, sigma), metadata);
     }
 
-    internal static IReadOnlyList<Tensor> ToTensors(Rbm rbm) =>
-    [
-        new(WeightsName, [rbm.HiddenUnits, rbm.VisibleUnits], rbm.Weights.Data),
-        new(VisibleBiasName, [rbm.VisibleUnits], rbm.VisibleBias),
-        new(HiddenBiasName, [rbm.HiddenUnits], rbm.HiddenBias),
-    ];
+    /// <summary>Adds the parameters (not copied): "weights" [H, V], "visible_bias" [V], "hidden_bias" [H].</summary>
+    internal static void AddTensors(Rbm rbm, SafeTensorsContents contents)
+    {
+        contents.Add(WeightsName, [rbm.HiddenUnits, rbm.VisibleUnits], rbm.Weights.Data);
+        contents.Add(VisibleBiasName, [rbm.VisibleUnits], rbm.VisibleBias);
+        contents.Add(HiddenBiasName, [rbm.HiddenUnits], rbm.HiddenBias);
+    }
 
     internal static Rbm FromTensors(
         IReadOnlyDictionary<string, Tensor> tensors, VisibleUnitType visibleType = VisibleUnitType.Bernoulli, float sigma = 1f)

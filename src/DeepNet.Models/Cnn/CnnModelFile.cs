@@ -15,19 +15,17 @@ public static class CnnModelFile
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(metadata);
-        var tensors = new List<Tensor>(network.Parameters.Count);
+        var contents = new SafeTensorsContents();
+        contents.SetMetadata(metadata);
+        contents[InputKey] = JsonSerializer.Serialize(network.InputShape);
+        contents[LayersKey] = JsonSerializer.Serialize(network.Specs);
         for (int i = 0; i < network.Parameters.Count; i++)
         {
             Parameter p = network.Parameters[i];
-            tensors.Add(new Tensor($"param.{i}.{p.Name}", p.Shape, (float[])p.Value.Clone()));
+            contents.Add($"param.{i}.{p.Name}", p.Shape, p.Value);
         }
 
-        var all = new Dictionary<string, string>(metadata, StringComparer.Ordinal)
-        {
-            [InputKey] = JsonSerializer.Serialize(network.InputShape),
-            [LayersKey] = JsonSerializer.Serialize(network.Specs),
-        };
-        return SafeTensors.Write(tensors, all);
+        return contents.ToBytes();
     }
 
     /// <summary>The network (for batches of up to <paramref name="maxBatch"/>) and the file's metadata.</summary>

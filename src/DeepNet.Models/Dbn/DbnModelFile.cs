@@ -36,31 +36,29 @@ public static class DbnModelFile
         }
 
         Rbm bottom = stack.Layers[0];
-        var all = new Dictionary<string, string>(metadata)
-        {
-            [LayersKey] = stack.Layers.Count.ToString(CultureInfo.InvariantCulture),
-            [LabelUnitsKey] = stack.LabelUnits.ToString(CultureInfo.InvariantCulture),
-            [VisibleTypeKey] = bottom.VisibleType.ToString(),
-            [SigmaKey] = bottom.Sigma.ToString("R", CultureInfo.InvariantCulture),
-            [ClassifierLayersKey] = (classifier?.LayerCount ?? 0).ToString(CultureInfo.InvariantCulture),
-        };
-        var tensors = new List<Tensor>();
+        var contents = new SafeTensorsContents();
+        contents.SetMetadata(metadata);
+        contents[LayersKey] = stack.Layers.Count.ToString(CultureInfo.InvariantCulture);
+        contents[LabelUnitsKey] = stack.LabelUnits.ToString(CultureInfo.InvariantCulture);
+        contents[VisibleTypeKey] = bottom.VisibleType.ToString();
+        contents[SigmaKey] = bottom.Sigma.ToString("R", CultureInfo.InvariantCulture);
+        contents[ClassifierLayersKey] = (classifier?.LayerCount ?? 0).ToString(CultureInfo.InvariantCulture);
         for (int l = 0; l < stack.Layers.Count; l++)
         {
             Rbm rbm = stack.Layers[l];
-            tensors.Add(new Tensor($"layers.{l}.weight", [rbm.HiddenUnits, rbm.VisibleUnits], rbm.Weights.Data));
-            tensors.Add(new Tensor($"layers.{l}.visible_bias", [rbm.VisibleUnits], rbm.VisibleBias));
-            tensors.Add(new Tensor($"layers.{l}.hidden_bias", [rbm.HiddenUnits], rbm.HiddenBias));
+            contents.Add($"layers.{l}.weight", [rbm.HiddenUnits, rbm.VisibleUnits], rbm.Weights.Data);
+            contents.Add($"layers.{l}.visible_bias", [rbm.VisibleUnits], rbm.VisibleBias);
+            contents.Add($"layers.{l}.hidden_bias", [rbm.HiddenUnits], rbm.HiddenBias);
         }
 
         for (int l = 0; l < (classifier?.LayerCount ?? 0); l++)
         {
             Matrix w = classifier!.Weights(l);
-            tensors.Add(new Tensor($"classifier.{l}.weight", [w.Rows, w.Cols], w.Data));
-            tensors.Add(new Tensor($"classifier.{l}.bias", [w.Rows], classifier.Bias(l)));
+            contents.Add($"classifier.{l}.weight", [w.Rows, w.Cols], w.Data);
+            contents.Add($"classifier.{l}.bias", [w.Rows], classifier.Bias(l));
         }
 
-        return SafeTensors.Write(tensors, all);
+        return contents.ToBytes();
     }
 
     /// <summary>
