@@ -16,7 +16,10 @@ public static class RbmModelFile
     public const string SigmaKey = "sigma";
 
     /// <summary>Writes the model with <paramref name="metadata"/>; "visible_type" and "sigma" always come from <paramref name="rbm"/>.</summary>
-    public static byte[] Save(Rbm rbm, IReadOnlyDictionary<string, string> metadata)
+    public static byte[] Save(Rbm rbm, IReadOnlyDictionary<string, string> metadata) => Prepare(rbm, metadata).ToArray();
+
+    /// <summary>The file <see cref="Save"/> writes, ready to be written to a stream (the parameters referenced, not copied).</summary>
+    public static SafeTensorsFile Prepare(Rbm rbm, IReadOnlyDictionary<string, string> metadata)
     {
         ArgumentNullException.ThrowIfNull(rbm);
         ArgumentNullException.ThrowIfNull(metadata);
@@ -25,7 +28,7 @@ public static class RbmModelFile
         contents[VisibleTypeKey] = rbm.VisibleType.ToString();
         contents[SigmaKey] = rbm.Sigma.ToString("R", CultureInfo.InvariantCulture);
         AddTensors(rbm, contents);
-        return contents.ToBytes();
+        return contents.ToFile();
     }
 
     /// <summary>

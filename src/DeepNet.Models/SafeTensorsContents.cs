@@ -55,7 +55,10 @@ public sealed class SafeTensorsContents
     public void Add(Tensor tensor) => Add(tensor.Name, tensor.Shape, tensor.Data);
 
     /// <summary>The whole file (every view's entries), written once into an exactly sized array.</summary>
-    public byte[] ToBytes() => SafeTensors.Write(_tensors, _metadata);
+    public byte[] ToBytes() => ToFile().ToArray();
+
+    /// <summary>The whole file (every view's entries) ready to be written to a stream; its tensors are referenced, not copied.</summary>
+    public SafeTensorsFile ToFile() => SafeTensors.Prepare(_tensors, _metadata);
 }
 
 /// <summary>A state that stores itself as entries of a safetensors file, alone or nested in another state's file.</summary>
@@ -69,11 +72,14 @@ public interface ISafeTensorsState
 public static class SafeTensorsState
 {
     /// <summary><paramref name="state"/> alone as a safetensors file.</summary>
-    public static byte[] Write(ISafeTensorsState state)
+    public static byte[] Write(ISafeTensorsState state) => Prepare(state).ToArray();
+
+    /// <summary><paramref name="state"/> alone as a safetensors file ready to be written to a stream (its arrays referenced).</summary>
+    public static SafeTensorsFile Prepare(ISafeTensorsState state)
     {
         ArgumentNullException.ThrowIfNull(state);
         var contents = new SafeTensorsContents();
         state.AppendTo(contents);
-        return contents.ToBytes();
+        return contents.ToFile();
     }
 }

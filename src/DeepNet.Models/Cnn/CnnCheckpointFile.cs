@@ -13,7 +13,10 @@ public static class CnnCheckpointFile
     private const string Version = "1";
     private static readonly ScheduleStateFormat ScheduleFormat = new(RngAsJsonArray: false, "epoch_loss_sum", "epoch_correct");
 
-    public static byte[] ToBytes(CnnTrainingState state)
+    public static byte[] ToBytes(CnnTrainingState state) => Prepare(state).ToArray();
+
+    /// <summary>The file <see cref="ToBytes"/> writes, ready to be written to a stream (the state's arrays referenced, not copied).</summary>
+    public static SafeTensorsFile Prepare(CnnTrainingState state)
     {
         ArgumentNullException.ThrowIfNull(state);
         var network = Network.Restore(state.InputShape, state.Layers, 1, state.RngState, state.Parameters);
@@ -36,7 +39,7 @@ public static class CnnCheckpointFile
         contents["optimizer_steps"] = state.OptimizerSteps.ToString(CultureInfo.InvariantCulture);
         state.Schedule.WriteTo(contents, ScheduleFormat);
         contents["history"] = JsonSerializer.Serialize(state.History);
-        return contents.ToBytes();
+        return contents.ToFile();
     }
 
     /// <summary>Restores a state written by <see cref="ToBytes"/>; throws <see cref="InvalidDataException"/> on anything inconsistent.</summary>

@@ -11,7 +11,10 @@ public static class CnnModelFile
     public const string InputKey = "cnn_input";
     public const string LayersKey = "cnn_layers";
 
-    public static byte[] Save(Network network, IReadOnlyDictionary<string, string> metadata)
+    public static byte[] Save(Network network, IReadOnlyDictionary<string, string> metadata) => Prepare(network, metadata).ToArray();
+
+    /// <summary>The file <see cref="Save"/> writes, ready to be written to a stream (the parameters referenced, not copied).</summary>
+    public static SafeTensorsFile Prepare(Network network, IReadOnlyDictionary<string, string> metadata)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(metadata);
@@ -25,7 +28,7 @@ public static class CnnModelFile
             contents.Add($"param.{i}.{p.Name}", p.Shape, p.Value);
         }
 
-        return contents.ToBytes();
+        return contents.ToFile();
     }
 
     /// <summary>The network (for batches of up to <paramref name="maxBatch"/>) and the file's metadata.</summary>

@@ -26,7 +26,11 @@ public static class DbnModelFile
 
     private const int MaxLayers = 64;
 
-    public static byte[] Save(DeepBeliefNetwork stack, DenseSigmoidNetwork? classifier, IReadOnlyDictionary<string, string> metadata)
+    public static byte[] Save(DeepBeliefNetwork stack, DenseSigmoidNetwork? classifier, IReadOnlyDictionary<string, string> metadata) =>
+        Prepare(stack, classifier, metadata).ToArray();
+
+    /// <summary>The file <see cref="Save"/> writes, ready to be written to a stream (the parameters referenced, not copied).</summary>
+    public static SafeTensorsFile Prepare(DeepBeliefNetwork stack, DenseSigmoidNetwork? classifier, IReadOnlyDictionary<string, string> metadata)
     {
         ArgumentNullException.ThrowIfNull(stack);
         ArgumentNullException.ThrowIfNull(metadata);
@@ -58,7 +62,7 @@ public static class DbnModelFile
             contents.Add($"classifier.{l}.bias", [w.Rows], classifier.Bias(l));
         }
 
-        return contents.ToBytes();
+        return contents.ToFile();
     }
 
     /// <summary>
