@@ -239,6 +239,8 @@ public static class SafeTensors
 /// </summary>
 public sealed class SafeTensorsFile
 {
+    private const int WriteChunkBytes = 1 << 20;
+
     private readonly byte[] _header;
     private readonly Tensor[] _tensors;
 
@@ -262,7 +264,13 @@ public sealed class SafeTensorsFile
         {
             if (BitConverter.IsLittleEndian)
             {
-                destination.Write(MemoryMarshal.AsBytes(tensor.Data.AsSpan()));
+                // In chunks: a stream without a span overload (SqliteBlob) rents a buffer as large as each write.
+                ReadOnlySpan<byte> bytes = MemoryMarshal.AsBytes(tensor.Data.AsSpan());
+                for (int start = 0; start < bytes.Length; start += WriteChunkBytes)
+                {
+                    destination.Write(bytes.Slice(start, Math.Min(WriteChunkBytes, bytes.Length - start)));
+                }
+
                 continue;
             }
 
