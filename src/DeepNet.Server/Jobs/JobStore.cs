@@ -398,8 +398,9 @@ public sealed class JobStore(
         IReadOnlyDictionary<string, byte[]> pngs, DateTime now, CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // Emptying the old state in the same statement spares SQLite reading it back to rebuild the row.
         int updated = await db.JobCheckpoints.Where(c => c.JobId == jobId).ExecuteUpdateAsync(
-            set => set.SetProperty(c => c.CompletedEpochs, completedEpochs).SetProperty(c => c.UpdatedAt, now),
+            set => set.SetProperty(c => c.CompletedEpochs, completedEpochs).SetProperty(c => c.UpdatedAt, now).SetProperty(c => c.State, Array.Empty<byte>()),
             cancellationToken);
         if (updated == 0)
         {
