@@ -230,7 +230,7 @@ public static class TrainDbnCommand
 
         public void OnEpochCompleted(BackpropEpochMetrics metrics, DenseSigmoidNetwork network, BackpropTrainingState checkpoint)
         {
-            _workspace ??= new NetworkWorkspace(network, 500);
+            _workspace ??= NetworkWorkspace.ForwardOnly(network, 500);
             string validError = valid is null ? "-" : FormattableString.Invariant($"{network.Evaluate(valid, validLabels, _workspace).ErrorPercent:0.00}%");
             double testError = network.Evaluate(test, testLabels, _workspace).ErrorPercent;
             string scope = metrics.TrainedFromLayer == network.LayerCount - 1 ? " (top layer only)" : "";

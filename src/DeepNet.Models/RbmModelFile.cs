@@ -16,16 +16,19 @@ public static class RbmModelFile
     public const string SigmaKey = "sigma";
 
     /// <summary>Writes the model with <paramref name="metadata"/>; "visible_type" and "sigma" always come from <paramref name="rbm"/>.</summary>
-    public static byte[] Save(Rbm rbm, IReadOnlyDictionary<string, string> metadata)
+    public static byte[] Save(Rbm rbm, IReadOnlyDictionary<string, string> metadata) => Prepare(rbm, metadata).ToArray();
+
+    /// <summary>The file <see cref="Save"/> writes, ready to be written to a stream (the parameters referenced, not copied).</summary>
+    public static SafeTensorsFile Prepare(Rbm rbm, IReadOnlyDictionary<string, string> metadata)
     {
         ArgumentNullException.ThrowIfNull(rbm);
         ArgumentNullException.ThrowIfNull(metadata);
-        var all = new Dictionary<string, string>(metadata)
-        {
-            [VisibleTypeKey] = rbm.VisibleType.ToString(),
-            [SigmaKey] = rbm.Sigma.ToString("R", CultureInfo.InvariantCulture),
-        };
-        return SafeTensors.Write(ToTensors(rbm), all);
+        var contents = new SafeTensorsContents();
+        contents.SetMetadata(metadata);
+        contents[VisibleTypeKey] = rbm.VisibleType.ToString();
+        contents[SigmaKey] = rbm.Sigma.ToString("R", CultureInfo.InvariantCulture);
+        AddTensors(rbm, contents);
+        return contents.ToFile();
     }
 
     /// <summary>
@@ -51,12 +54,13 @@ public static class RbmModelFile
         return (FromTensors(tensors, visibleType, sigma), metadata);
     }
 
-    internal static IReadOnlyList<Tensor> ToTensors(Rbm rbm) =>
-    [
-        new(WeightsName, [rbm.HiddenUnits, rbm.VisibleUnits], rbm.Weights.Data),
-        new(VisibleBiasName, [rbm.VisibleUnits], rbm.VisibleBias),
-        new(HiddenBiasName, [rbm.HiddenUnits], rbm.HiddenBias),
-    ];
+    /// <summary>Adds the parameters (not copied): "weights" [H, V], "visible_bias" [V], "hidden_bias" [H].</summary>
+    internal static void AddTensors(Rbm rbm, SafeTensorsContents contents)
+    {
+        contents.Add(WeightsName, [rbm.HiddenUnits, rbm.VisibleUnits], rbm.Weights.Data);
+        contents.Add(VisibleBiasName, [rbm.VisibleUnits], rbm.VisibleBias);
+        contents.Add(HiddenBiasName, [rbm.HiddenUnits], rbm.HiddenBias);
+    }
 
     internal static Rbm FromTensors(
         IReadOnlyDictionary<string, Tensor> tensors, VisibleUnitType visibleType = VisibleUnitType.Bernoulli, float sigma = 1f)

@@ -9,7 +9,7 @@ namespace DeepNet.Models;
 /// optimizer's state — persistent chains, momentum buffers and the sparsity estimate, whichever the options use.
 /// Stored as a safetensors file: big arrays as tensors, the small fields in the metadata.
 /// </summary>
-public sealed class RbmTrainingState
+public sealed class RbmTrainingState : ISafeTensorsState
 {
     private const string Format = "deepnet-rbm-checkpoint";
 
@@ -59,36 +59,32 @@ public sealed class RbmTrainingState
 
     internal OptimizerState Optimizer { get; }
 
-    public byte[] ToBytes()
+    public byte[] ToBytes() => SafeTensorsState.Write(this);
+
+    public void AppendTo(SafeTensorsContents contents)
     {
-        var metadata = new Dictionary<string, string>
-        {
-            ["format"] = Format,
-            ["version"] = Version,
-            ["options"] = JsonSerializer.Serialize(Options),
-        };
-        Schedule.WriteTo(metadata, ScheduleFormat);
-        metadata["history"] = JsonSerializer.Serialize(History);
-        var tensors = new List<Tensor>(RbmModelFile.ToTensors(Rbm));
+        contents.SetFormat(Format, Version);
+        contents["options"] = JsonSerializer.Serialize(Options);
+        Schedule.WriteTo(contents, ScheduleFormat);
+        contents["history"] = JsonSerializer.Serialize(History);
+        RbmModelFile.AddTensors(Rbm, contents);
         OptimizerState o = Optimizer;
         if (o.PersistentChains is not null)
         {
-            tensors.Add(new Tensor(PersistentChainsName, [o.PersistentChains.Rows, o.PersistentChains.Cols], o.PersistentChains.Data));
+            contents.Add(PersistentChainsName, [o.PersistentChains.Rows, o.PersistentChains.Cols], o.PersistentChains.Data);
         }
 
         if (o.WeightVelocity is not null)
         {
-            tensors.Add(new Tensor(WeightVelocityName, [o.WeightVelocity.Rows, o.WeightVelocity.Cols], o.WeightVelocity.Data));
-            tensors.Add(new Tensor(VisibleBiasVelocityName, [o.VisibleBiasVelocity!.Length], o.VisibleBiasVelocity));
-            tensors.Add(new Tensor(HiddenBiasVelocityName, [o.HiddenBiasVelocity!.Length], o.HiddenBiasVelocity));
+            contents.Add(WeightVelocityName, [o.WeightVelocity.Rows, o.WeightVelocity.Cols], o.WeightVelocity.Data);
+            contents.Add(VisibleBiasVelocityName, [o.VisibleBiasVelocity!.Length], o.VisibleBiasVelocity);
+            contents.Add(HiddenBiasVelocityName, [o.HiddenBiasVelocity!.Length], o.HiddenBiasVelocity);
         }
 
         if (o.SparsityEstimate is not null)
         {
-            tensors.Add(new Tensor(SparsityEstimateName, [o.SparsityEstimate.Length], o.SparsityEstimate));
+            contents.Add(SparsityEstimateName, [o.SparsityEstimate.Length], o.SparsityEstimate);
         }
-
-        return SafeTensors.Write(tensors, metadata);
     }
 
     /// <summary>Restores a state written by <see cref="ToBytes"/>; throws <see cref="InvalidDataException"/> on anything inconsistent.</summary>

@@ -18,7 +18,15 @@ public static class SafeTensors
 {
     public const int MaxHeaderBytes = 16 * 1024 * 1024;
 
-    public static byte[] Write(IReadOnlyList<Tensor> tensors, IReadOnlyDictionary<string, string> metadata)
+    /// <summary>The file of <paramref name="tensors"/> and <paramref name="metadata"/>, in an exactly sized array.</summary>
+    public static byte[] Write(IReadOnlyList<Tensor> tensors, IReadOnlyDictionary<string, string> metadata) =>
+        Prepare(tensors, metadata).ToArray();
+
+    /// <summary>
+    /// The file of <paramref name="tensors"/> (referenced, not copied: they must not change until it is written) and
+    /// <paramref name="metadata"/>, with its header encoded and its length known, ready to be written to a stream.
+    /// </summary>
+    public static SafeTensorsFile Prepare(IReadOnlyList<Tensor> tensors, IReadOnlyDictionary<string, string> metadata)
     {
         ArgumentNullException.ThrowIfNull(tensors);
         ArgumentNullException.ThrowIfNull(metadata);
@@ -65,30 +73,11 @@ public static class SafeTensors
         // The header is padded with spaces to an 8-byte boundary so the data section stays aligned.
         int headerLength = (int)headerJson.Length;
         int padded = (headerLength + 7) / 8 * 8;
-        var file = new byte[checked(8 + padded + (int)offset)];
-        BinaryPrimitives.WriteUInt64LittleEndian(file, (ulong)padded);
-        headerJson.GetBuffer().AsSpan(0, headerLength).CopyTo(file.AsSpan(8));
-        file.AsSpan(8 + headerLength, padded - headerLength).Fill((byte)' ');
-        int position = 8 + padded;
-        foreach (Tensor tensor in tensors)
-        {
-            Span<byte> target = file.AsSpan(position, tensor.Data.Length * sizeof(float));
-            if (BitConverter.IsLittleEndian)
-            {
-                MemoryMarshal.AsBytes(tensor.Data.AsSpan()).CopyTo(target);
-            }
-            else
-            {
-                for (int i = 0; i < tensor.Data.Length; i++)
-                {
-                    BinaryPrimitives.WriteSingleLittleEndian(target[(i * 4)..], tensor.Data[i]);
-                }
-            }
-
-            position += target.Length;
-        }
-
-        return file;
+        var header = new byte[8 + padded];
+        BinaryPrimitives.WriteUInt64LittleEndian(header, (ulong)padded);
+        headerJson.GetBuffer().AsSpan(0, headerLength).CopyTo(header.AsSpan(8));
+        header.AsSpan(8 + headerLength).Fill((byte)' ');
+        return new SafeTensorsFile(header, [.. tensors], header.Length + offset);
     }
 
     /// <summary>Parses a safetensors file; every tensor must be F32 and the data section exactly covered.</summary>
@@ -241,5 +230,69 @@ public static class SafeTensors
         }
 
         return (new Tensor(name, shape, values), begin, end);
+    }
+}
+
+/// <summary>
+/// A safetensors file ready to write: the encoded header and the tensors whose data follow it. Writing reads the
+/// tensors' arrays as they are then, so the file is never held in memory apart from them.
+/// </summary>
+public sealed class SafeTensorsFile
+{
+    private const int WriteChunkBytes = 1 << 20;
+
+    private readonly byte[] _header;
+    private readonly Tensor[] _tensors;
+
+    internal SafeTensorsFile(byte[] header, Tensor[] tensors, long length)
+    {
+        _header = header;
+        _tensors = tensors;
+        Length = length;
+    }
+
+    /// <summary>The file's size in bytes.</summary>
+    public long Length { get; }
+
+    /// <summary>Writes the file to <paramref name="destination"/>, straight from the tensors' arrays.</summary>
+    public void WriteTo(Stream destination)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        destination.Write(_header);
+        Span<byte> chunk = stackalloc byte[BitConverter.IsLittleEndian ? 0 : 4096];
+        foreach (Tensor tensor in _tensors)
+        {
+            if (BitConverter.IsLittleEndian)
+            {
+                // In chunks: a stream without a span overload (SqliteBlob) rents a buffer as large as each write.
+                ReadOnlySpan<byte> bytes = MemoryMarshal.AsBytes(tensor.Data.AsSpan());
+                for (int start = 0; start < bytes.Length; start += WriteChunkBytes)
+                {
+                    destination.Write(bytes.Slice(start, Math.Min(WriteChunkBytes, bytes.Length - start)));
+                }
+
+                continue;
+            }
+
+            for (int start = 0; start < tensor.Data.Length; start += chunk.Length / sizeof(float))
+            {
+                int count = Math.Min(chunk.Length / sizeof(float), tensor.Data.Length - start);
+                for (int i = 0; i < count; i++)
+                {
+                    BinaryPrimitives.WriteSingleLittleEndian(chunk[(i * sizeof(float))..], tensor.Data[start + i]);
+                }
+
+                destination.Write(chunk[..(count * sizeof(float))]);
+            }
+        }
+    }
+
+    /// <summary>The file in an exactly sized array.</summary>
+    public byte[] ToArray()
+    {
+        var file = new byte[checked((int)Length)];
+        using var stream = new MemoryStream(file);
+        WriteTo(stream);
+        return file;
     }
 }

@@ -33,8 +33,16 @@ public sealed record ScheduleState(ulong[] RngState, int SampleCount, int NextEp
         }
     }
 
+    /// <summary>Adds the fields to a checkpoint being written, as <see cref="WriteTo(Dictionary{string, string}, ScheduleStateFormat)"/> spells them.</summary>
+    internal void WriteTo(SafeTensorsContents contents, ScheduleStateFormat format)
+    {
+        var fields = new Dictionary<string, string>();
+        WriteTo(fields, format);
+        contents.SetMetadata(fields);
+    }
+
     /// <summary>
-    /// Reads what <see cref="WriteTo"/> wrote; throws <see cref="InvalidDataException"/> on inconsistent fields, and
+    /// Reads what <see cref="WriteTo(Dictionary{string, string}, ScheduleStateFormat)"/> wrote; throws <see cref="InvalidDataException"/> on inconsistent fields, and
     /// lets KeyNotFound, Format, Overflow, Json and Argument exceptions through for the caller to report as corruption.
     /// </summary>
     internal static ScheduleState ReadFrom(IReadOnlyDictionary<string, string> metadata, ScheduleStateFormat format)

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using DeepNet.Server.Contracts;
+using DeepNet.Server.Dbn;
 using DeepNet.Server.Jobs;
 using DeepNet.Server.Persistence;
 using DeepNet.Server.Sharing;
@@ -111,6 +112,33 @@ public sealed class SchedulingTests
             "cnn.epochs"
         },
     };
+
+    [Fact]
+    public void TheDbnEstimateOfTheLoadScriptsSpecCountsTheModelTheCheckpointAndTheTrainersCopies()
+    {
+        // tests/load/specs/dbn.json: 784-4096-4096-4096-10, no pre-training, one epoch of global fine-tuning on 300 digits.
+        var spec = new DbnJobSpec
+        {
+            Layers = [new DbnLayerSpec { HiddenUnits = 4096 }, new DbnLayerSpec { HiddenUnits = 4096 }, new DbnLayerSpec { HiddenUnits = 4096 }],
+            Pretraining = DbnSpecNames.None,
+            FineTuning = DbnSpecNames.Global,
+            Backprop = new DbnBackpropSpec { BatchSize = 50, Epochs = 1 },
+            Validation = 100,
+            TestLimit = 200,
+        };
+        long parameters = JobEstimate.Floats((784L * 4096) + (2L * 4096 * 4096) + (4096 * 10));
+
+        JobEstimate estimate = DbnJobEstimate.Of(spec, new TrainingDataShape(300, 784));
+
+        Assert.True(estimate.ModelBytes >= 2 * parameters, "the model file holds the stack and the fine-tuned network");
+        Assert.True(estimate.CheckpointBytes >= 3 * parameters, "a checkpoint holds the stack, the network and its velocity");
+        Assert.True(
+            estimate.PeakMemoryBytes >= estimate.ModelBytes + estimate.CheckpointBytes + (2 * parameters),
+            $"peak {estimate.PeakMemoryBytes / JobBudget.Megabyte} MB");
+        Assert.True(
+            estimate.PeakMemoryBytes >= (JobEstimate.StoredModelCopies * estimate.ModelBytes) + (6 * parameters),
+            "the trainer's arrays and a checkpoint's copy are still held when SQLite stores the model");
+    }
 
     [Theory]
     [MemberData(nameof(OverBudgetSpecs))]

@@ -13,34 +13,33 @@ public static class CnnCheckpointFile
     private const string Version = "1";
     private static readonly ScheduleStateFormat ScheduleFormat = new(RngAsJsonArray: false, "epoch_loss_sum", "epoch_correct");
 
-    public static byte[] ToBytes(CnnTrainingState state)
+    public static byte[] ToBytes(CnnTrainingState state) => Prepare(state).ToArray();
+
+    /// <summary>The file <see cref="ToBytes"/> writes, ready to be written to a stream (the state's arrays referenced, not copied).</summary>
+    public static SafeTensorsFile Prepare(CnnTrainingState state)
     {
         ArgumentNullException.ThrowIfNull(state);
         var network = Network.Restore(state.InputShape, state.Layers, 1, state.RngState, state.Parameters);
-        var tensors = new List<Tensor>();
+        var contents = new SafeTensorsContents();
         for (int i = 0; i < state.Parameters.Count; i++)
         {
             Parameter p = network.Parameters[i];
-            tensors.Add(new Tensor($"param.{i}.{p.Name}", p.Shape, state.Parameters[i]));
+            contents.Add($"param.{i}.{p.Name}", p.Shape, state.Parameters[i]);
         }
 
         for (int i = 0; i < state.OptimizerState.Count; i++)
         {
-            tensors.Add(new Tensor($"optimizer.{i}", [state.OptimizerState[i].Length], state.OptimizerState[i]));
+            contents.Add($"optimizer.{i}", [state.OptimizerState[i].Length], state.OptimizerState[i]);
         }
 
-        var metadata = new Dictionary<string, string>
-        {
-            ["format"] = Format,
-            ["version"] = Version,
-            ["options"] = JsonSerializer.Serialize(state.Options),
-            ["input"] = JsonSerializer.Serialize(state.InputShape),
-            ["layers"] = JsonSerializer.Serialize(state.Layers),
-            ["optimizer_steps"] = state.OptimizerSteps.ToString(CultureInfo.InvariantCulture),
-        };
-        state.Schedule.WriteTo(metadata, ScheduleFormat);
-        metadata["history"] = JsonSerializer.Serialize(state.History);
-        return SafeTensors.Write(tensors, metadata);
+        contents.SetFormat(Format, Version);
+        contents["options"] = JsonSerializer.Serialize(state.Options);
+        contents["input"] = JsonSerializer.Serialize(state.InputShape);
+        contents["layers"] = JsonSerializer.Serialize(state.Layers);
+        contents["optimizer_steps"] = state.OptimizerSteps.ToString(CultureInfo.InvariantCulture);
+        state.Schedule.WriteTo(contents, ScheduleFormat);
+        contents["history"] = JsonSerializer.Serialize(state.History);
+        return contents.ToFile();
     }
 
     /// <summary>Restores a state written by <see cref="ToBytes"/>; throws <see cref="InvalidDataException"/> on anything inconsistent.</summary>

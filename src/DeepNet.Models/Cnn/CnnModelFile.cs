@@ -11,23 +11,24 @@ public static class CnnModelFile
     public const string InputKey = "cnn_input";
     public const string LayersKey = "cnn_layers";
 
-    public static byte[] Save(Network network, IReadOnlyDictionary<string, string> metadata)
+    public static byte[] Save(Network network, IReadOnlyDictionary<string, string> metadata) => Prepare(network, metadata).ToArray();
+
+    /// <summary>The file <see cref="Save"/> writes, ready to be written to a stream (the parameters referenced, not copied).</summary>
+    public static SafeTensorsFile Prepare(Network network, IReadOnlyDictionary<string, string> metadata)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(metadata);
-        var tensors = new List<Tensor>(network.Parameters.Count);
+        var contents = new SafeTensorsContents();
+        contents.SetMetadata(metadata);
+        contents[InputKey] = JsonSerializer.Serialize(network.InputShape);
+        contents[LayersKey] = JsonSerializer.Serialize(network.Specs);
         for (int i = 0; i < network.Parameters.Count; i++)
         {
             Parameter p = network.Parameters[i];
-            tensors.Add(new Tensor($"param.{i}.{p.Name}", p.Shape, (float[])p.Value.Clone()));
+            contents.Add($"param.{i}.{p.Name}", p.Shape, p.Value);
         }
 
-        var all = new Dictionary<string, string>(metadata, StringComparer.Ordinal)
-        {
-            [InputKey] = JsonSerializer.Serialize(network.InputShape),
-            [LayersKey] = JsonSerializer.Serialize(network.Specs),
-        };
-        return SafeTensors.Write(tensors, all);
+        return contents.ToFile();
     }
 
     /// <summary>The network (for batches of up to <paramref name="maxBatch"/>) and the file's metadata.</summary>

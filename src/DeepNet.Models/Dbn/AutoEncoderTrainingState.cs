@@ -9,7 +9,7 @@ namespace DeepNet.Models.Dbn;
 /// <see cref="RbmModelFile"/> ("weights", "visible_bias", "hidden_bias"), their velocities with the prefix
 /// "velocity_", the small fields in the metadata.
 /// </summary>
-public sealed class AutoEncoderTrainingState
+public sealed class AutoEncoderTrainingState : ISafeTensorsState
 {
     private const string Format = "deepnet.autoencoder-state";
     private const string Version = "1";
@@ -53,23 +53,18 @@ public sealed class AutoEncoderTrainingState
     /// <summary>The generator, position and the epoch's summed loss.</summary>
     internal ScheduleState Schedule { get; }
 
-    public byte[] ToBytes()
+    public byte[] ToBytes() => SafeTensorsState.Write(this);
+
+    public void AppendTo(SafeTensorsContents contents)
     {
-        var metadata = new Dictionary<string, string>
-        {
-            ["format"] = Format,
-            ["version"] = Version,
-            ["options"] = JsonSerializer.Serialize(Options),
-        };
-        Schedule.WriteTo(metadata, ScheduleFormat);
-        metadata["history"] = JsonSerializer.Serialize(History);
-        var tensors = new List<Tensor>(RbmModelFile.ToTensors(Model))
-        {
-            new(VelocityPrefix + RbmModelFile.WeightsName, [WeightVelocity.Rows, WeightVelocity.Cols], WeightVelocity.Data),
-            new(VelocityPrefix + RbmModelFile.VisibleBiasName, [VisibleBiasVelocity.Length], VisibleBiasVelocity),
-            new(VelocityPrefix + RbmModelFile.HiddenBiasName, [HiddenBiasVelocity.Length], HiddenBiasVelocity),
-        };
-        return SafeTensors.Write(tensors, metadata);
+        RbmModelFile.AddTensors(Model, contents);
+        contents.Add(VelocityPrefix + RbmModelFile.WeightsName, [WeightVelocity.Rows, WeightVelocity.Cols], WeightVelocity.Data);
+        contents.Add(VelocityPrefix + RbmModelFile.VisibleBiasName, [VisibleBiasVelocity.Length], VisibleBiasVelocity);
+        contents.Add(VelocityPrefix + RbmModelFile.HiddenBiasName, [HiddenBiasVelocity.Length], HiddenBiasVelocity);
+        contents.SetFormat(Format, Version);
+        contents["options"] = JsonSerializer.Serialize(Options);
+        Schedule.WriteTo(contents, ScheduleFormat);
+        contents["history"] = JsonSerializer.Serialize(History);
     }
 
     /// <summary>Restores a state written by <see cref="ToBytes"/>; throws <see cref="InvalidDataException"/> on anything inconsistent.</summary>

@@ -9,7 +9,7 @@ namespace DeepNet.Models.Dbn;
 /// the position in the current epoch. <see cref="BackpropTrainer.Resume"/> continues the run bit for bit; the bytes
 /// are a safetensors file (layer l's tensors are <c>layer{l}.weight</c>, <c>layer{l}.bias</c> and their velocities).
 /// </summary>
-public sealed class BackpropTrainingState
+public sealed class BackpropTrainingState : ISafeTensorsState
 {
     private const string Format = "deepnet.backprop-state";
     private const string Version = "1";
@@ -51,28 +51,23 @@ public sealed class BackpropTrainingState
     /// <summary>The generator, position, and the epoch's summed loss and wrongly classified samples (the tally).</summary>
     internal ScheduleState Schedule { get; }
 
-    public byte[] ToBytes()
+    public byte[] ToBytes() => SafeTensorsState.Write(this);
+
+    public void AppendTo(SafeTensorsContents contents)
     {
-        var metadata = new Dictionary<string, string>
-        {
-            ["format"] = Format,
-            ["version"] = Version,
-            ["options"] = JsonSerializer.Serialize(Options),
-            ["layers"] = Network.LayerCount.ToString(CultureInfo.InvariantCulture),
-        };
-        Schedule.WriteTo(metadata, ScheduleFormat);
-        metadata["history"] = JsonSerializer.Serialize(History);
-        var tensors = new List<Tensor>();
+        contents.SetFormat(Format, Version);
+        contents["options"] = JsonSerializer.Serialize(Options);
+        contents["layers"] = Network.LayerCount.ToString(CultureInfo.InvariantCulture);
+        Schedule.WriteTo(contents, ScheduleFormat);
+        contents["history"] = JsonSerializer.Serialize(History);
         for (int l = 0; l < Network.LayerCount; l++)
         {
             Matrix w = Network.Weights(l);
-            tensors.Add(new Tensor($"layer{l}.weight", [w.Rows, w.Cols], w.Data));
-            tensors.Add(new Tensor($"layer{l}.bias", [w.Rows], Network.Bias(l)));
-            tensors.Add(new Tensor($"layer{l}.weight_velocity", [w.Rows, w.Cols], WeightVelocity[l].Data));
-            tensors.Add(new Tensor($"layer{l}.bias_velocity", [w.Rows], BiasVelocity[l]));
+            contents.Add($"layer{l}.weight", [w.Rows, w.Cols], w.Data);
+            contents.Add($"layer{l}.bias", [w.Rows], Network.Bias(l));
+            contents.Add($"layer{l}.weight_velocity", [w.Rows, w.Cols], WeightVelocity[l].Data);
+            contents.Add($"layer{l}.bias_velocity", [w.Rows], BiasVelocity[l]);
         }
-
-        return SafeTensors.Write(tensors, metadata);
     }
 
     /// <summary>Restores a state written by <see cref="ToBytes"/>; throws <see cref="InvalidDataException"/> on anything inconsistent.</summary>

@@ -26,7 +26,11 @@ public static class DbnModelFile
 
     private const int MaxLayers = 64;
 
-    public static byte[] Save(DeepBeliefNetwork stack, DenseSigmoidNetwork? classifier, IReadOnlyDictionary<string, string> metadata)
+    public static byte[] Save(DeepBeliefNetwork stack, DenseSigmoidNetwork? classifier, IReadOnlyDictionary<string, string> metadata) =>
+        Prepare(stack, classifier, metadata).ToArray();
+
+    /// <summary>The file <see cref="Save"/> writes, ready to be written to a stream (the parameters referenced, not copied).</summary>
+    public static SafeTensorsFile Prepare(DeepBeliefNetwork stack, DenseSigmoidNetwork? classifier, IReadOnlyDictionary<string, string> metadata)
     {
         ArgumentNullException.ThrowIfNull(stack);
         ArgumentNullException.ThrowIfNull(metadata);
@@ -36,31 +40,29 @@ public static class DbnModelFile
         }
 
         Rbm bottom = stack.Layers[0];
-        var all = new Dictionary<string, string>(metadata)
-        {
-            [LayersKey] = stack.Layers.Count.ToString(CultureInfo.InvariantCulture),
-            [LabelUnitsKey] = stack.LabelUnits.ToString(CultureInfo.InvariantCulture),
-            [VisibleTypeKey] = bottom.VisibleType.ToString(),
-            [SigmaKey] = bottom.Sigma.ToString("R", CultureInfo.InvariantCulture),
-            [ClassifierLayersKey] = (classifier?.LayerCount ?? 0).ToString(CultureInfo.InvariantCulture),
-        };
-        var tensors = new List<Tensor>();
+        var contents = new SafeTensorsContents();
+        contents.SetMetadata(metadata);
+        contents[LayersKey] = stack.Layers.Count.ToString(CultureInfo.InvariantCulture);
+        contents[LabelUnitsKey] = stack.LabelUnits.ToString(CultureInfo.InvariantCulture);
+        contents[VisibleTypeKey] = bottom.VisibleType.ToString();
+        contents[SigmaKey] = bottom.Sigma.ToString("R", CultureInfo.InvariantCulture);
+        contents[ClassifierLayersKey] = (classifier?.LayerCount ?? 0).ToString(CultureInfo.InvariantCulture);
         for (int l = 0; l < stack.Layers.Count; l++)
         {
             Rbm rbm = stack.Layers[l];
-            tensors.Add(new Tensor($"layers.{l}.weight", [rbm.HiddenUnits, rbm.VisibleUnits], rbm.Weights.Data));
-            tensors.Add(new Tensor($"layers.{l}.visible_bias", [rbm.VisibleUnits], rbm.VisibleBias));
-            tensors.Add(new Tensor($"layers.{l}.hidden_bias", [rbm.HiddenUnits], rbm.HiddenBias));
+            contents.Add($"layers.{l}.weight", [rbm.HiddenUnits, rbm.VisibleUnits], rbm.Weights.Data);
+            contents.Add($"layers.{l}.visible_bias", [rbm.VisibleUnits], rbm.VisibleBias);
+            contents.Add($"layers.{l}.hidden_bias", [rbm.HiddenUnits], rbm.HiddenBias);
         }
 
         for (int l = 0; l < (classifier?.LayerCount ?? 0); l++)
         {
             Matrix w = classifier!.Weights(l);
-            tensors.Add(new Tensor($"classifier.{l}.weight", [w.Rows, w.Cols], w.Data));
-            tensors.Add(new Tensor($"classifier.{l}.bias", [w.Rows], classifier.Bias(l)));
+            contents.Add($"classifier.{l}.weight", [w.Rows, w.Cols], w.Data);
+            contents.Add($"classifier.{l}.bias", [w.Rows], classifier.Bias(l));
         }
 
-        return SafeTensors.Write(tensors, all);
+        return contents.ToFile();
     }
 
     /// <summary>

@@ -281,15 +281,22 @@ public sealed class DbnTrainer
     }
 
     /// <summary>The run's full state: stage, finished layers, the current layer's trainer state, the fine-tuning state.</summary>
-    public DbnTrainingState CaptureState()
+    public DbnTrainingState CaptureState() => CaptureState(null, null);
+
+    /// <summary>
+    /// The run's state, taking the running trainer's state from its epoch event when given (<paramref name="layer"/>,
+    /// <paramref name="backprop"/>: captured at the same point) instead of copying the parameters a second time. The
+    /// finished layers are shared, not copied: the trainer never changes them again.
+    /// </summary>
+    private DbnTrainingState CaptureState(RbmTrainingState? layer, BackpropTrainingState? backprop)
     {
         bool pretraining = _stage == DbnStage.Pretraining;
         return new(
-            _options, _classes, _data.Rows, _stage, [.. _completed.Select(r => r.Clone())],
-            pretraining ? _layerTrainer?.CaptureState() : null,
-            !pretraining ? _backprop?.CaptureState() : null,
+            _options, _classes, _data.Rows, _stage, [.. _completed],
+            pretraining ? layer ?? _layerTrainer?.CaptureState() : null,
+            !pretraining ? backprop ?? _backprop?.CaptureState() : null,
             pretraining ? _autoEncoder?.CaptureState() : null,
-            pretraining ? _supervisedLayer?.CaptureState() : null);
+            pretraining ? backprop ?? _supervisedLayer?.CaptureState() : null);
     }
 
     /// <summary>
@@ -453,7 +460,7 @@ public sealed class DbnTrainer
             inner.OnEpochCompleted(Layer, metrics, model, checkpoint);
             inner.OnLayerEpochCompleted(Layer, new DbnLayerEpochMetrics(
                 DbnPretraining.Rbm, metrics.Epoch, checkpoint.Options.Epochs, metrics.ReconstructionError, null, metrics.SamplesPerSecond, metrics.Seconds), model);
-            inner.OnCheckpoint(owner.CaptureState());
+            inner.OnCheckpoint(owner.CaptureState(checkpoint, null));
         }
 
         public void OnEpochCompleted(DbnLayerEpochMetrics metrics, Rbm model)
@@ -499,7 +506,7 @@ public sealed class DbnTrainer
                 inner.OnEpochCompleted(metrics, network, checkpoint);
             }
 
-            inner.OnCheckpoint(owner.CaptureState());
+            inner.OnCheckpoint(owner.CaptureState(null, checkpoint));
         }
 
         /// <summary>The supervised layer's live hidden weights and biases shown as an RBM (visible bias 0), made once per layer.</summary>

@@ -9,7 +9,7 @@ namespace DeepNet.Models.Dbn;
 /// carry the prefix <c>rbm{l}.</c>, the layer trainer's state <c>layer_state.</c> (RBM), <c>autoencoder_state.</c> or
 /// <c>supervised_state.</c>, and the fine-tuning state <c>backprop_state.</c> (their metadata keys carry the same prefixes).
 /// </summary>
-public sealed class DbnTrainingState
+public sealed class DbnTrainingState : ISafeTensorsState
 {
     private const string Format = "deepnet.dbn-state";
     private const string Version = "1";
@@ -42,7 +42,7 @@ public sealed class DbnTrainingState
 
     public DbnStage Stage { get; }
 
-    /// <summary>The RBMs whose pre-training has finished, bottom first.</summary>
+    /// <summary>The RBMs whose pre-training has finished, bottom first; a captured state shares them with its trainer, which never changes them again.</summary>
     public IReadOnlyList<Rbm> CompletedLayers { get; }
 
     /// <summary>The state of the RBM in pre-training (layer <c>CompletedLayers.Count</c>); null between layers and after pre-training.</summary>
@@ -60,45 +60,26 @@ public sealed class DbnTrainingState
     /// </summary>
     public BackpropTrainingState? SupervisedLayerState { get; }
 
-    public byte[] ToBytes()
+    /// <summary>The state as one safetensors file, written once from the live arrays (nested states under their prefixes).</summary>
+    public byte[] ToBytes() => SafeTensorsState.Write(this);
+
+    public void AppendTo(SafeTensorsContents contents)
     {
-        var metadata = new Dictionary<string, string>
-        {
-            ["format"] = Format,
-            ["version"] = Version,
-            ["options"] = JsonSerializer.Serialize(Options),
-            ["classes"] = Classes.ToString(CultureInfo.InvariantCulture),
-            ["sample_count"] = SampleCount.ToString(CultureInfo.InvariantCulture),
-            ["stage"] = Stage.ToString(),
-            ["completed_layers"] = CompletedLayers.Count.ToString(CultureInfo.InvariantCulture),
-        };
-        var tensors = new List<Tensor>();
+        contents.SetFormat(Format, Version);
+        contents["options"] = JsonSerializer.Serialize(Options);
+        contents["classes"] = Classes.ToString(CultureInfo.InvariantCulture);
+        contents["sample_count"] = SampleCount.ToString(CultureInfo.InvariantCulture);
+        contents["stage"] = Stage.ToString();
+        contents["completed_layers"] = CompletedLayers.Count.ToString(CultureInfo.InvariantCulture);
         for (int l = 0; l < CompletedLayers.Count; l++)
         {
-            tensors.AddRange(RbmModelFile.ToTensors(CompletedLayers[l]).Select(t => t with { Name = $"rbm{l}.{t.Name}" }));
+            RbmModelFile.AddTensors(CompletedLayers[l], contents.Under($"rbm{l}."));
         }
 
-        if (LayerState is not null)
-        {
-            Embed(LayerPrefix, LayerState.ToBytes(), tensors, metadata);
-        }
-
-        if (BackpropState is not null)
-        {
-            Embed(BackpropPrefix, BackpropState.ToBytes(), tensors, metadata);
-        }
-
-        if (AutoEncoderState is not null)
-        {
-            Embed(AutoEncoderPrefix, AutoEncoderState.ToBytes(), tensors, metadata);
-        }
-
-        if (SupervisedLayerState is not null)
-        {
-            Embed(SupervisedPrefix, SupervisedLayerState.ToBytes(), tensors, metadata);
-        }
-
-        return SafeTensors.Write(tensors, metadata);
+        LayerState?.AppendTo(contents.Under(LayerPrefix));
+        BackpropState?.AppendTo(contents.Under(BackpropPrefix));
+        AutoEncoderState?.AppendTo(contents.Under(AutoEncoderPrefix));
+        SupervisedLayerState?.AppendTo(contents.Under(SupervisedPrefix));
     }
 
     /// <summary>Restores a state written by <see cref="ToBytes"/>; throws <see cref="InvalidDataException"/> on anything inconsistent.</summary>
@@ -148,16 +129,6 @@ public sealed class DbnTrainingState
         catch (Exception e) when (e is KeyNotFoundException or FormatException or OverflowException or JsonException or ArgumentException)
         {
             throw new InvalidDataException($"Corrupt {Format} file: {e.Message}", e);
-        }
-    }
-
-    private static void Embed(string prefix, byte[] nested, List<Tensor> tensors, Dictionary<string, string> metadata)
-    {
-        (IReadOnlyDictionary<string, Tensor> inner, IReadOnlyDictionary<string, string> innerMetadata) = SafeTensors.Read(nested);
-        tensors.AddRange(inner.Values.Select(t => t with { Name = prefix + t.Name }));
-        foreach ((string key, string value) in innerMetadata)
-        {
-            metadata[prefix + key] = value;
         }
     }
 

@@ -268,7 +268,7 @@ public sealed class DenseSigmoidNetwork
             throw new ArgumentException($"Expected samples×{Inputs} data with one label per sample; got {data.Rows}×{data.Cols} and {labels.Length} labels.");
         }
 
-        var workspace = new NetworkWorkspace(this, Math.Min(batchSize, data.Rows));
+        var workspace = NetworkWorkspace.ForwardOnly(this, Math.Min(batchSize, data.Rows));
         var predicted = new int[workspace.MaxBatch];
         int wrong = 0;
         for (int start = 0; start < data.Rows; start += workspace.MaxBatch)
@@ -297,7 +297,7 @@ public sealed class DenseSigmoidNetwork
             throw new ArgumentException($"Expected samples×{Inputs} data with one label per sample; got {data.Rows}×{data.Cols} and {labels.Length} labels.");
         }
 
-        workspace ??= new NetworkWorkspace(this, Math.Min(500, data.Rows));
+        workspace ??= NetworkWorkspace.ForwardOnly(this, Math.Min(500, data.Rows));
         var predicted = new int[data.Rows];
         var confusion = new int[Outputs, Outputs];
         double loss = 0;

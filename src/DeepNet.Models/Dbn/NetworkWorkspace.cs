@@ -7,14 +7,19 @@ namespace DeepNet.Models.Dbn;
 /// Preallocated buffers for forward and backward passes of a <see cref="DenseSigmoidNetwork"/> with batches of up to
 /// <see cref="MaxBatch"/> rows: per layer l the activations and deltas (MaxBatch×Out_l) and the gradients
 /// (Out_l×In_l and Out_l); with dropout also the masks and masked activations of the input and of every hidden layer.
-/// Not thread-safe; one per training loop.
+/// A <see cref="ForwardOnly"/> workspace holds only the activations, for evaluation: the gradients alone are as large as
+/// the parameters. Not thread-safe; one per training loop.
 /// </summary>
 public sealed class NetworkWorkspace
 {
     private readonly float[][] _activations;
-    private readonly float[][] _deltas;
-    private readonly Matrix[] _weightGradients;
-    private readonly float[][] _biasGradients;
+    private readonly int[] _units;
+    private readonly int[] _fanIn;
+
+    // Null in a forward-only workspace.
+    private readonly float[][]? _deltas;
+    private readonly Matrix[]? _weightGradients;
+    private readonly float[][]? _biasGradients;
 
     // Dropout (null without): mask and masked copy of the input (MaxBatch×Inputs) and of each hidden layer's output.
     private readonly float[]? _inputMask;
@@ -30,6 +35,11 @@ public sealed class NetworkWorkspace
 
     /// <param name="dropout">Also allocate the dropout masks, for <see cref="DrawDropoutMasks"/>.</param>
     public NetworkWorkspace(DenseSigmoidNetwork network, int maxBatch, bool dropout)
+        : this(network, maxBatch, dropout, gradients: true)
+    {
+    }
+
+    private NetworkWorkspace(DenseSigmoidNetwork network, int maxBatch, bool dropout, bool gradients)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxBatch);
@@ -37,16 +47,26 @@ public sealed class NetworkWorkspace
         int layers = network.LayerCount;
         _inputs = network.Inputs;
         _activations = new float[layers][];
-        _deltas = new float[layers][];
-        _weightGradients = new Matrix[layers];
-        _biasGradients = new float[layers][];
+        _units = new int[layers];
+        _fanIn = new int[layers];
         for (int l = 0; l < layers; l++)
         {
             Matrix w = network.Weights(l);
+            (_units[l], _fanIn[l]) = (w.Rows, w.Cols);
             _activations[l] = new float[maxBatch * w.Rows];
-            _deltas[l] = new float[maxBatch * w.Rows];
-            _weightGradients[l] = new Matrix(w.Rows, w.Cols);
-            _biasGradients[l] = new float[w.Rows];
+        }
+
+        if (gradients)
+        {
+            _deltas = new float[layers][];
+            _weightGradients = new Matrix[layers];
+            _biasGradients = new float[layers][];
+            for (int l = 0; l < layers; l++)
+            {
+                _deltas[l] = new float[maxBatch * _units[l]];
+                _weightGradients[l] = new Matrix(_units[l], _fanIn[l]);
+                _biasGradients[l] = new float[_units[l]];
+            }
         }
 
         if (dropout)
@@ -62,6 +82,12 @@ public sealed class NetworkWorkspace
             }
         }
     }
+
+    /// <summary>
+    /// A workspace for forward passes (<see cref="DenseSigmoidNetwork.Forward(ReadOnlySpan{float}, int, NetworkWorkspace)"/>,
+    /// predictions, evaluation) of up to <paramref name="maxBatch"/> rows: the activations only, MaxBatch×Out_l per layer.
+    /// </summary>
+    public static NetworkWorkspace ForwardOnly(DenseSigmoidNetwork network, int maxBatch) => new(network, maxBatch, dropout: false, gradients: false);
 
     public int MaxBatch { get; }
 
@@ -81,10 +107,10 @@ public sealed class NetworkWorkspace
     public ReadOnlySpan<float> Activations(int layer, int count) => ActivationSpan(layer, count);
 
     /// <summary>Mean ∂loss/∂W of layer l from the last <see cref="DenseSigmoidNetwork.ComputeGradients"/>, Out_l×In_l.</summary>
-    public Matrix WeightGradient(int layer) => _weightGradients[layer];
+    public Matrix WeightGradient(int layer) => RequireGradients()._weightGradients![layer];
 
     /// <summary>Mean ∂loss/∂b of layer l, length Out_l.</summary>
-    public Span<float> BiasGradient(int layer) => _biasGradients[layer];
+    public Span<float> BiasGradient(int layer) => RequireGradients()._biasGradients![layer];
 
     /// <summary>The input mask drawn last: count×Inputs entries, each 0 (dropped) or 1/(1 − p) (kept).</summary>
     public ReadOnlySpan<float> InputDropoutMask(int count) => RequireDropout()._inputMask.AsSpan(0, count * _inputs);
@@ -128,30 +154,30 @@ public sealed class NetworkWorkspace
         }
     }
 
-    internal Span<float> ActivationSpan(int layer, int count) => _activations[layer].AsSpan(0, count * _weightGradients[layer].Rows);
+    internal Span<float> ActivationSpan(int layer, int count) => _activations[layer].AsSpan(0, count * _units[layer]);
 
-    internal Span<float> DeltaSpan(int layer, int count) => _deltas[layer].AsSpan(0, count * _weightGradients[layer].Rows);
+    internal Span<float> DeltaSpan(int layer, int count) => RequireGradients()._deltas![layer].AsSpan(0, count * _units[layer]);
 
     internal Span<float> InputMaskSpan(int count) => RequireDropout()._inputMask.AsSpan(0, count * _inputs);
 
     internal Span<float> DroppedInputSpan(int count) => RequireDropout()._droppedInput.AsSpan(0, count * _inputs);
 
     internal Span<float> HiddenMaskSpan(int layer, int count) =>
-        RequireDropout()._hiddenMasks![layer].AsSpan(0, count * _weightGradients[layer].Rows);
+        RequireDropout()._hiddenMasks![layer].AsSpan(0, count * _units[layer]);
 
     internal Span<float> DroppedHiddenSpan(int layer, int count) =>
-        RequireDropout()._droppedHidden![layer].AsSpan(0, count * _weightGradients[layer].Rows);
+        RequireDropout()._droppedHidden![layer].AsSpan(0, count * _units[layer]);
 
     internal bool Fits(DenseSigmoidNetwork network)
     {
-        if (network.LayerCount != _weightGradients.Length)
+        if (network.LayerCount != _units.Length)
         {
             return false;
         }
 
-        for (int l = 0; l < _weightGradients.Length; l++)
+        for (int l = 0; l < _units.Length; l++)
         {
-            if (network.Weights(l).Rows != _weightGradients[l].Rows || network.Weights(l).Cols != _weightGradients[l].Cols)
+            if (network.Weights(l).Rows != _units[l] || network.Weights(l).Cols != _fanIn[l])
             {
                 return false;
             }
@@ -182,6 +208,10 @@ public sealed class NetworkWorkspace
             mask[i] = mask[i] >= p ? keep : 0f;
         }
     }
+
+    private NetworkWorkspace RequireGradients() => _weightGradients is not null
+        ? this
+        : throw new InvalidOperationException("This workspace is for forward passes only; create it with a constructor to compute gradients.");
 
     private NetworkWorkspace RequireDropout() => _inputMask is not null
         ? this

@@ -6,8 +6,14 @@ namespace DeepNet.Server.Cnn;
 /// <summary>The cost of a CNN job: forward and backward passes over the training rows every epoch, then the test pass.</summary>
 public static class CnnJobEstimate
 {
-    /// <summary>Copies of the parameters alive at once: weights, gradient, Adam's two moments, the checkpoint and the model file.</summary>
-    private const int ParameterCopies = 6;
+    /// <summary>Parameter-sized arrays of the trainer: weights, gradient, Adam's two moments.</summary>
+    private const int TrainerCopies = 4;
+
+    /// <summary>
+    /// A checkpoint's copies: the captured weights and moments, and the weights and gradients of the network the
+    /// checkpoint file rebuilds for the parameters' names and shapes.
+    /// </summary>
+    private const int CaptureCopies = 5;
 
     /// <summary>Per value of a layer's output in a batch: the output, its gradient and the im2col/pooling scratch.</summary>
     private const int ActivationBuffers = 3;
@@ -42,12 +48,13 @@ public static class CnnJobEstimate
         long parameterBytes = JobEstimate.Floats(parameters);
         long dataBytes = JobEstimate.Floats((double)rows * spec.Input.Size);
         long activations = spec.Shapes.Sum(s => (long)s.Size) * options.BatchSize * ActivationBuffers;
+        long modelBytes = parameterBytes + JobEstimate.FileOverheadBytes;
         return new JobEstimate(
-            dataBytes + ParameterCopies * parameterBytes + JobEstimate.Floats(activations),
-            parameterBytes + JobEstimate.FileOverheadBytes,
+            JobEstimate.Peak(dataBytes + TrainerCopies * parameterBytes + JobEstimate.Floats(activations), CaptureCopies * parameterBytes, modelBytes),
+            modelBytes,
             3 * parameterBytes + JobEstimate.FileOverheadBytes,
             forwardPerSample * ((double)options.Epochs * training * PassesPerTrainingSample + evaluated),
-            SizeField: dataBytes > ParameterCopies * parameterBytes ? "data.limit" : "cnn.layers",
+            SizeField: dataBytes > TrainerCopies * parameterBytes ? "data.limit" : "cnn.layers",
             LengthField: "cnn.epochs");
     }
 }

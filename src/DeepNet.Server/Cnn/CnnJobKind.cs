@@ -256,7 +256,7 @@ public sealed class CnnJobKind(
             data.Input.Height,
             data.Input.Size,
             data.Classes,
-            metadata => CnnModelFile.Save(network, metadata))
+            metadata => CnnModelFile.Prepare(network, metadata))
         {
             TestError = test is null ? null : (float)test.ErrorPercent,
             Architecture = resolved.Architecture,

@@ -147,7 +147,7 @@ public sealed class CnnJobObserver : ICnnTrainingObserver
             _jobId,
             dto,
             metrics.Epoch,
-            CnnCheckpointFile.ToBytes(checkpoint),
+            CnnCheckpointFile.Prepare(checkpoint),
             _progress,
             _unsaved.Values.Select(u => u.Message).ToList(),
             _unsaved.ToDictionary(u => u.Key, u => u.Value.Png, StringComparer.Ordinal));

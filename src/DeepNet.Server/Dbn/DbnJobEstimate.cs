@@ -8,8 +8,11 @@ public static class DbnJobEstimate
 {
     private const int Classes = 10;
 
-    /// <summary>Copies of the parameters alive at once: weights, velocity, gradient, the checkpoint and the model file.</summary>
-    private const int ParameterCopies = 5;
+    /// <summary>Network-sized arrays of the fine-tuning (bounding a layer's pre-training): weights, velocity, gradient.</summary>
+    private const int TrainerCopies = 3;
+
+    /// <summary>A checkpoint's captured copy of the fine-tuning: weights and velocity.</summary>
+    private const int CaptureCopies = 2;
 
     /// <param name="spec">A validated spec with its defaults applied (at least one layer).</param>
     public static JobEstimate Of(DbnJobSpec spec, TrainingDataShape data)
@@ -17,7 +20,8 @@ public static class DbnJobEstimate
         ArgumentNullException.ThrowIfNull(spec);
         var layers = spec.Layers ?? [];
         long samples = Math.Max(1, data.Samples - spec.Validation);
-        long parameters = 0;
+        long stackFloats = 0;
+        long networkFloats = 0;
         long widest = data.Features;
         long fineTuneProducts = 0;
         int widestBatch = spec.Backprop.BatchSize;
@@ -27,7 +31,8 @@ public static class DbnJobEstimate
         {
             var layer = layers[l];
             long products = below * layer.HiddenUnits;
-            parameters += products + below + layer.HiddenUnits;
+            stackFloats += products + below + layer.HiddenUnits;
+            networkFloats += products + layer.HiddenUnits;
             fineTuneProducts += products;
             widest = Math.Max(widest, layer.HiddenUnits);
             widestBatch = Math.Max(widestBatch, layer.BatchSize);
@@ -44,7 +49,7 @@ public static class DbnJobEstimate
         }
 
         long top = below * Classes;
-        parameters += top + Classes;
+        networkFloats += top + Classes;
         double fineTunePerSample = spec.FineTuning switch
         {
             DbnSpecNames.Global => 2.0 * (fineTuneProducts + top) * 3,
@@ -54,17 +59,20 @@ public static class DbnJobEstimate
         int fineTuneEpochs = spec.FineTuning == DbnSpecNames.None ? 0 : spec.Backprop.Epochs + spec.Backprop.TopLayerOnlyEpochs;
         stages.Add(("dbn.backprop.epochs", (double)fineTuneEpochs * samples * fineTunePerSample + 2.0 * (samples + (spec.TestLimit ?? 10_000)) * (fineTuneProducts + top)));
 
-        long parameterBytes = JobEstimate.Floats(parameters);
+        // The pre-trained stack (RBMs with their visible biases) and, with fine-tuning, the unrolled network: the model holds both.
+        long stackBytes = JobEstimate.Floats(stackFloats);
+        long networkBytes = JobEstimate.Floats(networkFloats);
+        long modelBytes = stackBytes + (spec.FineTuning == DbnSpecNames.None ? 0 : networkBytes) + JobEstimate.FileOverheadBytes;
         long dataBytes = JobEstimate.Floats((double)samples * data.Features);
-        // The data, the widest layer's propagated copy and its next, the parameter copies and a batch's activations.
-        long memory = dataBytes + 2 * JobEstimate.Floats((double)samples * widest) + ParameterCopies * parameterBytes
+        // The data, the widest layer's propagated copy and its next, the stack, the trainer's arrays and a batch's activations.
+        long training = dataBytes + 2 * JobEstimate.Floats((double)samples * widest) + stackBytes + TrainerCopies * networkBytes
             + JobEstimate.Floats(8.0 * widestBatch * (data.Features + layers.Sum(l => (long)l.HiddenUnits)));
         return new JobEstimate(
-            memory,
-            parameterBytes + JobEstimate.FileOverheadBytes,
-            3 * parameterBytes + JobEstimate.FileOverheadBytes,
+            JobEstimate.Peak(training, CaptureCopies * networkBytes, modelBytes),
+            modelBytes,
+            stackBytes + CaptureCopies * networkBytes + JobEstimate.FileOverheadBytes,
             stages.Sum(s => s.Flops),
-            SizeField: dataBytes > ParameterCopies * parameterBytes ? "data.limit" : "dbn.layers",
+            SizeField: dataBytes > TrainerCopies * networkBytes ? "data.limit" : "dbn.layers",
             LengthField: stages.MaxBy(s => s.Flops).Field);
     }
 }

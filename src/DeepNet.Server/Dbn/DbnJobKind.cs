@@ -272,7 +272,7 @@ public sealed class DbnJobKind(
             data.Height,
             inputs,
             result.Stack.TopUnits,
-            metadata => DbnModelFile.Save(result.Stack, result.Classifier, metadata))
+            metadata => DbnModelFile.Prepare(result.Stack, result.Classifier, metadata))
         {
             TestError = testError is { } t ? (float)t : null,
             Architecture = architecture,

@@ -146,9 +146,10 @@ public sealed class DbnJobObserver : IDbnTrainingObserver
 
     public void OnLayerCompleted(int layer, Rbm model)
     {
+        // Shared, not copied: the trainer never changes a finished layer.
         if (_completed.Count == layer)
         {
-            _completed.Add(model.Clone());
+            _completed.Add(model);
         }
     }
 
@@ -217,7 +218,7 @@ public sealed class DbnJobObserver : IDbnTrainingObserver
             _jobId,
             epoch,
             _completedEpochs,
-            checkpoint.ToBytes(),
+            SafeTensorsState.Prepare(checkpoint),
             _progress,
             _unsaved.Values.Select(u => u.Message).ToList(),
             _unsaved.ToDictionary(u => u.Key, u => u.Value.Png, StringComparer.Ordinal));

@@ -30,7 +30,7 @@ public sealed class TryableDbn(DeepBeliefNetwork stack, DenseSigmoidNetwork? cla
         float[]? probabilities = null;
         if (classifier is not null)
         {
-            var workspace = new NetworkWorkspace(classifier, 1);
+            var workspace = NetworkWorkspace.ForwardOnly(classifier, 1);
             classifier.Forward(input, 1, workspace);
             probabilities = workspace.Activations(classifier.LayerCount - 1, 1).ToArray();
         }

@@ -1,3 +1,4 @@
+using DeepNet.Models;
 using DeepNet.Server.Contracts;
 using DeepNet.Server.Persistence;
 
@@ -11,7 +12,7 @@ namespace DeepNet.Server.Jobs;
 /// <param name="OptionsJson">The hyperparameters as stored on the model (the job's spec with defaults applied).</param>
 /// <param name="InputUnits">Values in one input sample (visible units, pixels).</param>
 /// <param name="OutputUnits">Units of the top layer: an RBM's hidden units, a DBN's top layer, a CNN's classes.</param>
-/// <param name="WriteFile">Writes the model file with the given "__metadata__".</param>
+/// <param name="WriteFile">The model file with the given "__metadata__", ready to be written into the store.</param>
 public sealed record CompletedModel(
     string ModelType,
     string OptionsJson,
@@ -21,7 +22,7 @@ public sealed record CompletedModel(
     int ImageHeight,
     int InputUnits,
     int OutputUnits,
-    Func<IReadOnlyDictionary<string, string>, byte[]> WriteFile)
+    Func<IReadOnlyDictionary<string, string>, SafeTensorsFile> WriteFile)
 {
     /// <summary>e.g. "784-500-500-2000-10" or "LeNet-5"; null for a single RBM.</summary>
     public string? Architecture { get; init; }
@@ -103,7 +104,7 @@ public sealed class JobSteps(JobStore store, JobLiveFeed feed, TimeProvider cloc
             metadata["evaluations"] = model.EvaluationsJson;
         }
 
-        byte[] file = model.WriteFile(metadata);
+        SafeTensorsFile file = model.WriteFile(metadata);
         var row = new TrainedModel
         {
             Id = modelId,
@@ -121,13 +122,13 @@ public sealed class JobSteps(JobStore store, JobLiveFeed feed, TimeProvider cloc
             ReconstructionError = model.ReconstructionError,
             TestError = model.TestError,
             Architecture = model.Architecture,
-            SizeBytes = file.LongLength,
-            File = file,
+            SizeBytes = file.Length,
+            File = [],
             PatchesJson = model.PatchesJson,
             EvaluationsJson = model.EvaluationsJson,
             ParentModelId = JobStart.Read(job.OptionsJson)?.ModelId,
         };
-        if (!Wait(store.CompleteAsync(job.Id, row)))
+        if (!Wait(store.CompleteAsync(job.Id, row, file)))
         {
             throw new InvalidOperationException($"Job {job.Id} was no longer running when its model was stored.");
         }

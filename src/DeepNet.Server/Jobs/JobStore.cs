@@ -12,7 +12,7 @@ public sealed record EpochRecord(
     Guid JobId,
     EpochMetricDto Metric,
     int CompletedEpochs,
-    byte[] Checkpoint,
+    SafeTensorsFile Checkpoint,
     ProgressDto? Progress,
     IReadOnlyList<ImageMessage> Images,
     IReadOnlyDictionary<string, byte[]> ImagePngs,
@@ -27,7 +27,7 @@ public sealed record StageEpochRecord(
     Guid JobId,
     StageEpochDto Epoch,
     int CompletedEpochs,
-    byte[] Checkpoint,
+    SafeTensorsFile Checkpoint,
     ProgressDto? Progress,
     IReadOnlyList<ImageMessage> Images,
     IReadOnlyDictionary<string, byte[]> ImagePngs);
@@ -106,11 +106,7 @@ public sealed class JobStore(
         }
 
         epoch.MetricsJson = record.Epoch.Metrics.GetRawText();
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await SetCheckpointAsync(db, record.JobId, record.CompletedEpochs, record.Checkpoint, now, cancellationToken);
-        await SetImagesAsync(db, record.JobId, record.Images, record.ImagePngs, now, cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        await SaveWithCheckpointAsync(db, record.JobId, record.CompletedEpochs, record.Checkpoint, record.Images, record.ImagePngs, now, cancellationToken);
     }
 
     public async Task<JobDto?> GetAsync(Guid id, CancellationToken cancellationToken = default)
@@ -380,11 +376,7 @@ public sealed class JobStore(
             stored.ReportJson = JobMapper.ToJson(report);
         }
 
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        await SetCheckpointAsync(db, record.JobId, record.CompletedEpochs, record.Checkpoint, now, cancellationToken);
-        await SetImagesAsync(db, record.JobId, record.Images, record.ImagePngs, now, cancellationToken);
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        await SaveWithCheckpointAsync(db, record.JobId, record.CompletedEpochs, record.Checkpoint, record.Images, record.ImagePngs, now, cancellationToken);
     }
 
     private static void SetProgress(Job job, ProgressDto p)
@@ -401,18 +393,28 @@ public sealed class JobStore(
     }
 
     /// <summary>
-    /// Replaces the job's checkpoint in the caller's transaction without reading the old one: loading and tracking it
-    /// would hold the old state and EF's snapshot of it beside the new one (three copies of up to MaxCheckpointMB).
+    /// Saves the context's changes, the job's new checkpoint and images in one transaction. The checkpoint replaces the old
+    /// one without reading it (loading and tracking it would hold the old state and EF's snapshot of it beside the new
+    /// one) and is written into its blob from the state's arrays.
     /// </summary>
-    private static async Task SetCheckpointAsync(DeepNetDbContext db, Guid jobId, int completedEpochs, byte[] state, DateTime now, CancellationToken cancellationToken)
+    private static async Task SaveWithCheckpointAsync(
+        DeepNetDbContext db, Guid jobId, int completedEpochs, SafeTensorsFile checkpoint, IReadOnlyList<ImageMessage> images,
+        IReadOnlyDictionary<string, byte[]> pngs, DateTime now, CancellationToken cancellationToken)
     {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        // Emptying the old state in the same statement spares SQLite reading it back to rebuild the row.
         int updated = await db.JobCheckpoints.Where(c => c.JobId == jobId).ExecuteUpdateAsync(
-            set => set.SetProperty(c => c.CompletedEpochs, completedEpochs).SetProperty(c => c.State, state).SetProperty(c => c.UpdatedAt, now),
+            set => set.SetProperty(c => c.CompletedEpochs, completedEpochs).SetProperty(c => c.UpdatedAt, now).SetProperty(c => c.State, Array.Empty<byte>()),
             cancellationToken);
         if (updated == 0)
         {
-            db.JobCheckpoints.Add(new JobCheckpoint { JobId = jobId, CompletedEpochs = completedEpochs, State = state, UpdatedAt = now });
+            db.JobCheckpoints.Add(new JobCheckpoint { JobId = jobId, CompletedEpochs = completedEpochs, State = [], UpdatedAt = now });
         }
+
+        await SetImagesAsync(db, jobId, images, pngs, now, cancellationToken);
+        await db.SaveChangesAsync(cancellationToken);
+        await db.WriteBlobAsync("JobCheckpoints", nameof(JobCheckpoint.State), nameof(JobCheckpoint.JobId), jobId, checkpoint, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
     }
 
     private static async Task SetImagesAsync(
@@ -433,8 +435,11 @@ public sealed class JobStore(
         }
     }
 
-    /// <summary>Running → Succeeded together with the stored model (the transition removes the checkpoint).</summary>
-    public async Task<bool> CompleteAsync(Guid id, TrainedModel model, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Running → Succeeded together with the stored model, its <paramref name="file"/> written into the row's blob from
+    /// the model's arrays (<see cref="TrainedModel.File"/> is left empty); the transition removes the checkpoint.
+    /// </summary>
+    public async Task<bool> CompleteAsync(Guid id, TrainedModel model, SafeTensorsFile file, CancellationToken cancellationToken = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -447,6 +452,7 @@ public sealed class JobStore(
         model.OwnerId = await db.Jobs.Where(j => j.Id == id).Select(j => j.OwnerId).SingleAsync(cancellationToken);
         db.TrainedModels.Add(model);
         await db.SaveChangesAsync(cancellationToken);
+        await db.WriteBlobAsync("TrainedModels", nameof(TrainedModel.File), nameof(TrainedModel.Id), model.Id, file, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return true;
     }

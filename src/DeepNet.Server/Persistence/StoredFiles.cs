@@ -1,11 +1,15 @@
 using System.Data;
+using DeepNet.Models;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
 namespace DeepNet.Server.Persistence;
 
-/// <summary>Stored files read as streams, straight from the database's blobs, so serving one holds a buffer, not the file.</summary>
+/// <summary>
+/// Stored files read as streams straight from the database's blobs, and written into them straight from the tensors'
+/// arrays, so serving or storing one holds a buffer, not the file.
+/// </summary>
 public static class StoredFiles
 {
     /// <summary>
@@ -33,6 +37,34 @@ public static class StoredFiles
 
         await db.Database.OpenConnectionAsync(cancellationToken);
         return new SqliteBlob((SqliteConnection)db.Database.GetDbConnection(), "TrainedModels", nameof(TrainedModel.File), row, readOnly: true);
+    }
+
+    /// <summary>
+    /// Fills the blob column <paramref name="column"/> of the <paramref name="table"/> row whose <paramref name="keyColumn"/>
+    /// is <paramref name="key"/> (saved in the caller's transaction) with <paramref name="file"/>: the column is sized with
+    /// zeroblob, then written through an incremental blob handle from the file's arrays. Binding a byte[] instead would
+    /// hold the whole file twice, once managed and once in SQLite's copy of the parameter.
+    /// </summary>
+    /// <param name="table">A table name from the model (not user input).</param>
+    public static async Task WriteBlobAsync(
+        this DeepNetDbContext db, string table, string column, string keyColumn, Guid key, SafeTensorsFile file, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(file);
+        if (db.Database.IsNpgsql())
+        {
+            // Npgsql sends a bytea parameter from the array; streaming it (a Stream parameter fed by WriteTo) is still to do.
+            string set = "UPDATE \"" + table + "\" SET \"" + column + "\" = {0} WHERE \"" + keyColumn + "\" = {1}";
+            await db.Database.ExecuteSqlRawAsync(set, new object[] { file.ToArray(), key }, cancellationToken);
+            return;
+        }
+
+        string findRow = "SELECT rowid AS \"Value\" FROM \"" + table + "\" WHERE \"" + keyColumn + "\" = {0}";
+        long row = await db.Database.SqlQueryRaw<long>(findRow, key).SingleAsync(cancellationToken);
+        string size = "UPDATE \"" + table + "\" SET \"" + column + "\" = zeroblob({0}) WHERE rowid = {1}";
+        await db.Database.ExecuteSqlRawAsync(size, new object[] { file.Length, row }, cancellationToken);
+        using var blob = new SqliteBlob((SqliteConnection)db.Database.GetDbConnection(), table, column, row);
+        file.WriteTo(blob);
     }
 }
 

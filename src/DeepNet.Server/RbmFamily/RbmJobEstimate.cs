@@ -11,8 +11,11 @@ public static class RbmJobEstimate
     /// <summary>Bytes of a batch's visible and hidden activities the trainer keeps (data, probabilities, samples, negatives, gradients).</summary>
     private const int BatchBuffers = 8;
 
-    /// <summary>Copies of the parameters alive at once: weights, velocity, gradient, the checkpoint and the model file.</summary>
-    private const int ParameterCopies = 5;
+    /// <summary>Parameter-sized arrays of the trainer: weights, velocity, gradient.</summary>
+    private const int TrainerCopies = 3;
+
+    /// <summary>A checkpoint's captured copy: weights and velocity.</summary>
+    private const int CaptureCopies = 2;
 
     /// <param name="data">The training set's shape; ignored for a patch job, which trains on <paramref name="patches"/>.</param>
     public static JobEstimate Of(RbmOptions options, TrainingDataShape data, PatchesSpec? patches, EvaluationSpec? evaluation)
@@ -26,7 +29,9 @@ public static class RbmJobEstimate
 
         long dataBytes = JobEstimate.Floats(samples * visible);
         long parameterBytes = JobEstimate.Floats(parameters);
-        long memory = dataBytes + ParameterCopies * parameterBytes
+        long modelBytes = parameterBytes + JobEstimate.FileOverheadBytes;
+        // The data and the held-out rows the monitor samples, the trainer's arrays, a batch's activities and the chains.
+        long training = dataBytes + JobEstimate.Floats((double)RbmMonitor.MaxSampleRows * visible) + TrainerCopies * parameterBytes
             + JobEstimate.Floats(BatchBuffers * (double)options.BatchSize * (visible + hidden))
             + JobEstimate.Floats(2 * chains * (visible + hidden));
 
@@ -35,11 +40,11 @@ public static class RbmJobEstimate
         double aisFlops = evaluation?.Ais is { } ais ? (double)ais.Runs * ais.Betas * 4 * visible * hidden : 0;
 
         return new JobEstimate(
-            memory,
-            parameterBytes + JobEstimate.FileOverheadBytes,
+            JobEstimate.Peak(training, CaptureCopies * parameterBytes + JobEstimate.Floats(chains * visible), modelBytes),
+            modelBytes,
             2 * parameterBytes + JobEstimate.Floats(chains * visible) + JobEstimate.FileOverheadBytes,
             trainingFlops + aisFlops,
-            SizeField: dataBytes > ParameterCopies * parameterBytes ? (patches is null ? "data.limit" : "patches.patchCount") : "rbm.hiddenUnits",
+            SizeField: dataBytes > TrainerCopies * parameterBytes ? (patches is null ? "data.limit" : "patches.patchCount") : "rbm.hiddenUnits",
             LengthField: aisFlops > trainingFlops ? "evaluation.ais.betas" : "rbm.epochs");
     }
 }

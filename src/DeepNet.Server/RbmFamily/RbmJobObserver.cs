@@ -96,7 +96,7 @@ public sealed class RbmJobObserver : IRbmTrainingObserver
             _jobId,
             metric,
             checkpoint.CompletedEpochs,
-            checkpoint.ToBytes(),
+            SafeTensorsState.Prepare(checkpoint),
             _progress,
             _unsaved.Values.Select(u => u.Message).ToList(),
             _unsaved.ToDictionary(u => u.Key, u => u.Value.Png, StringComparer.Ordinal),

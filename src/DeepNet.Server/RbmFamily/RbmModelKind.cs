@@ -157,7 +157,7 @@ public abstract class RbmFamilyKind(
             data.TileHeight,
             rbm.VisibleUnits,
             rbm.HiddenUnits,
-            metadata => RbmModelFile.Save(rbm, metadata))
+            metadata => RbmModelFile.Prepare(rbm, metadata))
         {
             ReconstructionError = finalError,
             PatchesJson = patches is null || data.Standardizer is null

@@ -25,4 +25,20 @@ public class DbnClassifierEvaluationTests
         double summed = network.ComputeGradients(data.Data, labels, 45, workspace);
         Assert.Equal(summed / 45, evaluation.Loss, 4);
     }
+
+    [Fact]
+    public void AForwardOnlyWorkspaceEvaluatesAlikeAndRefusesGradients()
+    {
+        (Matrix data, int[] labels) = DbnTestData.NoisyPrototypes(3, 20, 45, 0.2f, 1, 2);
+        DenseSigmoidNetwork network = DenseSigmoidNetwork.CreateRandom([20, 6, 3], 0.5f, new Xoshiro256StarStar(2));
+        var forwardOnly = NetworkWorkspace.ForwardOnly(network, 7);
+
+        ClassifierEvaluation expected = network.Evaluate(data, labels, new NetworkWorkspace(network, 7));
+        ClassifierEvaluation actual = network.Evaluate(data, labels, forwardOnly);
+
+        Assert.Equal(expected.Loss, actual.Loss);
+        Assert.Equal(expected.Predicted, actual.Predicted);
+        Assert.Throws<InvalidOperationException>(() => network.ComputeGradients(data.RowRange(0, 7), labels.AsSpan(0, 7), 7, forwardOnly));
+        Assert.Throws<InvalidOperationException>(() => forwardOnly.WeightGradient(0));
+    }
 }

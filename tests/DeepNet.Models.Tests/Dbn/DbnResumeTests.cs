@@ -53,6 +53,38 @@ public class DbnResumeTests
         }
     }
 
+    [Theory]
+    [InlineData("rbm batch", 3)]
+    [InlineData("rbm batch", 14)]
+    [InlineData("backprop batch", 6)]
+    public void TheFileHoldsTheRunningTrainersStateUnderItsPrefixExactlyAsItsOwnFile(string interruptAt, int count)
+    {
+        // The layout checkpoints stored before the state was written in one pass: the nested file's entries, prefixed.
+        (Matrix data, int[] labels) = DbnTestData.NoisyPrototypes(3, 20, 40, 0.1f, 1, 2);
+        var trainer = new DbnTrainer(Options, data, labels, 3);
+        using var cts = new CancellationTokenSource();
+        Assert.Throws<OperationCanceledException>(() => trainer.Train(new Interrupter(cts, interruptAt, count), cts.Token));
+        DbnTrainingState state = trainer.CaptureState();
+        (string prefix, byte[] nested) = state.LayerState is { } layer ? ("layer_state.", layer.ToBytes()) : ("backprop_state.", state.BackpropState!.ToBytes());
+
+        (IReadOnlyDictionary<string, Tensor> tensors, IReadOnlyDictionary<string, string> metadata) = SafeTensors.Read(state.ToBytes());
+        (IReadOnlyDictionary<string, Tensor> innerTensors, IReadOnlyDictionary<string, string> innerMetadata) = SafeTensors.Read(nested);
+        Assert.Equal(innerTensors.Keys.Select(k => prefix + k).Order(), tensors.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal)).Order());
+        Assert.Equal(innerMetadata.Keys.Select(k => prefix + k).Order(), metadata.Keys.Where(k => k.StartsWith(prefix, StringComparison.Ordinal)).Order());
+        foreach ((string name, Tensor inner) in innerTensors)
+        {
+            Assert.Equal(inner.Shape, tensors[prefix + name].Shape);
+            Assert.Equal(inner.Data, tensors[prefix + name].Data);
+        }
+
+        foreach ((string key, string value) in innerMetadata)
+        {
+            Assert.Equal(value, metadata[prefix + key]);
+        }
+
+        Assert.Equal(state.CompletedLayers.Count, tensors.Keys.Count(k => k.StartsWith("rbm", StringComparison.Ordinal)) / 3);
+    }
+
     [Fact]
     public void TheStateRecordsStageLayerAndTheRunningTrainer()
     {
