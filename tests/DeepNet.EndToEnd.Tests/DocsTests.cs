@@ -80,6 +80,19 @@ public sealed partial class DocsTests(ITestOutputHelper output)
         Assert.True(unknown.Count == 0, $"Settings named in the docs that neither appsettings.json nor the code has: {string.Join(", ", unknown)}");
     }
 
+    [Fact]
+    public void TheReadmesRunAndTestCommandsAreTheOnesTheRepositoryUses()
+    {
+        string readme = File.ReadAllText(Path.Combine(RepositoryRoot, "README.md"));
+        Assert.Contains("dotnet run -c Release --project src/DeepNet.Server\n", readme, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(RepositoryRoot, "src/DeepNet.Server/DeepNet.Server.csproj")));
+
+        // .ci/run runs the README's test command (with its loggers and without building twice).
+        const string testCommand = "dotnet test DeepNetService.sln";
+        Assert.Contains($"```sh\n{testCommand}\n```", readme, StringComparison.Ordinal);
+        Assert.Contains($"{testCommand} -c Release --no-build", File.ReadAllText(Path.Combine(RepositoryRoot, ".ci/run")), StringComparison.Ordinal);
+    }
+
     /// <summary>
     /// Each page's runnable blocks run in order in one shell, as a reader follows the page: every curl fails on an HTTP
     /// error status, and a page whose blocks do not sign in starts signed in as api.md shows (TOKEN and the alias).
