@@ -36,7 +36,9 @@ public sealed class PresetTests
     [Fact]
     public void EveryPresetOfThePagesIsCovered()
     {
-        Assert.Equal(["rbm/homework1", "rbm/homework2", "rbm/lecture", "cnn/lenet5", "cnn/small"], Presets().Select(p => $"{p[0]}/{p[1]}"));
+        Assert.Equal(
+            ["rbm/homework1", "rbm/homework2", "rbm/lecture", "cnn/lenet5", "cnn/small", "dbn/hinton2006", "dbn/small"],
+            Presets().Select(p => $"{p[0]}/{p[1]}"));
     }
 
     [Fact]
@@ -77,21 +79,27 @@ public sealed class PresetTests
         Assert.True(done.Status == JobStatus.Succeeded, $"{group}/{name}: {done.Status} {done.Error}");
         var model = (await client.GetFromJsonAsync<ModelDto>($"/api/models/{done.ModelId}", TestApp.Json))!;
 
-        switch (name)
+        switch ($"{group}/{name}")
         {
-            case "homework1" or "lecture":
+            case "rbm/homework1" or "rbm/lecture":
                 Assert.Equal((256, 49, 16, 16), (model.VisibleUnits, model.HiddenUnits, model.ImageWidth, model.ImageHeight));
                 break;
-            case "homework2":
+            case "rbm/homework2":
                 Assert.Equal((100, 49), (model.VisibleUnits, model.HiddenUnits)); // 10×10 patches
                 break;
-            case "lenet5":
+            case "cnn/lenet5":
                 Assert.Equal("LeNet-5", model.Architecture);
                 Assert.Equal(LeNet5Shapes, await ShapesAsync(client, model.Id));
                 break;
-            case "small":
+            case "cnn/small":
                 Assert.Equal("small CNN", model.Architecture);
                 Assert.Equal(["8×12×12", "8×6×6", "10×1×1"], await ShapesAsync(client, model.Id));
+                break;
+            case "dbn/hinton2006":
+                Assert.Equal("784-500-500-2000-10", model.Architecture);
+                break;
+            case "dbn/small":
+                Assert.Equal("256-64-64-10", model.Architecture);
                 break;
             default:
                 Assert.Fail($"A new preset {group}/{name} needs its shapes stated here.");
@@ -99,7 +107,7 @@ public sealed class PresetTests
         }
     }
 
-    /// <summary>One epoch on a few hundred rows; homework 2's dog is a stand-in upload (the student's photo).</summary>
+    /// <summary>One epoch (a layer) on a few hundred rows; homework 2's dog is a stand-in upload (the student's photo).</summary>
     private static async Task Shorten(JsonNode job, HttpClient client)
     {
         if (job["data"] is JsonObject data)
@@ -117,6 +125,19 @@ public sealed class PresetTests
             cnn["epochs"] = 1;
             cnn["validation"] = 50;
             cnn["testLimit"] = 100;
+        }
+
+        if (job["dbn"] is JsonObject dbn)
+        {
+            foreach (var layer in dbn["layers"]!.AsArray())
+            {
+                layer!["epochs"] = 1;
+            }
+
+            dbn["backprop"]!["epochs"] = 1;
+            dbn["backprop"]!["topLayerOnlyEpochs"] = 0;
+            dbn["validation"] = 50;
+            dbn["testLimit"] = 100;
         }
 
         if (job["evaluation"] is JsonObject evaluation && evaluation["perClass"]?.GetValue<bool>() == true)
