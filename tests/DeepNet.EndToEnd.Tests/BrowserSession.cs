@@ -8,7 +8,7 @@ namespace DeepNet.EndToEnd.Tests;
 /// violation, writes screenshots to the temp directory (&lt;prefix&gt;-*.png, e2e-*.png by default), and on failure adds a
 /// screenshot and the server's recent log to the exception.
 /// </summary>
-public sealed class BrowserSession(EndToEndFixture fixture, ITestOutputHelper output, string name, string prefix = "e2e")
+public sealed class BrowserSession(EndToEndFixture fixture, ITestOutputHelper output, string name, string prefix = "e2e", string email = EndToEndFixture.DefaultUser)
 {
     /// <summary>
     /// Reports every violation of the page's Content-Security-Policy as a console error that names it (Chromium also
@@ -41,7 +41,7 @@ public sealed class BrowserSession(EndToEndFixture fixture, ITestOutputHelper ou
 
     public async Task RunAsync(Func<IPage, Task> test)
     {
-        IPage page = await fixture.NewPageAsync();
+        IPage page = await fixture.NewPageAsync(email);
         await page.AddInitScriptAsync(ReportPolicyViolations);
         page.Console += (_, message) =>
         {

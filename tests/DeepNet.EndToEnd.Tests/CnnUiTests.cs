@@ -86,6 +86,30 @@ public sealed partial class CnnUiTests(EndToEndFixture fixture, ITestOutputHelpe
         });
     }
 
+    [Fact]
+    public async Task TheLeNet5PresetFillsTheMeasuredRecipeOn28By28Digits()
+    {
+        var session = new BrowserSession(fixture, output, "cnn-lenet5");
+        await session.RunAsync(async page =>
+        {
+            await page.GotoAsync("/#/cnn");
+            await Expect(page.Locator("[data-testid=cnn-form]")).ToBeVisibleAsync();
+            await page.ClickAsync("[data-testid=cnn-preset-lenet5]");
+
+            // S4 is 16×5×5 only on 28×28 input; on 16×16 it would be 16×2×2.
+            await Expect(page.Locator("[data-testid=cnn-input-shape]")).ToContainTextAsync("1×28×28");
+            await Expect(page.Locator("[data-testid=cnn-layer-shape-5]")).ToHaveTextAsync("→ 16×5×5");
+            await Expect(page.Locator("#cnn-form select[name='cnn.optimizer']")).ToHaveValueAsync("sgd");
+            await Expect(page.Locator("#cnn-form input[name='cnn.learningRate']")).ToHaveValueAsync("0.05");
+            await Expect(page.Locator("#cnn-form input[name='cnn.learningRateDecay']")).ToHaveValueAsync("0.8");
+            await Expect(page.Locator("#cnn-form input[name='cnn.epochs']")).ToHaveValueAsync("12");
+            await Expect(page.Locator("#cnn-form input[name='data.limit']")).ToHaveValueAsync(""); // all 60,000
+            await Expect(page.Locator("[data-testid=cnn-augment]")).ToBeCheckedAsync();
+            await Expect(page.Locator("#cnn-form input[name='cnn.augment.rotation']")).ToHaveValueAsync("10");
+            await session.ScreenshotAsync(page, "form");
+        });
+    }
+
     [GeneratedRegex(@"#/jobs/[0-9a-fA-F-]{36}$")]
     private static partial Regex JobRoute();
 }

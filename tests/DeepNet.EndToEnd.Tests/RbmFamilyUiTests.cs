@@ -102,20 +102,40 @@ public sealed partial class RbmFamilyUiTests(EndToEndFixture fixture, ITestOutpu
     }
 
     [Fact]
-    public async Task HomeworkTwoPresetReconstructsAnotherImageFromBinaryAndNonBinaryFeatures()
+    public async Task HomeworkTwoPresetAsksForADogPhotoAndReconstructsTheCatFromBinaryAndNonBinaryFeatures()
     {
-        var session = new BrowserSession(fixture, output, "homework2", ScreenshotPrefix);
+        // A student of their own: without an upload of theirs the preset must ask for the dog photo.
+        var session = new BrowserSession(fixture, output, "homework2", ScreenshotPrefix, $"homework2-{Guid.NewGuid():N}@deepnet.test");
         await session.RunAsync(async page =>
         {
             await page.GotoAsync("/");
             await Expect(page.Locator("#connection-status")).ToHaveAttributeAsync("data-state", "connected");
+            await Expect(page.Locator("#preset-homework2")).ToHaveTextAsync("Homework 2 — train on a dog photo, reconstruct a cat photo");
+            await Expect(page.Locator("select[name='patches.trainImage'] option[value='builtin:coffee']")).ToHaveCountAsync(1); // the image list has loaded
+            await page.ClickAsync("#preset-homework2");
+            await Expect(page.Locator("select[name='patches.trainImage']")).ToHaveValueAsync("");
+            await Expect(page.Locator("#form-status")).ToContainTextAsync("upload a photo of a dog");
+            await Expect(page.Locator("#err-patches-trainImage")).ToContainTextAsync("upload a photo of a dog");
+            await session.ScreenshotAsync(page, "asks-for-a-dog");
 
+            // No dog photo ships with the service: a stand-in upload plays the student's dog.
+            var standIn = await (await page.Context.APIRequest.GetAsync("api/images/builtin:rocket")).BodyAsync();
+            var form = page.Context.APIRequest.CreateFormData();
+            form.Set("file", new FilePayload { Name = "dog.png", MimeType = "image/png", Buffer = standIn });
+            form.Set("name", "My dog");
+            var upload = await page.Context.APIRequest.PostAsync("api/images", new() { Multipart = form, Headers = fixture.OwnOrigin });
+            Assert.True(upload.Ok, await upload.TextAsync());
+            string dogId = System.Text.Json.JsonDocument.Parse(await upload.TextAsync()).RootElement.GetProperty("id").GetString()!;
+
+            await page.ReloadAsync();
+            await Expect(page.Locator("#connection-status")).ToHaveAttributeAsync("data-state", "connected");
+            await Expect(page.Locator($"select[name='patches.trainImage'] option[value='{dogId}']")).ToHaveCountAsync(1);
             await page.ClickAsync("#preset-homework2");
             await Expect(page.Locator("[data-testid=kind-rbm-patches]")).ToBeCheckedAsync();
             await Expect(page.Locator("#patches-group")).ToBeVisibleAsync();
             await Expect(page.Locator("#data-group")).ToBeHiddenAsync();
-            await Expect(page.Locator("select[name='patches.trainImage']")).ToHaveValueAsync("builtin:chelsea");
-            await Expect(page.Locator("select[name='patches.testImage']")).Not.ToHaveValueAsync("builtin:chelsea");
+            await Expect(page.Locator("select[name='patches.trainImage']")).ToHaveValueAsync(dogId);
+            await Expect(page.Locator("select[name='patches.testImage']")).ToHaveValueAsync("builtin:chelsea");
             await Expect(page.Locator("input[name='patches.patchSize']")).ToHaveValueAsync("10");
             await Expect(page.Locator("select[name='rbm.visibleType']")).ToHaveValueAsync("Gaussian");
             await Expect(page.Locator("input[name='rbm.hiddenUnits']")).ToHaveValueAsync("49");

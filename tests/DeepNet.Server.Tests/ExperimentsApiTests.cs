@@ -26,6 +26,58 @@ public sealed class ExperimentsApiTests
         Assert.Equal([1.2, 1.4, 2.0, 2.4, 1.9], bengio.Rows.Select(r => r.PublishedTestError!.Value));
     }
 
+    [Fact]
+    public async Task DefinitionsSayWhatEachScaleTrainsAndHowLongTheServerEstimatesIt()
+    {
+        await using var app = new TestApp();
+        var definitions = await app.CreateClient().GetFromJsonAsync<List<ExperimentDefinitionDto>>("/api/experiments/definitions", TestApp.Json);
+
+        foreach (var definition in definitions!)
+        {
+            Assert.Equal(["quick", "full"], definition.Scales.Select(s => s.Scale));
+            foreach (var scale in definition.Scales)
+            {
+                Assert.Equal(definition.Rows.Select(r => r.Key), scale.Rows.Select(r => r.Key));
+                Assert.All(scale.Rows, r =>
+                {
+                    Assert.True(r.EstimatedRunSeconds > 0, $"{definition.Kind}/{scale.Scale}/{r.Key} has no run-time estimate");
+                    Assert.Contains("epoch", r.Setting.Epochs, StringComparison.Ordinal);
+                    Assert.Contains("training digits at", r.Setting.Data, StringComparison.Ordinal);
+                });
+                Assert.Equal(scale.Rows.Sum(r => r.EstimatedRunSeconds), scale.EstimatedRunSeconds, 6);
+            }
+
+            Assert.True(definition.Scales[1].EstimatedRunSeconds > definition.Scales[0].EstimatedRunSeconds, $"{definition.Kind}: full is not longer than quick");
+        }
+
+        // The architecture is the one the row really gets, shapes included: LeNet-5's S4 is 16×5×5 only on 28×28 digits.
+        var full = Assert.Single(definitions!, d => d.Kind == "mnist-table").Scales.Single(s => s.Scale == "full");
+        var lenet = full.Rows.Single(r => r.Key == "lenet5").Setting;
+        Assert.Equal("LeNet-5: 1×28×28 → 6×28×28 → 6×14×14 → 16×10×10 → 16×5×5 → 120 → 84 → 10", lenet.Architecture);
+        Assert.Equal("12 epochs", lenet.Epochs);
+        Assert.Equal("60,000 training digits at 28×28; 10,000 test digits", lenet.Data);
+        Assert.Equal("784-500-500-2000-10, RBM pre-training", full.Rows.Single(r => r.Key == "dbn").Setting.Architecture);
+        Assert.Equal("20 epochs a layer, then 100 epochs of backprop", full.Rows.Single(r => r.Key == "dbn").Setting.Epochs);
+        Assert.Equal("784-800-10, no pre-training", full.Rows.Single(r => r.Key == "nn-800").Setting.Architecture);
+    }
+
+    [Fact]
+    public async Task AStartedTableShowsEachRowsSettingAsItsJobStoresIt()
+    {
+        await using var app = new TestApp();
+        var client = app.CreateClient();
+        var definitions = await client.GetFromJsonAsync<List<ExperimentDefinitionDto>>("/api/experiments/definitions", TestApp.Json);
+        var quick = definitions!.Single(d => d.Kind == "bengio2007").Scales.Single(s => s.Scale == "quick");
+
+        var response = await client.PostAsJsonAsync("/api/experiments", new { kind = "bengio2007", scale = "quick" }, TestApp.Json);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var started = await response.Content.ReadFromJsonAsync<ExperimentDto>(TestApp.Json);
+        await client.PostAsync($"/api/experiments/{started!.Id}/cancel", null);
+
+        Assert.Equal(quick.Rows.Select(r => r.Setting), started.Rows.Select(r => r.Setting));
+        Assert.Equal(quick.Rows.Select(r => r.EstimatedRunSeconds), started.Rows.Select(r => r.EstimatedRunSeconds!.Value));
+    }
+
     [Theory]
     [InlineData("{\"kind\":\"nope\"}", "kind")]
     [InlineData("{}", "kind")]

@@ -191,6 +191,7 @@ export class CnnPage {
     this.#onDataChanged();
   }
 
+  /** Fills the layers and the preset's whole recipe: input size, training rows, optimizer, schedule, distortions. */
   applyPreset(name) {
     const preset = PRESETS[name];
     if (!preset) return;
@@ -199,7 +200,19 @@ export class CnnPage {
     const classes = this.#classes();
     const last = this.#layers.at(-1);
     if (last?.type === 'dense') last.units = classes;
-    this.#onOptimizerChanged(this.#form.elements['cnn.optimizer'].value, true);
+    const form = this.#form.elements;
+    const { data, cnn } = preset.job;
+    const set = (field, value) => { form[field].value = value === null || value === undefined ? '' : String(value); };
+    set('name', preset.job.name);
+    if (form['data.source'].value === 'mnist') set('data.imageSize', data.imageSize);
+    set('data.limit', data.limit);
+    set('cnn.validation', cnn.validation);
+    set('cnn.testLimit', cnn.testLimit);
+    set('cnn.optimizer', cnn.optimizer);
+    for (const [field] of OPTIMIZER_FIELDS) set(field, cnn[field.slice(4)]);
+    form['cnn.augment.enabled'].checked = Boolean(cnn.augment);
+    if (cnn.augment) for (const [field] of AUGMENT_FIELDS) set(field, cnn.augment[field.slice(12)]);
+    this.#syncAugment();
     this.#serverLayerErrors.clear();
     this.#renderLayers();
   }

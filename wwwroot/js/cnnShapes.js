@@ -1,6 +1,8 @@
 // CNN architectures as data in the browser: presets, layer descriptions and the shape after every layer,
 // computed as the server's Network.InferShapes does (the server checks again and has the last word).
 
+import presets from './presets.json' with { type: 'json' };
+
 export const LAYER_TYPES = [
   { type: 'conv', label: 'Convolution' },
   { type: 'maxPool', label: 'Max pooling' },
@@ -35,33 +37,9 @@ export const LAYER_FIELDS = {
   dropout: [{ name: 'rate', label: 'Rate', min: 0, max: 0.9, step: 0.05, fallback: 0.5 }],
 };
 
-export const PRESETS = {
-  lenet5: {
-    title: 'LeNet-5',
-    layers: [
-      { type: 'conv', filters: 6, kernel: 5, stride: 1, padding: 2 },
-      { type: 'relu' },
-      { type: 'maxPool', window: 2, stride: 2 },
-      { type: 'conv', filters: 16, kernel: 5, stride: 1, padding: 0 },
-      { type: 'relu' },
-      { type: 'maxPool', window: 2, stride: 2 },
-      { type: 'dense', units: 120 },
-      { type: 'relu' },
-      { type: 'dense', units: 84 },
-      { type: 'relu' },
-      { type: 'dense', units: 10 },
-    ],
-  },
-  small: {
-    title: 'Small fast net',
-    layers: [
-      { type: 'conv', filters: 8, kernel: 5, stride: 1, padding: 0 },
-      { type: 'relu' },
-      { type: 'maxPool', window: 2, stride: 2 },
-      { type: 'dense', units: 10 },
-    ],
-  },
-};
+/** The presets of presets.json (the server tests submit the same job bodies): title, layers and the whole job. */
+export const PRESETS = Object.fromEntries(Object.entries(presets.cnn)
+  .map(([name, preset]) => [name, { title: preset.title, about: preset.about, layers: preset.job.cnn.layers, job: preset.job }]));
 
 export function copyLayers(layers) {
   return layers.map((layer) => ({ ...layer }));

@@ -7,6 +7,7 @@ import { hubMessage, StreamingHub } from './hubs.js';
 import { applyLimits, limitOf } from './limits.js';
 import { h } from './dom.js';
 import { formatDate } from './format.js';
+import presets from './presets.json' with { type: 'json' };
 
 const dbnHub = new StreamingHub('hubs/dbn');
 
@@ -25,40 +26,9 @@ const layer = (hiddenUnits, epochs, extra = {}) => ({
   hiddenUnits, epochs, learningRate: 0.1, k: 1, batchSize: 100, momentum: 0.9, weightDecay: 0.0002, visibleType: 'Bernoulli', ...extra,
 });
 
-export const DBN_PRESETS = Object.freeze({
-  hinton2006: {
-    label: 'Hinton 2006: 784-500-500-2000-10',
-    name: 'Hinton 2006 DBN',
-    data: { imageSize: 28, limit: null, classes: null },
-    dbn: {
-      layers: [layer(500, 50), layer(500, 50), layer(2000, 50)],
-      propagation: 'samples',
-      pretraining: 'rbm',
-      fineTuning: 'global',
-      joinLabels: false,
-      backprop: { learningRate: 0.1, momentum: 0.9, weightDecay: 0.00001, batchSize: 100, epochs: 50, topLayerOnlyEpochs: 5 },
-      validation: 10000,
-      testLimit: null,
-      seed: 1,
-    },
-  },
-  small: {
-    label: 'Small & quick',
-    name: 'Small DBN',
-    data: { imageSize: 16, limit: 1000, classes: null },
-    dbn: {
-      layers: [layer(64, 2, { batchSize: 20, momentum: 0.5 }), layer(64, 2, { batchSize: 20, momentum: 0.5 })],
-      propagation: 'samples',
-      pretraining: 'rbm',
-      fineTuning: 'global',
-      joinLabels: true,
-      backprop: { learningRate: 0.3, momentum: 0.9, weightDecay: 0, batchSize: 20, epochs: 10, topLayerOnlyEpochs: 0 },
-      validation: 200,
-      testLimit: 1000,
-      seed: 1,
-    },
-  },
-});
+/** The presets of presets.json (the server tests submit the same job bodies), with the button label. */
+export const DBN_PRESETS = Object.freeze(Object.fromEntries(Object.entries(presets.dbn)
+  .map(([key, preset]) => [key, { label: preset.title, ...preset.job }])));
 
 const copy = (value) => JSON.parse(JSON.stringify(value));
 

@@ -10,6 +10,11 @@ import { live } from './live.js';
 const POLL_INTERVAL_MS = 2000;
 
 /** Percent with two decimals, or a dash. */
+/** An estimate as a duration; the server's estimates of quick rows can be well under a second. */
+function estimated(seconds) {
+  return Number.isFinite(seconds) && seconds < 1 ? 'under a second' : formatDuration(seconds);
+}
+
 function percent(value) {
   return value === null || value === undefined || !Number.isFinite(value) ? '–' : `${value.toFixed(2)} %`;
 }
@@ -83,6 +88,8 @@ export class ExperimentsPage {
 
   #definitionCard(definition) {
     const status = h('p', { class: 'form-status', role: 'status' });
+    const scales = Object.fromEntries((definition.scales ?? []).map((s) => [s.scale, s]));
+    const labels = Object.fromEntries(definition.rows.map((r) => [r.key, r]));
     const start = async (scale, button) => {
       button.disabled = true;
       status.textContent = 'Starting…';
@@ -94,17 +101,62 @@ export class ExperimentsPage {
         button.disabled = false;
       }
     };
-    const full = h('button', { type: 'button', class: 'button', dataset: { testid: `start-${definition.kind}-full` } }, 'Run on full MNIST');
+
+    // The rows as they would train at the chosen scale: what the quick version really runs is not the published setting.
+    const body = h('tbody', {});
+    const estimate = h('p', { class: 'experiment-estimate', dataset: { testid: `estimate-${definition.kind}` } });
+    const showScale = (scale) => {
+      const plan = scales[scale];
+      body.replaceChildren(...(plan?.rows ?? []).map((row) => h('tr', { dataset: { testid: 'definition-row', key: row.key } },
+        h('th', { scope: 'row' }, labels[row.key]?.label ?? row.key),
+        h('td', { dataset: { testid: 'row-architecture' } }, row.setting.architecture),
+        h('td', { dataset: { testid: 'row-epochs' } }, row.setting.epochs),
+        h('td', { class: 'num' }, percent(labels[row.key]?.publishedTestError)),
+        h('td', { class: 'source' }, labels[row.key]?.source ?? ''))));
+      const data = plan?.rows?.[0]?.setting.data;
+      estimate.textContent = plan
+        ? `${scale === 'full' ? 'Full scale' : 'Quick scale'}: ${data ?? ''}. Estimated run time of the whole table: ${estimated(plan.estimatedRunSeconds)} (rows run one after another).`
+        : '';
+    };
+    const scaleChoice = h('fieldset', { class: 'experiment-scale' },
+      h('legend', {}, 'Show the rows at'),
+      ['quick', 'full'].map((scale) => h('label', { class: 'check' },
+        h('input', { type: 'radio', name: `scale-${definition.kind}`, value: scale, checked: scale === 'quick', dataset: { testid: `scale-${definition.kind}-${scale}` }, onchange: () => showScale(scale) }),
+        ` ${scale === 'quick' ? 'quick scale' : 'full scale'}`)));
+    showScale('quick');
+
+    // A full table runs for a long time on a shared server: say how long before queueing it.
+    const confirmFull = h('div', { class: 'notice experiment-confirm', role: 'alertdialog', 'aria-labelledby': `confirm-${definition.kind}-text`, hidden: true, dataset: { testid: `confirm-${definition.kind}` } });
+    const full = h('button', { type: 'button', class: 'button', dataset: { testid: `start-${definition.kind}-full` } }, 'Run on full MNIST…');
     const quick = h('button', { type: 'button', class: 'button button--secondary', dataset: { testid: `start-${definition.kind}-quick` } }, 'Quick version');
-    full.addEventListener('click', () => start('full', full));
+    full.addEventListener('click', () => {
+      const plan = scales.full;
+      scaleChoice.querySelector('input[value=full]').checked = true;
+      showScale('full');
+      const go = h('button', { type: 'button', class: 'button', dataset: { testid: `confirm-${definition.kind}-full` } }, 'Start the full table');
+      const keep = h('button', { type: 'button', class: 'button button--secondary' }, 'Not now');
+      go.addEventListener('click', () => start('full', go));
+      keep.addEventListener('click', () => { confirmFull.hidden = true; full.focus(); });
+      confirmFull.replaceChildren(
+        h('p', { id: `confirm-${definition.kind}-text` },
+          `The full table queues ${plan?.rows?.length ?? definition.rows.length} jobs on all of MNIST. The server estimates `,
+          h('strong', { dataset: { testid: `confirm-${definition.kind}-duration` } }, estimated(plan?.estimatedRunSeconds)),
+          ' for the whole table, and your other jobs wait behind its rows. Start it?'),
+        h('div', { class: 'actions' }, go, keep));
+      confirmFull.hidden = false;
+      go.focus();
+    });
     quick.addEventListener('click', () => start('quick', quick));
     return h('article', { class: 'experiment-definition', dataset: { kind: definition.kind } },
       h('h3', {}, definition.title),
       h('p', {}, definition.description),
-      h('table', { class: 'table' },
-        h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Row'), h('th', { scope: 'col' }, 'Published test error'), h('th', { scope: 'col' }, 'Source'))),
-        h('tbody', {}, definition.rows.map((r) => h('tr', {}, h('th', { scope: 'row' }, r.label), h('td', { class: 'num' }, percent(r.publishedTestError)), h('td', {}, r.source))))),
+      scaleChoice,
+      h('div', { class: 'table-scroll' }, h('table', { class: 'table' },
+        h('thead', {}, h('tr', {}, ['Row', 'Architecture', 'Epochs', 'Published test error', 'Source'].map((c) => h('th', { scope: 'col' }, c)))),
+        body)),
+      estimate,
       h('div', { class: 'actions' }, full, quick),
+      confirmFull,
       status);
   }
 
@@ -150,9 +202,11 @@ export class ExperimentsPage {
     table.dataset.finished = String(experiment.finished);
     table.replaceChildren(h('table', { class: 'table experiment-table', dataset: { testid: 'experiment-rows' } },
       h('thead', {}, h('tr', {},
-        ['Row', 'Status', 'Train error', 'Valid error', 'Test error', 'Published', 'Time'].map((c) => h('th', { scope: 'col' }, c)))),
+        ['Row', 'Trained', 'Status', 'Train error', 'Valid error', 'Test error', 'Published', 'Time'].map((c) => h('th', { scope: 'col' }, c)))),
       h('tbody', {}, experiment.rows.map((row) => h('tr', { dataset: { testid: 'experiment-row', key: row.key, status: row.status } },
         h('th', { scope: 'row' }, h('a', { href: `#/jobs/${encodeURIComponent(row.jobId)}` }, row.label)),
+        h('td', { class: 'setting', dataset: { testid: 'row-setting' } },
+          row.setting?.architecture ?? '', h('br', {}), h('span', { class: 'muted' }, `${row.setting?.epochs ?? ''}; ${row.setting?.data ?? ''}`)),
         h('td', {}, statusBadge(row.status), row.phase ? ` ${row.phase}` : '',
           row.fraction !== null && row.fraction !== undefined && !isTerminal(row.status)
             ? h('progress', { max: 1, value: row.fraction, 'aria-label': `${row.label} progress` }) : '',
@@ -161,7 +215,8 @@ export class ExperimentsPage {
         h('td', { class: 'num', dataset: { testid: 'valid-error' } }, percent(row.validError)),
         h('td', { class: 'num', dataset: { testid: 'test-error' } }, percent(row.testError)),
         h('td', { class: 'num' }, percent(row.publishedTestError), row.source ? h('span', { class: 'source' }, ` ${row.source}`) : ''),
-        h('td', { class: 'num' }, formatDuration(row.seconds)))))));
+        h('td', { class: 'num' }, formatDuration(row.seconds),
+          row.estimatedRunSeconds ? h('span', { class: 'source' }, ` of ~${estimated(row.estimatedRunSeconds)} estimated`) : ''))))));
     this.#root.querySelector('#experiment-cancel').hidden = experiment.finished;
   }
 

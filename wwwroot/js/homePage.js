@@ -2,7 +2,7 @@
 // list with the model import. "#/jobs" and "#/models" scroll to their list.
 
 import { mountMarkup } from './dom.js';
-import { HOMEWORK1_PRESET, HOMEWORK2_PRESET, JobForm, LECTURE_PRESET } from './jobForm.js';
+import { JobForm, RBM_PRESETS } from './jobForm.js';
 import { JobList } from './jobList.js';
 import { HOME_MARKUP } from './markup/homeMarkup.js';
 import { ModelImport } from './modelImport.js';
@@ -32,9 +32,9 @@ export class HomePage {
         location.hash = `#/models/${encodeURIComponent(model.id)}`;
       },
     });
-    byId('preset-homework1').addEventListener('click', () => this.jobForm.applyPreset(HOMEWORK1_PRESET));
-    byId('preset-homework2').addEventListener('click', () => this.jobForm.applyPreset(HOMEWORK2_PRESET));
-    byId('preset-lecture').addEventListener('click', () => this.jobForm.applyPreset(LECTURE_PRESET));
+    byId('preset-homework1').addEventListener('click', () => this.jobForm.applyPreset(RBM_PRESETS.homework1));
+    byId('preset-homework2').addEventListener('click', () => this.jobForm.applyPreset(RBM_PRESETS.homework2));
+    byId('preset-lecture').addEventListener('click', () => this.jobForm.applyPreset(RBM_PRESETS.lecture));
     byId('refresh-jobs').addEventListener('click', () => this.jobList.load());
     byId('refresh-models').addEventListener('click', () => this.modelList.load());
   }

@@ -20,7 +20,21 @@ public sealed record CreateExperimentRequest
 /// <param name="Title">Display title.</param>
 /// <param name="Description">What it reproduces and with which settings.</param>
 /// <param name="Rows">Its rows at full scale.</param>
-public sealed record ExperimentDefinitionDto(string Kind, string Title, string Description, IReadOnlyList<ExperimentRowDefinitionDto> Rows);
+/// <param name="Scales">What each scale trains, row by row, and how long the server estimates it takes.</param>
+public sealed record ExperimentDefinitionDto(
+    string Kind, string Title, string Description, IReadOnlyList<ExperimentRowDefinitionDto> Rows, IReadOnlyList<ExperimentScaleDto> Scales);
+
+/// <summary>A table at one scale, as it would be queued now.</summary>
+/// <param name="Scale">"full" or "quick".</param>
+/// <param name="EstimatedRunSeconds">The rows' estimated run times added up: one student's rows run one after another.</param>
+/// <param name="Rows">Each row's setting and estimate, in table order.</param>
+public sealed record ExperimentScaleDto(string Scale, double EstimatedRunSeconds, IReadOnlyList<ExperimentRowPlanDto> Rows);
+
+/// <summary>One row at one scale.</summary>
+/// <param name="Key">Stable key within the table.</param>
+/// <param name="Setting">The architecture, epochs and data the row trains at this scale.</param>
+/// <param name="EstimatedRunSeconds">The job's estimated run time (the same estimate the per-job run-time budget checks).</param>
+public sealed record ExperimentRowPlanDto(string Key, ExperimentRowSetting Setting, double EstimatedRunSeconds);
 
 /// <summary>A row of a table as defined.</summary>
 /// <param name="Key">Stable key within the table.</param>
@@ -66,6 +80,8 @@ public sealed record ExperimentDto(
 /// <param name="ModelId">The trained model, once the job succeeded.</param>
 /// <param name="Error">Why the job failed.</param>
 /// <param name="Seconds">Wall time of the job so far (or in all, once finished).</param>
+/// <param name="Setting">The architecture, epochs and data the row's job trains, read from the job itself.</param>
+/// <param name="EstimatedRunSeconds">The job's estimated run time when it was queued.</param>
 public sealed record ExperimentRowDto(
     string Key,
     string Label,
@@ -80,4 +96,6 @@ public sealed record ExperimentRowDto(
     double? TestError,
     Guid? ModelId,
     string? Error,
-    double? Seconds);
+    double? Seconds,
+    ExperimentRowSetting Setting,
+    double? EstimatedRunSeconds);

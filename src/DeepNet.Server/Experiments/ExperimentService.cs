@@ -25,8 +25,34 @@ public sealed class ExperimentService(
 {
     private readonly Dictionary<string, IExperimentDefinition> _definitions = definitions.ToDictionary(d => d.Kind, StringComparer.Ordinal);
 
-    public IReadOnlyList<ExperimentDefinitionDto> Definitions =>
-        _definitions.Values.OrderBy(d => d.Kind, StringComparer.Ordinal).Select(ToDto).ToList();
+    /// <summary>The tables with each scale's rows as they would be queued now: setting and estimated run time.</summary>
+    public async Task<IReadOnlyList<ExperimentDefinitionDto>> DefinitionsAsync(RequestUser viewer, CancellationToken cancellationToken)
+    {
+        await using var db = await contexts.CreateViewAsync(viewer, cancellationToken);
+        var list = new List<ExperimentDefinitionDto>(_definitions.Count);
+        foreach (var definition in _definitions.Values.OrderBy(d => d.Kind, StringComparer.Ordinal))
+        {
+            var scales = new List<ExperimentScaleDto>(2);
+            foreach (string scale in (string[])[ExperimentScales.Quick, ExperimentScales.Full])
+            {
+                var rows = new List<ExperimentRowPlanDto>();
+                foreach (var row in definition.Rows(scale))
+                {
+                    var draft = await DraftAsync(definition, row, row.Job with { Name = definition.Title }, db, cancellationToken);
+                    rows.Add(new ExperimentRowPlanDto(
+                        row.Key,
+                        ExperimentRowSettings.Describe(draft.Kind, draft.OptionsJson, draft.DataSpecJson),
+                        draft.Estimate is { } estimate ? budget.RunSeconds(estimate) : 0));
+                }
+
+                scales.Add(new ExperimentScaleDto(scale, rows.Sum(r => r.EstimatedRunSeconds), rows));
+            }
+
+            list.Add(ToDto(definition, scales));
+        }
+
+        return list;
+    }
 
     /// <summary>
     /// Validates the request and starts the table; errors are keyed by field ("kind", "scale", "name"), a row over the
@@ -64,15 +90,7 @@ public sealed class ExperimentService(
         var drafts = new List<JobDraft>();
         foreach (var row in definition.Rows(scale))
         {
-            var jobRequest = row.Job with { Name = Truncate($"{name} · {row.Label}") };
-            var jobKind = kinds.Resolve(jobRequest.Kind)
-                ?? throw new InvalidOperationException($"Experiment {definition.Kind} row {row.Key} uses job kind '{jobRequest.Kind}', which has no registered IModelKind.");
-            var validation = await jobKind.ValidateAsync(jobRequest, db, cancellationToken);
-            if (validation.Draft is not { } draft)
-            {
-                throw new InvalidOperationException(
-                    $"Experiment {definition.Kind} row {row.Key} has an invalid job: {string.Join("; ", validation.Errors.Select(e => $"{e.Key}: {string.Join(", ", e.Value)}"))}.");
-            }
+            var draft = await DraftAsync(definition, row, row.Job with { Name = Truncate($"{name} · {row.Label}") }, db, cancellationToken);
 
             foreach (var (field, messages) in admission.OverBudget(draft))
             {
@@ -197,7 +215,9 @@ public sealed class ExperimentService(
                 errors.Test,
                 job.ModelId,
                 job.Error,
-                seconds));
+                seconds,
+                ExperimentRowSettings.Describe(job.Kind, job.OptionsJson, job.DataSpecJson),
+                job.EstimatedRunSeconds));
         }
 
         return new ExperimentDto(
@@ -210,6 +230,17 @@ public sealed class ExperimentService(
             experiment.CreatedAt,
             rows.All(r => JobStateMachine.IsFinished(r.Status)),
             rows);
+    }
+
+    /// <summary>A row's job validated by its kind; a definition whose row does not validate is a bug, not a bad request.</summary>
+    private async Task<JobDraft> DraftAsync(
+        IExperimentDefinition definition, ExperimentRowDefinition row, CreateJobRequest jobRequest, DeepNetDbContext db, CancellationToken cancellationToken)
+    {
+        var jobKind = kinds.Resolve(jobRequest.Kind)
+            ?? throw new InvalidOperationException($"Experiment {definition.Kind} row {row.Key} uses job kind '{jobRequest.Kind}', which has no registered IModelKind.");
+        var validation = await jobKind.ValidateAsync(jobRequest, db, cancellationToken);
+        return validation.Draft ?? throw new InvalidOperationException(
+            $"Experiment {definition.Kind} row {row.Key} has an invalid job: {string.Join("; ", validation.Errors.Select(e => $"{e.Key}: {string.Join(", ", e.Value)}"))}.");
     }
 
     private static List<StoredRow> ReadRows(Experiment experiment) =>
@@ -242,13 +273,14 @@ public sealed class ExperimentService(
     private static string Truncate(string name) =>
         name.Length <= DeepNetDbContext.NameMaxLength ? name : name[..DeepNetDbContext.NameMaxLength];
 
-    private ExperimentDefinitionDto ToDto(IExperimentDefinition definition) => new(
+    private ExperimentDefinitionDto ToDto(IExperimentDefinition definition, IReadOnlyList<ExperimentScaleDto> scales) => new(
         definition.Kind,
         definition.Title,
         definition.Description,
         definition.Rows(ExperimentScales.Full)
             .Select(r => new ExperimentRowDefinitionDto(r.Key, r.Label, r.PublishedTestError, r.Source, r.Job.Kind ?? kinds.Default.Kind))
-            .ToList());
+            .ToList(),
+        scales);
 
     private sealed record StoredRow(string Key, Guid JobId);
 }

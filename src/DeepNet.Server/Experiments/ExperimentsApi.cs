@@ -13,9 +13,11 @@ public static class ExperimentsApi
     {
         var api = app.MapGroup("/api/experiments").WithTags("Experiments");
 
-        api.MapGet("/definitions", (ExperimentService experiments) => TypedResults.Ok(experiments.Definitions))
+        api.MapGet("/definitions", async (ExperimentService experiments, RequestUser viewer, CancellationToken cancellationToken) =>
+                TypedResults.Ok(await experiments.DefinitionsAsync(viewer, cancellationToken)))
             .WithName("ListExperimentDefinitions")
-            .WithSummary("The tables that can be run, with their rows and published figures");
+            .WithSummary("The tables that can be run, with their rows and published figures")
+            .WithDescription("scales[] says, for 'quick' and 'full', what every row trains (architecture with its shapes, epochs, data) and the server's estimate of its run time; estimatedRunSeconds of a scale is the rows' sum, since one student's rows run one after another.");
 
         api.MapPost("/", CreateExperiment)
             .RequireRateLimiting(RateLimits.Submit)

@@ -12,7 +12,7 @@ export const HOME_MARKUP = String.raw`
         Homework 1 — train on digits 1–5
       </button>
       <button type="button" id="preset-homework2" class="button button--secondary" data-testid="preset-homework2">
-        Homework 2 — patches of the cat, reconstruct another image
+        Homework 2 — train on a dog photo, reconstruct a cat photo
       </button>
       <button type="button" id="preset-lecture" class="button button--secondary" data-testid="preset-lecture">
         Lecture demo — 49 filters of 16×16 digits
