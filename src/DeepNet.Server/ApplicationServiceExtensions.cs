@@ -12,6 +12,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using DeepNet.Server.Library;
 using DeepNet.Server.Accounts;
 using DeepNet.Server.Pooling;
+using DeepNet.Server.Stepper;
 
 namespace DeepNet.Server;
 
@@ -75,6 +76,7 @@ public static class ApplicationServiceExtensions
         app.MapLibrary();
         app.MapDemos();
         app.MapPooling();
+        app.MapStepper();
         app.MapExperiments();
         app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = HealthResponse.WriteAsync }).AllowAnonymous();
         return app;
