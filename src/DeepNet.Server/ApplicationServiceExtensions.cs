@@ -13,6 +13,7 @@ using DeepNet.Server.Library;
 using DeepNet.Server.Accounts;
 using DeepNet.Server.Pooling;
 using DeepNet.Server.Stepper;
+using DeepNet.Server.Compare;
 
 namespace DeepNet.Server;
 
@@ -42,6 +43,7 @@ public static class ApplicationServiceExtensions
         services.AddSharing();
         services.AddDemos();
         services.AddExperiments();
+        services.AddCompare();
 
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
 
@@ -77,6 +79,7 @@ public static class ApplicationServiceExtensions
         app.MapDemos();
         app.MapPooling();
         app.MapStepper();
+        app.MapCompare();
         app.MapExperiments();
         app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = HealthResponse.WriteAsync }).AllowAnonymous();
         return app;
