@@ -26,6 +26,7 @@ public sealed class BrowserHardeningUiTests(EndToEndFixture fixture, ITestOutput
         ("#/cnn", "cnn-view"),
         ("#/pooling", "pooling-view"),
         ("#/stepper", "stepper-view"),
+        ("#/compare", "compare-view"),
         ("#/experiments", "experiments-view"),
         ("#/data", "data-view"),
         ("#/demos", "demos-view"),
