@@ -32,6 +32,7 @@ export class ComparePage {
   #chart = null;
   #homework2 = null;
   #picked = new Set();
+  #generation = 0; // a newer comparison supersedes an older one still loading
 
   constructor(root) {
     this.#root = root;
@@ -44,7 +45,10 @@ export class ComparePage {
     this.#picked = new Set(ids);
     void this.#loadPicker();
     if (ids.length > 0) void this.#compare(ids);
-    else this.#clearResult();
+    else {
+      this.#generation++;
+      this.#clearResult();
+    }
   }
 
   hide() {
@@ -132,14 +136,16 @@ export class ComparePage {
 
   async #compare(ids) {
     const el = this.#el;
+    const generation = ++this.#generation;
     this.#clearResult();
     let comparison;
     try {
       comparison = await compareApi.compare(ids);
     } catch (error) {
-      el.error.textContent = problemText(error);
+      if (generation === this.#generation) el.error.textContent = problemText(error);
       return;
     }
+    if (generation !== this.#generation) return;
     const { runs, differences } = comparison;
     el.result.hidden = false;
     const url = `${location.origin}${location.pathname}#/compare?jobs=${runs.map((r) => r.id).join(',')}`;
