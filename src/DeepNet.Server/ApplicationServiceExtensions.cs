@@ -12,6 +12,8 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using DeepNet.Server.Library;
 using DeepNet.Server.Accounts;
 using DeepNet.Server.Pooling;
+using DeepNet.Server.Stepper;
+using DeepNet.Server.Compare;
 
 namespace DeepNet.Server;
 
@@ -41,6 +43,7 @@ public static class ApplicationServiceExtensions
         services.AddSharing();
         services.AddDemos();
         services.AddExperiments();
+        services.AddCompare();
 
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
 
@@ -75,6 +78,8 @@ public static class ApplicationServiceExtensions
         app.MapLibrary();
         app.MapDemos();
         app.MapPooling();
+        app.MapStepper();
+        app.MapCompare();
         app.MapExperiments();
         app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = HealthResponse.WriteAsync }).AllowAnonymous();
         return app;

@@ -25,6 +25,8 @@ public sealed class BrowserHardeningUiTests(EndToEndFixture fixture, ITestOutput
         ("#/dbn", "dbn-view"),
         ("#/cnn", "cnn-view"),
         ("#/pooling", "pooling-view"),
+        ("#/stepper", "stepper-view"),
+        ("#/compare", "compare-view"),
         ("#/experiments", "experiments-view"),
         ("#/data", "data-view"),
         ("#/demos", "demos-view"),

@@ -145,6 +145,10 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixFixture fixture)
         { "GET", "/api/jobs/{classJob}/images/filters", null, Ok, Ok, NotFound, Unauthorized },
         { "POST", "/api/jobs/{classJob}/cancel", null, Conflict, Forbidden, NotFound, Unauthorized },
 
+        // Comparisons (issue 15): refused as a whole when one run is not the caller's to read.
+        { "GET", "/api/compare?jobs={classJob},{privateJob}", null, Ok, NotFound, NotFound, Unauthorized },
+        { "GET", "/api/compare?jobs={privateJob},{classJob}", null, Ok, NotFound, NotFound, Unauthorized },
+
         // Data sets, uploaded images and experiments are their owner's alone.
         { "GET", "/api/datasets/{dataset}", null, Ok, NotFound, NotFound, Unauthorized },
         { "GET", "/api/images/{image}", null, Ok, NotFound, NotFound, Unauthorized },

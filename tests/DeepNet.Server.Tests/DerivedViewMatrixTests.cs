@@ -183,6 +183,20 @@ public sealed class DerivedViewMatrixTests(DerivedViewFixture fixture) : IClassF
         Assert.DoesNotContain("misclassified", gallery, StringComparison.OrdinalIgnoreCase);
     }
 
+    [Fact]
+    public async Task AComparisonWithholdsWhatEachRunsPageWithholds()
+    {
+        var comparison = await GetJsonAsync("stranger", "/api/compare?jobs={rbmPublicJob},{dbnJob}");
+        var runs = comparison.GetProperty("runs").EnumerateArray().ToList();
+        Assert.Equal(2, runs.Count);
+        Assert.All(runs, run => Assert.NotEmpty(run.GetProperty("withheld").GetProperty("images").EnumerateArray()));
+        Assert.DoesNotContain(Stages(runs[1]), s => s.GetProperty("metrics").TryGetProperty("misclassified", out _));
+        Assert.Contains(comparison.GetProperty("differences").EnumerateArray(), d => d.GetProperty("setting").GetString() == "kind");
+
+        var owners = await GetJsonAsync("owner", "/api/compare?jobs={rbmPublicJob},{dbnJob}");
+        Assert.All(owners.GetProperty("runs").EnumerateArray(), run => Assert.True(Property(run, "withheld").ValueKind is JsonValueKind.Undefined or JsonValueKind.Null));
+    }
+
     [Theory]
     [InlineData("owner", "/api/models/{dbnModel}/file", true)]
     [InlineData("stranger", "/api/models/{dbnModel}/file", false)]

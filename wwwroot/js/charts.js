@@ -69,13 +69,23 @@ export class EpochChart {
   #series;
   #yLabel;
   #host;
+  #log;
   #rows = new Map(); // epoch -> { key: value }
 
-  constructor(container, { series, yLabel, height = 220 }) {
+  constructor(container, { series, yLabel, height = 220, log = false }) {
     this.#container = container;
     this.#series = series;
     this.#yLabel = yLabel;
+    this.#log = log;
     this.#host = new PlotHost(container, height);
+  }
+
+  /** Logarithmic (base 10) or linear y axes; redraws. */
+  setLog(log) {
+    this.#log = log;
+    this.#container.dataset.scale = log ? 'log' : 'linear';
+    this.#host.destroy();
+    this.#update();
   }
 
   reset() {
@@ -113,7 +123,7 @@ export class EpochChart {
     const scales = { x: { time: false, range: (_, min, max) => [Math.min(1, min ?? 1), Math.max(2, max ?? 2)] } };
     const axes = [{ ...axis, label: 'epoch', values: (_, ticks) => ticks.map((t) => (Number.isInteger(t) ? String(t) : '')) }];
     for (const scale of [...new Set(this.#series.map((s) => s.scale ?? 'y'))]) {
-      scales[scale] = { auto: true };
+      scales[scale] = { auto: true, distr: this.#log ? 3 : 1 };
       const named = this.#series.filter((s) => (s.scale ?? 'y') === scale);
       axes.push({
         ...axis,

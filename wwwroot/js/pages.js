@@ -17,6 +17,8 @@ import { HomePage } from './homePage.js';
 import { JobPage } from './jobPage.js';
 import { ModelCardPage } from './modelCard.js';
 import { PoolingPage } from './poolingPage.js';
+import { StepperPage } from './stepperPage.js';
+import { ComparePage } from './comparePage.js';
 
 const byId = (id) => document.getElementById(id);
 const signedIn = () => session.user !== null;
@@ -37,6 +39,8 @@ export const PAGES = [
   { prefix: '#/dbn', nav: () => 'dbn', title: 'Deep belief nets', view: new DbnPage(byId('dbn-view')), root: byId('dbn-view') },
   { prefix: '#/cnn', nav: () => 'cnn', title: 'Convolutional nets', view: new CnnPage(byId('cnn-view')), root: byId('cnn-view') },
   { prefix: '#/pooling', nav: () => 'pooling', title: 'Pooling playground', view: new PoolingPage(byId('pooling-view')), root: byId('pooling-view') },
+  { prefix: '#/stepper', nav: () => 'stepper', title: 'The update rule, step by step', view: new StepperPage(byId('stepper-view')), root: byId('stepper-view') },
+  { prefix: '#/compare', nav: () => 'compare', title: 'Compare runs', view: new ComparePage(byId('compare-view')), root: byId('compare-view') },
   { prefix: '#/experiments', nav: () => 'experiments', title: 'Tables', view: new ExperimentsPage(byId('experiments-view')), root: byId('experiments-view') },
   { prefix: '#/gallery', nav: () => 'gallery', title: 'Gallery', view: new GalleryPage(byId('gallery-view')), root: byId('gallery-view') },
   {
