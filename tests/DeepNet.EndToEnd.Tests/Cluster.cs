@@ -96,6 +96,17 @@ public sealed class Cluster : IAsyncDisposable
         return rows;
     }
 
+    /// <summary>The summed run time (start to finish) of the jobs: divided by the wall time, how many ran at once on average.</summary>
+    public async Task<double> RunSecondsAsync(IReadOnlyCollection<Guid> ids)
+    {
+        await using var connection = new NpgsqlConnection(Database);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(
+            """SELECT COALESCE(SUM(EXTRACT(EPOCH FROM "FinishedAt" - "StartedAt")), 0)::float8 FROM "Jobs" WHERE "Id" = ANY(@ids)""", connection);
+        command.Parameters.AddWithValue("ids", ids.ToArray());
+        return (double)(await command.ExecuteScalarAsync())!;
+    }
+
     /// <summary>Polls the database until <paramref name="condition"/> holds for every job.</summary>
     public async Task<IReadOnlyList<JobRow>> WaitForJobsAsync(IReadOnlyCollection<Guid> ids, Func<JobRow, bool> condition, string what, TimeSpan timeout)
     {

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using DeepNet.Data;
 using DeepNet.Models;
 using DeepNet.Server.Contracts;
