@@ -12,7 +12,7 @@ namespace DeepNet.EndToEnd.Tests;
 /// <summary>
 /// The cluster of tests/cluster/cluster.sh — web nodes that run no jobs and worker processes over one PostgreSQL
 /// database — doing what the single machine does: every job runs once, and a worker killed mid-job costs nothing but time.
-/// Skipped with a message where PostgreSQL is not installed.
+/// Skipped with a message where PostgreSQL is not installed (<see cref="ClusterFactAttribute"/>).
 /// </summary>
 [Trait("Category", "Slow")]
 public sealed partial class ClusterTests(ITestOutputHelper output)
@@ -34,8 +34,6 @@ public sealed partial class ClusterTests(ITestOutputHelper output)
 
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(5);
 
-    private static bool PostgresInstalled => Directory.Exists("/usr/lib/postgresql");
-
     private static object SmallJob(string name) => new
     {
         name,
@@ -51,15 +49,9 @@ public sealed partial class ClusterTests(ITestOutputHelper output)
         data = new { classes = new[] { 0, 1 }, limit = 600, imageSize = 16 },
     };
 
-    [Fact]
+    [ClusterFact]
     public async Task ThirtyJobsOfThreeStudentsOnTwoWebNodesAndThreeWorkersEachRunExactlyOnce()
     {
-        if (!PostgresInstalled)
-        {
-            output.WriteLine("skipped: PostgreSQL is not installed (apt-get install postgresql)");
-            return;
-        }
-
         await using var cluster = await Cluster.StartAsync(web: 2, workers: 3, Settings, redis: Cluster.RedisInstalled);
         var clients = new List<HttpClient>();
         for (int i = 0; i < Students.Length; i++)
@@ -84,15 +76,9 @@ public sealed partial class ClusterTests(ITestOutputHelper output)
         Assert.True(workersThatRan >= 2, "the jobs were not shared between the workers");
     }
 
-    [Fact]
+    [ClusterFact]
     public async Task WorkerKilledMidJobIsReplacedAndTheJobEndsWithTheWeightsOfAnUninterruptedRun()
     {
-        if (!PostgresInstalled)
-        {
-            output.WriteLine("skipped: PostgreSQL is not installed (apt-get install postgresql)");
-            return;
-        }
-
         await using var cluster = await Cluster.StartAsync(web: 2, workers: 3, Settings, redis: Cluster.RedisInstalled);
         using var student = await cluster.ClientAsync(1, Students[0]);
         var interrupted = await SubmitAsync(student, SeededJob);
@@ -125,16 +111,10 @@ public sealed partial class ClusterTests(ITestOutputHelper output)
     /// (<c>DEEPNET_BENCH=1 dotnet test … --logger "console;verbosity=detailed"</c>). Each worker computes on one thread
     /// (OPENBLAS_NUM_THREADS=1), so 3 workers bring 3 cores' worth of jobs; on 2 cores they cannot be 3 times faster.
     /// </summary>
-    [BenchmarkFact]
+    [ClusterFact(Benchmark = true)]
     [Trait("Category", "Benchmark")]
     public async Task ThroughputOfOneAndThreeWorkers()
     {
-        if (!PostgresInstalled)
-        {
-            output.WriteLine("skipped: PostgreSQL is not installed (apt-get install postgresql)");
-            return;
-        }
-
         const int jobs = 12;
         var seconds = new Dictionary<int, double>();
         foreach (int workers in new[] { 1, 3 })
