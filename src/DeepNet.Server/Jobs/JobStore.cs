@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using DeepNet.Data;
 using DeepNet.Models;
 using DeepNet.Server.Contracts;
@@ -47,7 +46,7 @@ public sealed record JobDraft(
 /// context and a short transaction.
 /// </summary>
 public sealed class JobStore(
-    IDbContextFactory<DeepNetDbContext> contexts, JobLiveFeed feed, ModelKindRegistry kinds, JobBudget budget, IOptions<JobBudgetOptions> limits, TimeProvider clock)
+    IDbContextFactory<DeepNetDbContext> contexts, JobLiveFeed feed, ModelKindRegistry kinds, JobBudget budget, RunningJobRegistry running, TimeProvider clock)
 {
     private const int MaxErrorLength = 4000;
 
@@ -206,23 +205,6 @@ public sealed class JobStore(
     }
 
     /// <summary>
-    /// The queued job that starts next under <see cref="FairShareOrder"/>, skipping users who already run
-    /// <see cref="JobBudgetOptions.MaxRunningPerUser"/> jobs; null when none may start.
-    /// </summary>
-    public async Task<Guid?> NextQueuedAsync(CancellationToken cancellationToken = default)
-    {
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var busy = await db.Jobs
-            .Where(j => j.Status == JobStatus.Running)
-            .GroupBy(j => j.OwnerId)
-            .Where(g => g.Count() >= limits.Value.MaxRunningPerUser)
-            .Select(g => g.Key)
-            .ToListAsync(cancellationToken);
-        var order = await FairOrderAsync(db, busy, cancellationToken);
-        return order.Count > 0 ? order[0].Id : null;
-    }
-
-    /// <summary>
     /// Every queued job's place in the fair queue and expected start: the running jobs finish as their progress (or
     /// estimate) says, then the queued ones run one after another in fair order for their estimated time.
     /// </summary>
@@ -263,7 +245,8 @@ public sealed class JobStore(
         return slots;
     }
 
-    private static async Task<IReadOnlyList<FairShareOrder.QueuedJob>> FairOrderAsync(
+    /// <summary>The queued jobs of owners not in <paramref name="excludedOwners"/>, in <see cref="FairShareOrder"/>.</summary>
+    internal static async Task<IReadOnlyList<FairShareOrder.QueuedJob>> FairOrderAsync(
         DeepNetDbContext db, IReadOnlyCollection<string> excludedOwners, CancellationToken cancellationToken)
     {
         var queued = await db.Jobs.AsNoTracking()
@@ -304,14 +287,13 @@ public sealed class JobStore(
         return moved;
     }
 
-    /// <summary>Jobs left Running by a process that stopped go back to the queue; their checkpoints stay.</summary>
-    public async Task<int> RequeueInterruptedAsync(CancellationToken cancellationToken = default)
+    /// <summary>Asks the worker running the job, in whatever process, to cancel it; false when the job is not running.</summary>
+    public async Task<bool> RequestCancelAsync(Guid jobId, CancellationToken cancellationToken = default)
     {
-        JobStateMachine.EnsureCanTransition(JobStatus.Running, JobStatus.Queued);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         return await db.Jobs
-            .Where(j => j.Status == JobStatus.Running)
-            .ExecuteUpdateAsync(s => s.SetProperty(j => j.Status, JobStatus.Queued), cancellationToken);
+            .Where(j => j.Id == jobId && j.Status == JobStatus.Running)
+            .ExecuteUpdateAsync(s => s.SetProperty(j => j.CancelRequested, true), cancellationToken) == 1;
     }
 
     /// <summary>A run that starts from scratch: drop anything a previous attempt left.</summary>
@@ -397,11 +379,16 @@ public sealed class JobStore(
     /// one without reading it (loading and tracking it would hold the old state and EF's snapshot of it beside the new
     /// one) and is written into its blob from the state's arrays.
     /// </summary>
-    private static async Task SaveWithCheckpointAsync(
+    private async Task SaveWithCheckpointAsync(
         DeepNetDbContext db, Guid jobId, int completedEpochs, SafeTensorsFile checkpoint, IReadOnlyList<ImageMessage> images,
         IReadOnlyDictionary<string, byte[]> pngs, DateTime now, CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        if (!await Held(db, jobId).AnyAsync(cancellationToken))
+        {
+            throw new LeaseLostException(jobId);
+        }
+
         // Emptying the old state in the same statement spares SQLite reading it back to rebuild the row.
         int updated = await db.JobCheckpoints.Where(c => c.JobId == jobId).ExecuteUpdateAsync(
             set => set.SetProperty(c => c.CompletedEpochs, completedEpochs).SetProperty(c => c.UpdatedAt, now).SetProperty(c => c.State, Array.Empty<byte>()),
@@ -495,8 +482,8 @@ public sealed class JobStore(
             error = error[..MaxErrorLength];
         }
 
-        int moved = await db.Jobs
-            .Where(j => j.Id == id && j.Status == from)
+        int moved = await Held(db, id)
+            .Where(j => j.Status == from)
             .ExecuteUpdateAsync(
                 s =>
                 {
@@ -511,6 +498,8 @@ public sealed class JobStore(
                         s.SetProperty(j => j.FinishedAt, now);
                         s.SetProperty(j => j.Error, error);
                         s.SetProperty(j => j.ProgressEtaSeconds, (double?)null);
+                        s.SetProperty(j => j.LeaseOwner, (string?)null);
+                        s.SetProperty(j => j.LeaseExpiresAt, (DateTime?)null);
                     }
 
                     if (modelId is { } m)
@@ -526,6 +515,15 @@ public sealed class JobStore(
 
         return moved;
     }
+
+    /// <summary>
+    /// The job, if this process may write for it: any job that does not run here (a cancel, the web node), and a job
+    /// that runs here only while its row still names this process's lease (a worker that lost it to another writes nothing).
+    /// </summary>
+    private IQueryable<Job> Held(DeepNetDbContext db, Guid id) =>
+        running.LeaseOf(id) is { } lease
+            ? db.Jobs.Where(j => j.Id == id && j.LeaseOwner == lease)
+            : db.Jobs.Where(j => j.Id == id);
 
     private static IQueryable<JobEvaluation> WithoutImage(IQueryable<JobEvaluation> evaluations) =>
         evaluations.AsNoTracking().Select(e => new JobEvaluation { Id = e.Id, JobId = e.JobId, Kind = e.Kind, Json = e.Json, CreatedAt = e.CreatedAt });

@@ -31,6 +31,7 @@ public class DeepNetDbContext : IdentityDbContext<AppUser>
     public const int NameMaxLength = 200;
     public const int DescriptionMaxLength = 4000;
     public const int UserIdMaxLength = 450;
+    public const int WorkerIdMaxLength = 100;
 
     /// <summary>Whose view this context gives; null for the unrestricted view of the worker.</summary>
     public RequestUser? Viewer { get; set; }
@@ -92,6 +93,8 @@ public class DeepNetDbContext : IdentityDbContext<AppUser>
             job.Property(j => j.DataSpecJson).IsRequired();
             job.Property(j => j.Stage).HasMaxLength(16);
             job.Property(j => j.ProgressPhase).HasMaxLength(64);
+            job.Property(j => j.LeaseOwner).HasMaxLength(WorkerIdMaxLength);
+            job.HasIndex(j => new { j.Status, j.LeaseExpiresAt });
             job.HasIndex(j => new { j.Status, j.CreatedAt });
             job.HasIndex(j => j.CreatedAt);
             job.Property(j => j.OwnerId).HasMaxLength(UserIdMaxLength).IsRequired();

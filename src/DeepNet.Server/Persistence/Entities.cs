@@ -67,6 +67,18 @@ public sealed class Job
 
     /// <summary>Loss of the last minibatch of a classifier job.</summary>
     public double? ProgressLoss { get; set; }
+
+    /// <summary>The worker that holds the running job (see JobClaims); null while the job is not running.</summary>
+    public string? LeaseOwner { get; set; }
+
+    /// <summary>When the holder's lease ends unless its heartbeat renews it; after that another worker may take the job over.</summary>
+    public DateTime? LeaseExpiresAt { get; set; }
+
+    /// <summary>How many times a worker claimed the job: 1 for a run that was never interrupted.</summary>
+    public int Claims { get; set; }
+
+    /// <summary>The owner asked to cancel the running job; its worker's heartbeat sees this wherever it runs.</summary>
+    public bool CancelRequested { get; set; }
 }
 
 /// <summary>One completed epoch of a job; (JobId, Epoch) is the key so an epoch is never stored twice.</summary>
