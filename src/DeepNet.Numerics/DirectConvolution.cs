@@ -8,7 +8,7 @@ namespace DeepNet.Numerics;
 
 /// <summary>
 /// Stride-1 batched convolution (cross-correlation with zero padding, as <see cref="ConvolutionKernels"/>) computed directly
-/// with Vector256 FMA, for the small filters and few channels of LeNet-style nets, where a per-sample GEMM is too small to
+/// with Vector512 or Vector256 FMA, for the small filters and few channels of LeNet-style nets, where a per-sample GEMM is too small to
 /// run fast. Same tensors as <see cref="ConvolutionKernels"/>: NCHW row-major, filters F×(C·kh·kw) in (c, k, l) order.
 /// </summary>
 /// <remarks>
@@ -46,7 +46,13 @@ public sealed class DirectConvolution
     public const int Partitions = 2;
 
     /// <summary>Whether this machine runs the kernels (AVX2 + FMA) and the geometry is one they handle (stride 1).</summary>
-    public static bool IsSupported(int stride) => stride == 1 && Vector256.IsHardwareAccelerated && Fma.IsSupported;
+    public static bool IsSupported(int stride) => stride == 1 && Simd.Width >= SimdWidth.Bits256 && Fma.IsSupported;
+
+    /// <summary>
+    /// Vector width of the correlation kernel: Bits512 runs 2 rows × 48 columns in 6 zmm registers, Bits256 in 12 ymm;
+    /// both sum the taps in the same order with the same fused multiply-adds, so they give the same bits.
+    /// </summary>
+    internal SimdWidth Width { get; init; } = Simd.Width >= SimdWidth.Bits512 ? SimdWidth.Bits512 : SimdWidth.Bits256;
 
     /// <param name="channels">C.</param>
     /// <param name="height">H.</param>
@@ -175,7 +181,7 @@ public sealed class DirectConvolution
         ref float wide = ref MemoryMarshal.GetArrayDataReference(wideArray);
         for (int n = first; n < first + count; n++)
         {
-            Correlate(_packedFilters, _filterPairs, _taps, _offsets, ref _images[n * _sampleSize], _packedBias, ref wide, _columns);
+            Correlate(Width, _packedFilters, _filterPairs, _taps, _offsets, ref _images[n * _sampleSize], _packedBias, ref wide, _columns);
             Span<float> sample = output.Slice(n * _filters * outputs, _filters * outputs);
             for (int f = 0; f < _filters; f++)
             {
@@ -267,7 +273,7 @@ public sealed class DirectConvolution
             if (_wantInputGradient)
             {
                 // dTaps[t, q] = Σ_f filters[f, t]·dY[f, q], then each tap's run is added back where Forward read it.
-                Correlate(_packedTransposed, _tapPairs, _filters, _filterOffsets, ref wideGradient, [], ref tapGradient, _columns);
+                Correlate(Width, _packedTransposed, _tapPairs, _filters, _filterOffsets, ref wideGradient, [], ref tapGradient, _columns);
                 float[] imageGradient = workspace.ImageGradient;
                 Array.Clear(imageGradient);
                 for (int t = 0; t < _taps; t++)
@@ -334,8 +340,14 @@ public sealed class DirectConvolution
     /// The caller guarantees every src run (offsets[t] + columns) and dst row lies inside its array.
     /// </summary>
     private static void Correlate(
-        float[] packed, int rowPairs, int taps, int[] offsets, ref float src, ReadOnlySpan<float> init, ref float dst, int columns)
+        SimdWidth width, float[] packed, int rowPairs, int taps, int[] offsets, ref float src, ReadOnlySpan<float> init, ref float dst, int columns)
     {
+        if (width >= SimdWidth.Bits512 && Vector512.IsHardwareAccelerated)
+        {
+            Correlate512(packed, rowPairs, taps, offsets, ref src, init, ref dst, columns);
+            return;
+        }
+
         ref float weights = ref MemoryMarshal.GetArrayDataReference(packed);
         ref int offset = ref MemoryMarshal.GetArrayDataReference(offsets);
         for (int p = 0; p < rowPairs; p++)
@@ -389,6 +401,53 @@ public sealed class DirectConvolution
                 b3.StoreUnsafe(ref out1, 3 * Lanes);
                 b4.StoreUnsafe(ref out1, 4 * Lanes);
                 b5.StoreUnsafe(ref out1, 5 * Lanes);
+            }
+        }
+    }
+
+    /// <summary><see cref="Correlate"/> with Vector512: a 2 × 48 tile in 6 registers, each tap's weights broadcast once per 3 loads.</summary>
+    private static void Correlate512(
+        float[] packed, int rowPairs, int taps, int[] offsets, ref float src, ReadOnlySpan<float> init, ref float dst, int columns)
+    {
+        const int lanes = 16;
+        ref float weights = ref MemoryMarshal.GetArrayDataReference(packed);
+        ref int offset = ref MemoryMarshal.GetArrayDataReference(offsets);
+        for (int p = 0; p < rowPairs; p++)
+        {
+            ref float pair = ref Unsafe.Add(ref weights, p * taps * 2);
+            Vector512<float> init0 = init.IsEmpty ? Vector512<float>.Zero : Vector512.Create(init[2 * p]);
+            Vector512<float> init1 = init.IsEmpty ? Vector512<float>.Zero : Vector512.Create(init[2 * p + 1]);
+            ref float row0 = ref Unsafe.Add(ref dst, 2 * p * columns);
+            ref float row1 = ref Unsafe.Add(ref row0, columns);
+            for (int q = 0; q < columns; q += ColumnBlock)
+            {
+                Vector512<float> a0 = init0, a1 = init0, a2 = init0;
+                Vector512<float> b0 = init1, b1 = init1, b2 = init1;
+                ref float origin = ref Unsafe.Add(ref src, q);
+                for (int t = 0; t < taps; t++)
+                {
+                    ref float x = ref Unsafe.Add(ref origin, Unsafe.Add(ref offset, t));
+                    Vector512<float> w0 = Vector512.Create(Unsafe.Add(ref pair, 2 * t));
+                    Vector512<float> w1 = Vector512.Create(Unsafe.Add(ref pair, 2 * t + 1));
+                    Vector512<float> v = Vector512.LoadUnsafe(ref x);
+                    a0 = Avx512F.FusedMultiplyAdd(v, w0, a0);
+                    b0 = Avx512F.FusedMultiplyAdd(v, w1, b0);
+                    v = Vector512.LoadUnsafe(ref x, lanes);
+                    a1 = Avx512F.FusedMultiplyAdd(v, w0, a1);
+                    b1 = Avx512F.FusedMultiplyAdd(v, w1, b1);
+                    v = Vector512.LoadUnsafe(ref x, 2 * lanes);
+                    a2 = Avx512F.FusedMultiplyAdd(v, w0, a2);
+                    b2 = Avx512F.FusedMultiplyAdd(v, w1, b2);
+                }
+
+                ref float out0 = ref Unsafe.Add(ref row0, q);
+                ref float out1 = ref Unsafe.Add(ref row1, q);
+                a0.StoreUnsafe(ref out0);
+                a1.StoreUnsafe(ref out0, lanes);
+                a2.StoreUnsafe(ref out0, 2 * lanes);
+                b0.StoreUnsafe(ref out1);
+                b1.StoreUnsafe(ref out1, lanes);
+                b2.StoreUnsafe(ref out1, 2 * lanes);
             }
         }
     }
