@@ -29,7 +29,7 @@ public sealed class GemmShapes
     private readonly float[] _b = Random(PeakSide * PeakSide, 2);
     private readonly float[] _c = new float[PeakSide * PeakSide];
 
-    /// <summary>Median GFLOP/s over <paramref name="blocks"/> timed blocks of about 50 ms each, after one untimed block.</summary>
+    /// <summary>Median GFLOP/s over <paramref name="blocks"/> timed blocks of about 50 ms each, after 0.3 s untimed.</summary>
     public double Measure(GemmShape shape, int blocks) => MeasureWallAndCpu(shape, blocks).Wall;
 
     /// <summary>
@@ -42,7 +42,12 @@ public sealed class GemmShapes
         var wall = new double[blocks];
         var cpu = new double[blocks];
         using var process = Process.GetCurrentProcess();
-        Run(shape, reps);
+        long warmUp = Stopwatch.GetTimestamp();
+        while (Stopwatch.GetElapsedTime(warmUp).TotalSeconds < 0.3)
+        {
+            Run(shape, reps);
+        }
+
         for (int block = 0; block < blocks; block++)
         {
             process.Refresh();
