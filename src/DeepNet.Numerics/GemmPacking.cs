@@ -81,7 +81,7 @@ internal static unsafe class GemmPacking
     {
         // 8×8 register transposes instead of 64 scalar stores 4·width bytes apart, also on a partial last panel (the
         // 20 or 26 trailing columns of a 500-wide Wᵀ): rows [0, blocked) and columns [0, p) go through registers.
-        int blocked = Avx.IsSupported && width % 8 == 0 ? count & ~7 : 0;
+        int blocked = Avx.IsSupported && Simd.Width >= SimdWidth.Bits256 && width % 8 == 0 ? count & ~7 : 0;
         int p = 0;
         if (blocked > 0)
         {
