@@ -405,51 +405,75 @@ public sealed class DirectConvolution
         }
     }
 
-    /// <summary><see cref="Correlate"/> with Vector512: a 2 × 48 tile in 6 registers, each tap's weights broadcast once per 3 loads.</summary>
+    /// <summary>
+    /// <see cref="Correlate"/> with Vector512: tiles of 4 rows (two pairs) × 48 columns in 12 registers, enough independent
+    /// FMAs to cover their latency; an odd last pair runs 2 × 48. Each output sums its taps in the same order as the
+    /// Vector256 kernel, so both give the same bits.
+    /// </summary>
     private static void Correlate512(
         float[] packed, int rowPairs, int taps, int[] offsets, ref float src, ReadOnlySpan<float> init, ref float dst, int columns)
     {
         const int lanes = 16;
         ref float weights = ref MemoryMarshal.GetArrayDataReference(packed);
         ref int offset = ref MemoryMarshal.GetArrayDataReference(offsets);
-        for (int p = 0; p < rowPairs; p++)
+        for (int p = 0; p < rowPairs; p += 2)
         {
+            // An odd last pair reuses its own weights for the second pair and drops that half of the results.
+            bool single = p + 1 == rowPairs;
             ref float pair = ref Unsafe.Add(ref weights, p * taps * 2);
-            Vector512<float> init0 = init.IsEmpty ? Vector512<float>.Zero : Vector512.Create(init[2 * p]);
-            Vector512<float> init1 = init.IsEmpty ? Vector512<float>.Zero : Vector512.Create(init[2 * p + 1]);
+            ref float next = ref single ? ref pair : ref Unsafe.Add(ref pair, taps * 2);
+            Vector512<float> init0 = Initial(init, 2 * p), init1 = Initial(init, 2 * p + 1);
+            Vector512<float> init2 = single ? init0 : Initial(init, 2 * p + 2), init3 = single ? init1 : Initial(init, 2 * p + 3);
             ref float row0 = ref Unsafe.Add(ref dst, 2 * p * columns);
-            ref float row1 = ref Unsafe.Add(ref row0, columns);
             for (int q = 0; q < columns; q += ColumnBlock)
             {
-                Vector512<float> a0 = init0, a1 = init0, a2 = init0;
-                Vector512<float> b0 = init1, b1 = init1, b2 = init1;
+                Vector512<float> a0 = init0, a1 = init0, a2 = init0, b0 = init1, b1 = init1, b2 = init1;
+                Vector512<float> c0 = init2, c1 = init2, c2 = init2, d0 = init3, d1 = init3, d2 = init3;
                 ref float origin = ref Unsafe.Add(ref src, q);
                 for (int t = 0; t < taps; t++)
                 {
                     ref float x = ref Unsafe.Add(ref origin, Unsafe.Add(ref offset, t));
                     Vector512<float> w0 = Vector512.Create(Unsafe.Add(ref pair, 2 * t));
                     Vector512<float> w1 = Vector512.Create(Unsafe.Add(ref pair, 2 * t + 1));
+                    Vector512<float> w2 = Vector512.Create(Unsafe.Add(ref next, 2 * t));
+                    Vector512<float> w3 = Vector512.Create(Unsafe.Add(ref next, 2 * t + 1));
                     Vector512<float> v = Vector512.LoadUnsafe(ref x);
                     a0 = Avx512F.FusedMultiplyAdd(v, w0, a0);
                     b0 = Avx512F.FusedMultiplyAdd(v, w1, b0);
+                    c0 = Avx512F.FusedMultiplyAdd(v, w2, c0);
+                    d0 = Avx512F.FusedMultiplyAdd(v, w3, d0);
                     v = Vector512.LoadUnsafe(ref x, lanes);
                     a1 = Avx512F.FusedMultiplyAdd(v, w0, a1);
                     b1 = Avx512F.FusedMultiplyAdd(v, w1, b1);
+                    c1 = Avx512F.FusedMultiplyAdd(v, w2, c1);
+                    d1 = Avx512F.FusedMultiplyAdd(v, w3, d1);
                     v = Vector512.LoadUnsafe(ref x, 2 * lanes);
                     a2 = Avx512F.FusedMultiplyAdd(v, w0, a2);
                     b2 = Avx512F.FusedMultiplyAdd(v, w1, b2);
+                    c2 = Avx512F.FusedMultiplyAdd(v, w2, c2);
+                    d2 = Avx512F.FusedMultiplyAdd(v, w3, d2);
                 }
 
                 ref float out0 = ref Unsafe.Add(ref row0, q);
-                ref float out1 = ref Unsafe.Add(ref row1, q);
-                a0.StoreUnsafe(ref out0);
-                a1.StoreUnsafe(ref out0, lanes);
-                a2.StoreUnsafe(ref out0, 2 * lanes);
-                b0.StoreUnsafe(ref out1);
-                b1.StoreUnsafe(ref out1, lanes);
-                b2.StoreUnsafe(ref out1, 2 * lanes);
+                Store3(a0, a1, a2, ref out0);
+                Store3(b0, b1, b2, ref Unsafe.Add(ref out0, columns));
+                if (!single)
+                {
+                    Store3(c0, c1, c2, ref Unsafe.Add(ref out0, 2 * columns));
+                    Store3(d0, d1, d2, ref Unsafe.Add(ref out0, 3 * columns));
+                }
             }
         }
+    }
+
+    private static Vector512<float> Initial(ReadOnlySpan<float> init, int row) => init.IsEmpty ? Vector512<float>.Zero : Vector512.Create(init[row]);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store3(Vector512<float> v0, Vector512<float> v1, Vector512<float> v2, ref float destination)
+    {
+        v0.StoreUnsafe(ref destination);
+        v1.StoreUnsafe(ref destination, 16);
+        v2.StoreUnsafe(ref destination, 32);
     }
 
     /// <summary>
