@@ -339,6 +339,7 @@ public sealed class DirectConvolution
     /// multiple); packed holds rows in pairs, [pair][t][2]. Tiles of 2 rows × 48 columns stay in 12 registers over all taps.
     /// The caller guarantees every src run (offsets[t] + columns) and dst row lies inside its array.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Correlate(
         SimdWidth width, float[] packed, int rowPairs, int taps, int[] offsets, ref float src, ReadOnlySpan<float> init, ref float dst, int columns)
     {
@@ -410,6 +411,7 @@ public sealed class DirectConvolution
     /// FMAs to cover their latency; an odd last pair runs 2 × 48. Each output sums its taps in the same order as the
     /// Vector256 kernel, so both give the same bits.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Correlate512(
         float[] packed, int rowPairs, int taps, int[] offsets, ref float src, ReadOnlySpan<float> init, ref float dst, int columns)
     {
@@ -479,6 +481,7 @@ public sealed class DirectConvolution
     /// <summary>
     /// filterSums[f, t, :] += Σ_q dY[f, q]·image[offsets[t] + q] lane by lane, in tiles of 2 filters × 5 taps held in registers.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void AccumulateFilterGradient(ref float image, ref float outputGradient, float[] filterSums)
     {
         ref int offset = ref MemoryMarshal.GetArrayDataReference(_offsets);

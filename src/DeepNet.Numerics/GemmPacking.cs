@@ -59,6 +59,7 @@ internal static unsafe class GemmPacking
     }
 
     /// <summary>dst[p·width + j] = src[p·ld + j] for j &lt; count, 0 for count ≤ j &lt; width.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void CopyRows(float* src, int ld, float* dst, int width, int count, int kc)
     {
         uint bytes = (uint)count * sizeof(float);
@@ -77,6 +78,7 @@ internal static unsafe class GemmPacking
     }
 
     /// <summary>dst[p·width + r] = src[r·ld + p] for r &lt; count, 0 for count ≤ r &lt; width.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void TransposeInto(float* src, int ld, float* dst, int width, int count, int kc)
     {
         // 8×8 register transposes instead of 64 scalar stores 4·width bytes apart, also on a partial last panel (the

@@ -202,6 +202,7 @@ internal sealed unsafe class ManagedGemm : IGemmKernel
             }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private readonly void MacroKernel(int kc, int mc, int nc, float* aPack, float* bPack, float* c, float beta, float* edge)
         {
             for (int jr = 0; jr < nc; jr += Nr)
