@@ -1,7 +1,6 @@
 using System.Numerics;
 using System.Runtime.Intrinsics;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 
 namespace DeepNet.Numerics;
 
