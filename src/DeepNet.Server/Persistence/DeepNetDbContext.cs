@@ -29,6 +29,10 @@ public class DeepNetDbContext : IdentityDbContext<AppUser>
     }
 
     public const int NameMaxLength = 200;
+
+    /// <summary>A blob's SHA-256 as 64 hex digits (<see cref="Blobs.IBlobStore"/>).</summary>
+    public const int HashLength = 64;
+
     public const int DescriptionMaxLength = 4000;
     public const int UserIdMaxLength = 450;
 
@@ -112,6 +116,7 @@ public class DeepNetDbContext : IdentityDbContext<AppUser>
             checkpoint.ToTable("JobCheckpoints");
             checkpoint.HasKey(c => c.JobId);
             checkpoint.Property(c => c.State).IsRequired();
+            checkpoint.Property(c => c.StateHash).HasMaxLength(HashLength);
             checkpoint.HasOne<Job>().WithOne().HasForeignKey<JobCheckpoint>(c => c.JobId).OnDelete(DeleteBehavior.Cascade);
         });
 
@@ -134,6 +139,7 @@ public class DeepNetDbContext : IdentityDbContext<AppUser>
             model.Property(m => m.DataSpecJson).IsRequired();
             model.Property(m => m.MetricsJson).IsRequired();
             model.Property(m => m.File).IsRequired();
+            model.Property(m => m.FileHash).HasMaxLength(HashLength);
             model.Property(m => m.Architecture).HasMaxLength(NameMaxLength);
             model.HasIndex(m => m.CreatedAt);
             model.HasIndex(m => m.JobId);
@@ -177,6 +183,7 @@ public class DeepNetDbContext : IdentityDbContext<AppUser>
             dataset.Property(d => d.Name).HasMaxLength(NameMaxLength).IsRequired();
             dataset.Property(d => d.Kind).HasMaxLength(16).IsRequired();
             dataset.Property(d => d.Blob).IsRequired();
+            dataset.Property(d => d.BlobHash).HasMaxLength(HashLength);
             dataset.HasIndex(d => d.CreatedAt);
             dataset.Property(d => d.OwnerId).HasMaxLength(UserIdMaxLength).IsRequired();
             dataset.HasIndex(d => d.OwnerId);
@@ -189,6 +196,7 @@ public class DeepNetDbContext : IdentityDbContext<AppUser>
             image.HasKey(i => i.Id);
             image.Property(i => i.Name).HasMaxLength(NameMaxLength).IsRequired();
             image.Property(i => i.Png).IsRequired();
+            image.Property(i => i.PngHash).HasMaxLength(HashLength);
             image.HasIndex(i => i.CreatedAt);
             image.Property(i => i.OwnerId).HasMaxLength(UserIdMaxLength).IsRequired();
             image.HasIndex(i => i.OwnerId);

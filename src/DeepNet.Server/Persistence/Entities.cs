@@ -92,6 +92,12 @@ public sealed class JobCheckpoint
 
     public byte[] State { get; set; } = [];
 
+    /// <summary>The SHA-256 of the state's blob in the blob store.</summary>
+    public string? StateHash { get; set; }
+
+    /// <summary>The length of the state's blob.</summary>
+    public long SizeBytes { get; set; }
+
     public DateTime UpdatedAt { get; set; }
 }
 
@@ -162,6 +168,9 @@ public sealed class TrainedModel
     public long SizeBytes { get; set; }
 
     public byte[] File { get; set; } = [];
+
+    /// <summary>The SHA-256 of the safetensors file's blob in the blob store.</summary>
+    public string? FileHash { get; set; }
 
     /// <summary>Patches spec and standardizer parameters of a patch model; null for other kinds.</summary>
     public string? PatchesJson { get; set; }
@@ -273,6 +282,9 @@ public sealed class UserDataset
     public DateTime CreatedAt { get; set; }
 
     public byte[] Blob { get; set; } = [];
+
+    /// <summary>The SHA-256 of the data set file's blob (<c>DatasetFile</c>) in the blob store.</summary>
+    public string? BlobHash { get; set; }
 }
 
 /// <summary>An uploaded image, stored as a grayscale PNG.</summary>
@@ -290,6 +302,9 @@ public sealed class UserImage
     public int Height { get; set; }
 
     public byte[] Png { get; set; } = [];
+
+    /// <summary>The SHA-256 of the PNG's blob in the blob store.</summary>
+    public string? PngHash { get; set; }
 
     public long SizeBytes { get; set; }
 

@@ -307,9 +307,16 @@ namespace DeepNet.Server.Persistence.Migrations
                     b.Property<int>("CompletedEpochs")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long>("SizeBytes")
+                        .HasColumnType("INTEGER");
+
                     b.Property<byte[]>("State")
                         .IsRequired()
                         .HasColumnType("BLOB");
+
+                    b.Property<string>("StateHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
 
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("TEXT");
@@ -481,6 +488,10 @@ namespace DeepNet.Server.Persistence.Migrations
                         .IsRequired()
                         .HasColumnType("BLOB");
 
+                    b.Property<string>("FileHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("ImageHeight")
                         .HasColumnType("INTEGER");
 
@@ -574,6 +585,10 @@ namespace DeepNet.Server.Persistence.Migrations
                         .IsRequired()
                         .HasColumnType("BLOB");
 
+                    b.Property<string>("BlobHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("ClassesJson")
                         .HasColumnType("TEXT");
 
@@ -647,6 +662,10 @@ namespace DeepNet.Server.Persistence.Migrations
                     b.Property<byte[]>("Png")
                         .IsRequired()
                         .HasColumnType("BLOB");
+
+                    b.Property<string>("PngHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
 
                     b.Property<long>("SizeBytes")
                         .HasColumnType("INTEGER");

@@ -312,9 +312,16 @@ namespace DeepNet.Server.Persistence.Migrations.Postgres
                     b.Property<int>("CompletedEpochs")
                         .HasColumnType("integer");
 
+                    b.Property<long>("SizeBytes")
+                        .HasColumnType("bigint");
+
                     b.Property<byte[]>("State")
                         .IsRequired()
                         .HasColumnType("bytea");
+
+                    b.Property<string>("StateHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
 
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");
@@ -486,6 +493,10 @@ namespace DeepNet.Server.Persistence.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("bytea");
 
+                    b.Property<string>("FileHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<int>("ImageHeight")
                         .HasColumnType("integer");
 
@@ -579,6 +590,10 @@ namespace DeepNet.Server.Persistence.Migrations.Postgres
                         .IsRequired()
                         .HasColumnType("bytea");
 
+                    b.Property<string>("BlobHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
                     b.Property<string>("ClassesJson")
                         .HasColumnType("text");
 
@@ -652,6 +667,10 @@ namespace DeepNet.Server.Persistence.Migrations.Postgres
                     b.Property<byte[]>("Png")
                         .IsRequired()
                         .HasColumnType("bytea");
+
+                    b.Property<string>("PngHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
 
                     b.Property<long>("SizeBytes")
                         .HasColumnType("bigint");
