@@ -90,10 +90,8 @@ public sealed class JobCheckpoint
 
     public int CompletedEpochs { get; set; }
 
-    public byte[] State { get; set; } = [];
-
-    /// <summary>The SHA-256 of the state's blob in the blob store.</summary>
-    public string? StateHash { get; set; }
+    /// <summary>The SHA-256 of the state's blob (a safetensors file) in the blob store.</summary>
+    public string StateHash { get; set; } = "";
 
     /// <summary>The length of the state's blob.</summary>
     public long SizeBytes { get; set; }
@@ -115,7 +113,7 @@ public sealed class JobImage
     public DateTime UpdatedAt { get; set; }
 }
 
-/// <summary>A trained model: descriptive columns for listing plus the safetensors file itself.</summary>
+/// <summary>A trained model: descriptive columns for listing plus the hash of its safetensors file in the blob store.</summary>
 public sealed class TrainedModel
 {
     public Guid Id { get; set; }
@@ -167,10 +165,8 @@ public sealed class TrainedModel
 
     public long SizeBytes { get; set; }
 
-    public byte[] File { get; set; } = [];
-
-    /// <summary>The SHA-256 of the safetensors file's blob in the blob store.</summary>
-    public string? FileHash { get; set; }
+    /// <summary>The SHA-256 of the safetensors file's blob in the blob store; its length is <see cref="SizeBytes"/>.</summary>
+    public string FileHash { get; set; } = "";
 
     /// <summary>Patches spec and standardizer parameters of a patch model; null for other kinds.</summary>
     public string? PatchesJson { get; set; }
@@ -251,7 +247,7 @@ public sealed class JobEvaluation
     public DateTime CreatedAt { get; set; }
 }
 
-/// <summary>An uploaded data set, stored as a DatasetFile blob.</summary>
+/// <summary>An uploaded data set, stored as a DatasetFile blob in the blob store.</summary>
 public sealed class UserDataset
 {
     public Guid Id { get; set; }
@@ -281,10 +277,8 @@ public sealed class UserDataset
 
     public DateTime CreatedAt { get; set; }
 
-    public byte[] Blob { get; set; } = [];
-
-    /// <summary>The SHA-256 of the data set file's blob (<c>DatasetFile</c>) in the blob store.</summary>
-    public string? BlobHash { get; set; }
+    /// <summary>The SHA-256 of the data set file's blob (<c>DatasetFile</c>) in the blob store; its length is <see cref="SizeBytes"/>.</summary>
+    public string BlobHash { get; set; } = "";
 }
 
 /// <summary>An uploaded image, stored as a grayscale PNG.</summary>
@@ -301,10 +295,8 @@ public sealed class UserImage
 
     public int Height { get; set; }
 
-    public byte[] Png { get; set; } = [];
-
-    /// <summary>The SHA-256 of the PNG's blob in the blob store.</summary>
-    public string? PngHash { get; set; }
+    /// <summary>The SHA-256 of the PNG's blob in the blob store; its length is <see cref="SizeBytes"/>.</summary>
+    public string PngHash { get; set; } = "";
 
     public long SizeBytes { get; set; }
 

@@ -310,11 +310,8 @@ namespace DeepNet.Server.Persistence.Migrations
                     b.Property<long>("SizeBytes")
                         .HasColumnType("INTEGER");
 
-                    b.Property<byte[]>("State")
-                        .IsRequired()
-                        .HasColumnType("BLOB");
-
                     b.Property<string>("StateHash")
+                        .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
@@ -484,11 +481,8 @@ namespace DeepNet.Server.Persistence.Migrations
                     b.Property<string>("EvaluationsJson")
                         .HasColumnType("TEXT");
 
-                    b.Property<byte[]>("File")
-                        .IsRequired()
-                        .HasColumnType("BLOB");
-
                     b.Property<string>("FileHash")
+                        .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
@@ -581,11 +575,8 @@ namespace DeepNet.Server.Persistence.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
-                    b.Property<byte[]>("Blob")
-                        .IsRequired()
-                        .HasColumnType("BLOB");
-
                     b.Property<string>("BlobHash")
+                        .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
@@ -659,11 +650,8 @@ namespace DeepNet.Server.Persistence.Migrations
                         .HasMaxLength(450)
                         .HasColumnType("TEXT");
 
-                    b.Property<byte[]>("Png")
-                        .IsRequired()
-                        .HasColumnType("BLOB");
-
                     b.Property<string>("PngHash")
+                        .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 

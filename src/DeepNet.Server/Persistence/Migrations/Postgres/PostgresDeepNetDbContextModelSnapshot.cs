@@ -315,11 +315,8 @@ namespace DeepNet.Server.Persistence.Migrations.Postgres
                     b.Property<long>("SizeBytes")
                         .HasColumnType("bigint");
 
-                    b.Property<byte[]>("State")
-                        .IsRequired()
-                        .HasColumnType("bytea");
-
                     b.Property<string>("StateHash")
+                        .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
@@ -489,11 +486,8 @@ namespace DeepNet.Server.Persistence.Migrations.Postgres
                     b.Property<string>("EvaluationsJson")
                         .HasColumnType("text");
 
-                    b.Property<byte[]>("File")
-                        .IsRequired()
-                        .HasColumnType("bytea");
-
                     b.Property<string>("FileHash")
+                        .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
@@ -586,11 +580,8 @@ namespace DeepNet.Server.Persistence.Migrations.Postgres
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
-                    b.Property<byte[]>("Blob")
-                        .IsRequired()
-                        .HasColumnType("bytea");
-
                     b.Property<string>("BlobHash")
+                        .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
@@ -664,11 +655,8 @@ namespace DeepNet.Server.Persistence.Migrations.Postgres
                         .HasMaxLength(450)
                         .HasColumnType("character varying(450)");
 
-                    b.Property<byte[]>("Png")
-                        .IsRequired()
-                        .HasColumnType("bytea");
-
                     b.Property<string>("PngHash")
+                        .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
