@@ -224,10 +224,10 @@ public sealed class RetentionTests
         Assert.Contains(blobs.List(), b => b.Hash == stored.Hash);
 
         Assert.Equal(HttpStatusCode.NoContent, (await owner.Client.DeleteAsync($"/api/jobs/{job.Id}")).StatusCode);
-        var swept = await sweeper.SweepAsync();
+        // Deleting a job asks for a sweep in the background too; either removes the blob.
+        await sweeper.SweepAsync();
 
         Assert.DoesNotContain(blobs.List(), b => b.Hash == stored.Hash);
-        Assert.True(swept.OrphanedBlobs >= 1 && swept.OrphanedBlobBytes >= CheckpointBytes, $"swept {swept}");
         Assert.IsType<BlobMissingException>(Record.Exception(() => blobs.OpenRead(stored.Hash)));
     }
 
