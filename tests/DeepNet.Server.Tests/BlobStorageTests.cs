@@ -181,6 +181,18 @@ public sealed class BlobStorageTests
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync($"/api/datasets/{other.Id}/file")).StatusCode);
     }
 
+    [Fact]
+    public async Task AJobKeepsOneCheckpointBlobNotOnePerEpoch()
+    {
+        await using var app = new TestApp();
+        var job = await app.SubmitAsync(TestApp.SmallJob(epochs: 5));
+        await app.WaitForStatusAsync(job.Id, JobStatus.Succeeded);
+
+        // The model and at most the last checkpoint (its row went with the success; the sweep takes its blob).
+        var blobs = app.Services.GetRequiredService<IBlobStore>().List().ToList();
+        Assert.InRange(blobs.Count, 1, 2);
+    }
+
     /// <summary>A key as the provider stores EF's Guids: uuid on PostgreSQL, upper-case text on SQLite.</summary>
     private static object Key(Guid id) => TestApp.OnPostgres ? id : id.ToString("D").ToUpperInvariant();
 

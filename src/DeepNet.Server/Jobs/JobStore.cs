@@ -207,8 +207,18 @@ public sealed class JobStore(
     public async Task<StoredCheckpoint?> GetCheckpointAsync(Guid id, CancellationToken cancellationToken = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var row = await db.JobCheckpoints.AsNoTracking().SingleOrDefaultAsync(c => c.JobId == id, cancellationToken);
-        return row is null ? null : new StoredCheckpoint(row.CompletedEpochs, await db.Blobs.ReadAllBytesAsync(row.StateHash, cancellationToken));
+        for (int attempt = 1; ; attempt++)
+        {
+            var row = await db.JobCheckpoints.AsNoTracking().SingleOrDefaultAsync(c => c.JobId == id, cancellationToken);
+            try
+            {
+                return row is null ? null : new StoredCheckpoint(row.CompletedEpochs, await db.Blobs.ReadAllBytesAsync(row.StateHash, cancellationToken));
+            }
+            catch (BlobMissingException) when (attempt == 1)
+            {
+                // A running job replaced the checkpoint (and removed the old state) between the two reads: read the new one.
+            }
+        }
     }
 
     /// <summary>
@@ -401,13 +411,15 @@ public sealed class JobStore(
     /// <summary>
     /// Saves the context's changes, the job's new checkpoint and images in one transaction. The checkpoint's state is
     /// written into the blob store from the state's arrays first (fsynced, outside the transaction); the row then names it.
-    /// The replaced state's blob is left to the orphan sweep (<see cref="BlobSweep"/>).
+    /// The replaced state's blob is removed after the commit unless another row names it (a checkpoint every epoch
+    /// would otherwise pile up until the orphan sweep).
     /// </summary>
     private static async Task SaveWithCheckpointAsync(
         DeepNetDbContext db, Guid jobId, int completedEpochs, SafeTensorsFile checkpoint, IReadOnlyList<ImageMessage> images,
         IReadOnlyDictionary<string, byte[]> pngs, DateTime now, CancellationToken cancellationToken)
     {
         BlobRef state = await db.Blobs.WriteAsync(checkpoint.WriteTo, cancellationToken);
+        string? replaced = await db.JobCheckpoints.Where(c => c.JobId == jobId).Select(c => c.StateHash).SingleOrDefaultAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         int updated = await db.JobCheckpoints.Where(c => c.JobId == jobId).ExecuteUpdateAsync(
             set => set.SetProperty(c => c.CompletedEpochs, completedEpochs).SetProperty(c => c.UpdatedAt, now)
@@ -421,6 +433,10 @@ public sealed class JobStore(
         await SetImagesAsync(db, jobId, images, pngs, now, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        if (replaced is not null && replaced != state.Hash)
+        {
+            await BlobSweep.RemoveIfUnreferencedAsync(db, replaced, cancellationToken);
+        }
     }
 
     private static async Task SetImagesAsync(

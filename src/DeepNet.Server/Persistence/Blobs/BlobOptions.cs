@@ -15,5 +15,5 @@ public sealed class BlobOptions
     /// How old an unreferenced blob must be before the retention sweep removes it: longer than any write takes between
     /// storing a blob and saving the row that names it.
     /// </summary>
-    public TimeSpan OrphanGrace { get; set; } = TimeSpan.FromHours(1);
+    public TimeSpan OrphanGrace { get; set; } = TimeSpan.FromMinutes(10);
 }

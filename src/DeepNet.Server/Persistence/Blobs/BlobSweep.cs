@@ -38,15 +38,29 @@ public static class BlobSweep
         return new BlobSweepResult(removed, bytes, temporaries);
     }
 
+    /// <summary>
+    /// Removes the blob <paramref name="hash"/> right away when no row names it — for a blob its one owner just replaced
+    /// (a job's previous checkpoint), which would otherwise wait for the sweep. True when it was removed.
+    /// </summary>
+    public static async Task<bool> RemoveIfUnreferencedAsync(DeepNetDbContext db, string hash, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        bool named = await db.JobCheckpoints.AnyAsync(c => c.StateHash == hash, cancellationToken)
+            || await db.TrainedModels.IgnoreQueryFilters().AnyAsync(m => m.FileHash == hash, cancellationToken)
+            || await db.UserDatasets.IgnoreQueryFilters().AnyAsync(d => d.BlobHash == hash, cancellationToken)
+            || await db.UserImages.IgnoreQueryFilters().AnyAsync(i => i.PngHash == hash, cancellationToken);
+        return !named && db.Blobs.DeleteIfOlder(hash, DateTime.MaxValue);
+    }
+
     /// <summary>Every hash a row names.</summary>
     public static async Task<HashSet<string>> ReferencedAsync(DeepNetDbContext db, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(db);
         var hashes = new HashSet<string>(StringComparer.Ordinal);
-        hashes.UnionWith(await db.TrainedModels.IgnoreQueryFilters().Select(m => m.FileHash).ToListAsync(cancellationToken) as IEnumerable<string>);
-        hashes.UnionWith(await db.JobCheckpoints.Select(c => c.StateHash).ToListAsync(cancellationToken) as IEnumerable<string>);
-        hashes.UnionWith(await db.UserDatasets.IgnoreQueryFilters().Select(d => d.BlobHash).ToListAsync(cancellationToken) as IEnumerable<string>);
-        hashes.UnionWith(await db.UserImages.IgnoreQueryFilters().Select(i => i.PngHash).ToListAsync(cancellationToken) as IEnumerable<string>);
+        hashes.UnionWith(await db.TrainedModels.IgnoreQueryFilters().Select(m => m.FileHash).ToListAsync(cancellationToken));
+        hashes.UnionWith(await db.JobCheckpoints.Select(c => c.StateHash).ToListAsync(cancellationToken));
+        hashes.UnionWith(await db.UserDatasets.IgnoreQueryFilters().Select(d => d.BlobHash).ToListAsync(cancellationToken));
+        hashes.UnionWith(await db.UserImages.IgnoreQueryFilters().Select(i => i.PngHash).ToListAsync(cancellationToken));
         return hashes;
     }
 }
