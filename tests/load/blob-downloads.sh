@@ -12,38 +12,11 @@ spec=$(cat "${1:-tests/load/specs/dbn-160mb.json}")
 concurrent=${CONCURRENT:-10}
 limit_mb=${LIMIT_MB:-100}
 
-port=${PORT:-5189}
-base="http://127.0.0.1:$port"
-data=$(mktemp -d)
-dll=${SERVER_DLL:-src/DeepNet.Server/bin/Release/net10.0/DeepNet.Server.dll}
-[ -f "$dll" ] || { echo "build first: dotnet build src/DeepNet.Server -c Release"; exit 2; }
+LOAD_USER=downloads
+source tests/load/server.sh
 
-Storage__DataDirectory="$data" Storage__QuotaMB=65536 Jobs__MaxJobMemoryMB=65536 Jobs__MaxModelMB=4096 \
-  Jobs__MaxCheckpointMB=4096 Jobs__MaxRunTime=24:00:00 \
-  ASPNETCORE_URLS="$base" dotnet "$dll" >"$data/server.log" 2>&1 &
-server=$!
-trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$data"' EXIT
-
-rss_kb() { awk '/^VmRSS/ {print $2}' "/proc/$server/status"; }
-hwm_kb() { awk '/^VmHWM/ {print $2}' "/proc/$server/status"; }
-json() { python3 -c 'import json,sys; v=json.loads(sys.argv[1]); print(eval(sys.argv[2], {"j": v}))' "$1" "$2"; }
-
-for _ in $(seq 1 120); do curl -sf "$base/health" >/dev/null && break; sleep 0.5; done
-account='{"email":"downloads@deepnet.test","password":"Deep-net-2026"}'
-curl -sf -X POST "$base/api/auth/register" -H 'Content-Type: application/json' -d "$account" >/dev/null || true
-token=$(json "$(curl -sf -X POST "$base/api/auth/login" -H 'Content-Type: application/json' -d "$account")" 'j["accessToken"]')
-auth=(-H "Authorization: Bearer $token")
-
-job=$(curl -s "${auth[@]}" -X POST "$base/api/jobs" -H 'Content-Type: application/json' -d "$spec")
-echo "$job" | grep -q '"id"' || { echo "submission refused: $job" >&2; exit 1; }
-id=$(json "$job" 'j["id"]')
-for _ in $(seq 1 3600); do
-  job=$(curl -sf "${auth[@]}" "$base/api/jobs/$id")
-  status=$(json "$job" 'j["status"]')
-  case $status in Succeeded|Failed|Canceled) break ;; esac
-  sleep 1
-done
-[ "$status" = Succeeded ] || { echo "job $status" >&2; tail -20 "$data/server.log" >&2; exit 1; }
+job=$(run "$spec")
+job=$(curl -sf "${auth[@]}" "$base/api/jobs/$(json "$job" 'j["id"]')")
 url="$base/api/models/$(json "$job" 'j["modelId"]')/file"
 
 size=$(curl -sf "${auth[@]}" -o /dev/null -w '%{size_download}' "$url")
