@@ -322,9 +322,13 @@ namespace DeepNet.Server.Persistence.Migrations
                     b.Property<int>("CompletedEpochs")
                         .HasColumnType("INTEGER");
 
-                    b.Property<byte[]>("State")
+                    b.Property<long>("SizeBytes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("StateHash")
                         .IsRequired()
-                        .HasColumnType("BLOB");
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
 
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("TEXT");
@@ -492,9 +496,10 @@ namespace DeepNet.Server.Persistence.Migrations
                     b.Property<string>("EvaluationsJson")
                         .HasColumnType("TEXT");
 
-                    b.Property<byte[]>("File")
+                    b.Property<string>("FileHash")
                         .IsRequired()
-                        .HasColumnType("BLOB");
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
 
                     b.Property<int>("ImageHeight")
                         .HasColumnType("INTEGER");
@@ -585,9 +590,10 @@ namespace DeepNet.Server.Persistence.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
-                    b.Property<byte[]>("Blob")
+                    b.Property<string>("BlobHash")
                         .IsRequired()
-                        .HasColumnType("BLOB");
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("ClassesJson")
                         .HasColumnType("TEXT");
@@ -659,9 +665,10 @@ namespace DeepNet.Server.Persistence.Migrations
                         .HasMaxLength(450)
                         .HasColumnType("TEXT");
 
-                    b.Property<byte[]>("Png")
+                    b.Property<string>("PngHash")
                         .IsRequired()
-                        .HasColumnType("BLOB");
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
 
                     b.Property<long>("SizeBytes")
                         .HasColumnType("INTEGER");

@@ -327,9 +327,13 @@ namespace DeepNet.Server.Persistence.Migrations.Postgres
                     b.Property<int>("CompletedEpochs")
                         .HasColumnType("integer");
 
-                    b.Property<byte[]>("State")
+                    b.Property<long>("SizeBytes")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("StateHash")
                         .IsRequired()
-                        .HasColumnType("bytea");
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
 
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");
@@ -497,9 +501,10 @@ namespace DeepNet.Server.Persistence.Migrations.Postgres
                     b.Property<string>("EvaluationsJson")
                         .HasColumnType("text");
 
-                    b.Property<byte[]>("File")
+                    b.Property<string>("FileHash")
                         .IsRequired()
-                        .HasColumnType("bytea");
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
 
                     b.Property<int>("ImageHeight")
                         .HasColumnType("integer");
@@ -590,9 +595,10 @@ namespace DeepNet.Server.Persistence.Migrations.Postgres
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
-                    b.Property<byte[]>("Blob")
+                    b.Property<string>("BlobHash")
                         .IsRequired()
-                        .HasColumnType("bytea");
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
 
                     b.Property<string>("ClassesJson")
                         .HasColumnType("text");
@@ -664,9 +670,10 @@ namespace DeepNet.Server.Persistence.Migrations.Postgres
                         .HasMaxLength(450)
                         .HasColumnType("character varying(450)");
 
-                    b.Property<byte[]>("Png")
+                    b.Property<string>("PngHash")
                         .IsRequired()
-                        .HasColumnType("bytea");
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
 
                     b.Property<long>("SizeBytes")
                         .HasColumnType("bigint");
