@@ -1,8 +1,13 @@
+using DeepNet.Server.Infrastructure;
+
 namespace DeepNet.Server.Jobs;
 
 /// <summary>The job engine: queue, worker, store, live feed, retention and the registry through which it reaches the model kinds.</summary>
 public static class JobEngineServiceExtensions
 {
+    /// <summary>How many job workers this process runs; 0 for a web node that runs none.</summary>
+    public const string WorkersKey = "Jobs:Workers";
+
     public static IServiceCollection AddJobEngine(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<JobBudgetOptions>()
@@ -30,7 +35,18 @@ public static class JobEngineServiceExtensions
         services.AddSingleton<ModelKindRegistry>();
         services.AddSingleton<TrainingDataAccess>();
         services.AddScoped<JobRunner>();
-        services.AddHostedService<JobWorker>();
+        // Jobs:Workers = 0: this process serves the web and runs no jobs (other processes do).
+        if (configuration.GetValue(WorkersKey, 1) > 0)
+        {
+            services.AddHostedService<JobWorker>();
+        }
+
+        if (configuration.HasRedis())
+        {
+            services.AddSingleton<LiveRelay>();
+            services.AddHostedService<LiveRelayService>();
+        }
+
         services.AddSingleton<RetentionSweeper>();
         services.AddHostedService(sp => sp.GetRequiredService<RetentionSweeper>());
         return services;
