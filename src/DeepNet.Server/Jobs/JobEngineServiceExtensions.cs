@@ -24,6 +24,10 @@ public static class JobEngineServiceExtensions
             .Bind(configuration.GetSection(RetentionOptions.Section))
             .Validate(o => o.FailedCheckpointGrace >= TimeSpan.Zero && o.SweepInterval > TimeSpan.Zero, "Retention: FailedCheckpointGrace must not be negative and SweepInterval must be positive.")
             .ValidateOnStart();
+        services.AddOptions<LiveOptions>()
+            .Bind(configuration.GetSection(LiveOptions.Section))
+            .Validate(o => o.ImageBytesPerSecond > 0, "Live: ImageBytesPerSecond must be positive.")
+            .ValidateOnStart();
         services.AddSingleton<StorageQuota>();
         services.AddSingleton<JobBudget>();
         services.AddSingleton<JobAdmission>();

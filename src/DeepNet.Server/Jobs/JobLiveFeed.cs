@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using DeepNet.Server.Contracts;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
 
 namespace DeepNet.Server.Jobs;
 
@@ -19,7 +21,11 @@ namespace DeepNet.Server.Jobs;
 /// </para>
 /// </summary>
 public sealed class JobLiveFeed(
-    IHubContext<TrainingHub, ITrainingClient> hub, TrainingDataAccess trainingData, ILogger<JobLiveFeed> logger, LiveRelay? relay = null)
+    IHubContext<TrainingHub, ITrainingClient> hub,
+    TrainingDataAccess trainingData,
+    IOptions<LiveOptions> options,
+    ILogger<JobLiveFeed> logger,
+    LiveRelay? relay = null)
 {
     private static readonly TimeSpan FailureLogInterval = TimeSpan.FromMinutes(1);
 
@@ -29,6 +35,7 @@ public sealed class JobLiveFeed(
     private readonly Dictionary<Guid, LiveJob> _jobs = [];
     private readonly Dictionary<Guid, (long Sequence, JobDto Job)> _recentStatus = [];
     private readonly string _groupSuffix = relay is null ? "" : $"@{relay.Origin}";
+    private readonly double _imageBytesPerSecond = options.Value.ImageBytesPerSecond;
     private long _sequence;
     private long _lastFailureLogged;
 
@@ -144,6 +151,11 @@ public sealed class JobLiveFeed(
 
     private void Apply(LiveEvent e, bool send)
     {
+        if (send && e.Status is null && e.Image is null && _jobs.TryGetValue(e.JobId, out var held))
+        {
+            SendHeldImages(e.JobId, held, force: false);
+        }
+
         if (e.Status is { } job)
         {
             ApplyStatus(job, send);
@@ -191,6 +203,12 @@ public sealed class JobLiveFeed(
 
     private void ApplyStatus(JobDto job, bool send)
     {
+        if (send && job.Status != Persistence.JobStatus.Running && _jobs.TryGetValue(job.Id, out var ending))
+        {
+            // The last images before the job ends, whatever the budget says.
+            SendHeldImages(job.Id, ending, force: true);
+        }
+
         if (job.Status == Persistence.JobStatus.Running)
         {
             Live(job.Id).Kind = job.Kind;
@@ -229,9 +247,47 @@ public sealed class JobLiveFeed(
         live.Images[image.Kind] = image;
         if (send)
         {
+            if (!live.HeldImages.Contains(image.Kind, StringComparer.Ordinal))
+            {
+                live.HeldImages.Add(image.Kind);
+            }
+
+            SendHeldImages(image.JobId, live, force: false);
+        }
+    }
+
+    /// <summary>
+    /// Sends the newest image of each held kind while the job's image budget (<see cref="LiveOptions.ImageBytesPerSecond"/>)
+    /// allows, or all of them when <paramref name="force"/>d. The budget may go into debt by one image, so an image larger
+    /// than a second's worth still goes, and the next waits until it is paid for.
+    /// </summary>
+    private void SendHeldImages(Guid jobId, LiveJob live, bool force)
+    {
+        if (live.HeldImages.Count == 0)
+        {
+            return;
+        }
+
+        long now = Stopwatch.GetTimestamp();
+        if (live.BudgetAt != 0)
+        {
+            live.Budget = Math.Min(_imageBytesPerSecond, live.Budget + (Stopwatch.GetElapsedTime(live.BudgetAt, now).TotalSeconds * _imageBytesPerSecond));
+        }
+        else
+        {
+            live.Budget = _imageBytesPerSecond;
+        }
+
+        live.BudgetAt = now;
+        // Longest held first, so no kind starves behind a kind that renders as often.
+        while (live.HeldImages.Count > 0 && (force || live.Budget > 0))
+        {
+            var image = live.Images[live.HeldImages[0]];
+            live.HeldImages.RemoveAt(0);
+            live.Budget -= image.PngBase64.Length;
             // A job whose kind is not known yet counts as drawing every image from its data.
             bool fromData = live.Kind is null || trainingData.IsFromTrainingData(live.Kind, image.Kind);
-            Observe(hub.Clients.Group(fromData ? DataGroup(image.JobId) : JobGroup(image.JobId)).Image(image));
+            Observe(hub.Clients.Group(fromData ? DataGroup(jobId) : JobGroup(jobId)).Image(image));
         }
     }
 
@@ -341,6 +397,14 @@ public sealed class JobLiveFeed(
         public SortedDictionary<int, EpochMetricDto> Epochs { get; } = [];
 
         public Dictionary<string, ImageMessage> Images { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>Image kinds whose newest version its watchers have not been sent yet (the budget held them back), longest held first.</summary>
+        public List<string> HeldImages { get; } = [];
+
+        /// <summary>Bytes of images the watchers may still be sent now (negative: in debt), as of <see cref="BudgetAt"/>.</summary>
+        public double Budget { get; set; }
+
+        public long BudgetAt { get; set; }
 
         public Dictionary<string, EvaluationDto> Evaluations { get; } = new(StringComparer.Ordinal);
 
