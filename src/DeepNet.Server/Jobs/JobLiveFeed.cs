@@ -184,7 +184,12 @@ public sealed class JobLiveFeed(
             if (send)
             {
                 Observe(hub.Clients.Group(DataGroup(e.JobId)).StageEpochCompleted(new StageEpochMessage(e.JobId, epoch)));
-                Observe(hub.Clients.Group(WithheldGroup(e.JobId)).StageEpochCompleted(new StageEpochMessage(e.JobId, trainingData.Withhold(live.Kind ?? "", epoch))));
+                // Which metrics list training rows depends on the kind: unknown yet (an event from another process that came
+                // before the job's status), the withheld watchers get the epoch with their next snapshot instead.
+                if (live.Kind is { } kind)
+                {
+                    Observe(hub.Clients.Group(WithheldGroup(e.JobId)).StageEpochCompleted(new StageEpochMessage(e.JobId, trainingData.Withhold(kind, epoch))));
+                }
             }
         }
         else if (e.Evaluation is { } evaluation)

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using DeepNet.Server.Contracts;
 
 namespace DeepNet.Server.Jobs;
@@ -17,6 +18,7 @@ public sealed record LiveEvent(
     ImageMessage? Image = null)
 {
     /// <summary>The key under which the job's live state keeps the latest event of this kind (a later one replaces it).</summary>
+    [JsonIgnore]
     public string Field =>
         Status is not null ? "status"
         : Progress is not null ? "progress"
