@@ -32,9 +32,11 @@ job=$(curl -s "${auth[@]}" -X POST "$base/api/jobs" -H 'Content-Type: applicatio
 id=$(json "$job" 'j["id"]')
 batch=$(json "$spec" 'j["rbm"]["batchSize"]')
 
-samples() { # samples trained so far, from the job's live progress
-  json "$(curl -sf "${auth[@]}" "$base/api/jobs/$id")" \
-    "((p:=j.get('progress')) and ((p['epoch']-1)*p['batchesPerEpoch']+p['batch'])*$batch) or 0"
+samples() { # samples trained so far, from the job's live progress (a busy server may miss one read: asked again)
+  local answer=""
+  for _ in 1 2 3 4 5; do answer=$(curl -sf "${auth[@]}" "$base/api/jobs/$id") && break; sleep 0.2; done
+  # On stdin: with every epoch's report the job outgrows one command-line argument.
+  python3 -c "import json,sys; p=json.load(sys.stdin).get('progress'); print(p and ((p['epoch']-1)*p['batchesPerEpoch']+p['batch'])*$batch or 0)" <<<"$answer"
 }
 rate() { # samples/s over $seconds
   local s0 s1 t0 t1
