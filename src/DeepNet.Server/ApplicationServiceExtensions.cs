@@ -29,6 +29,7 @@ public static class ApplicationServiceExtensions
         var services = builder.Services;
         services.TryAddSingleton<TimeProvider>(MicrosecondClock.Instance);
         services.AddApiConventions();
+        services.AddRedis(builder.Configuration);
         services.AddPersistence();
         services.AddRateLimits(builder.Configuration);
         services.AddConcurrencyCaps(builder.Configuration);
