@@ -20,7 +20,7 @@ public sealed class CrossProcessLiveTests(EndToEndFixture fixture, ITestOutputHe
 {
     private static readonly TimeSpan Live = TimeSpan.FromSeconds(120);
 
-    [ClusterFact]
+    [ClusterFact(NeedsRedis = true)]
     public async Task WatchersOnAWebNodeSeeLiveUpdatesOfAJobTrainedByAnotherProcess()
     {
         await using var postgres = await PostgresCluster.StartAsync();

@@ -3,22 +3,6 @@ using DeepNet.Tests;
 
 namespace DeepNet.EndToEnd.Tests.Cluster;
 
-/// <summary>Skipped with a message when redis-server or PostgreSQL's server binaries are not installed.</summary>
-public sealed class ClusterFactAttribute : FactAttribute
-{
-    public ClusterFactAttribute()
-    {
-        if (RedisServer.Executable is null)
-        {
-            Skip = "redis-server is not installed (apt-get install -y redis-server); the cross-process live-update test needs it.";
-        }
-        else if (PostgresCluster.Script is null || !Directory.Exists("/usr/lib/postgresql"))
-        {
-            Skip = "PostgreSQL is not installed (apt-get install -y postgresql) or .ci/postgres is missing; the cross-process test needs it.";
-        }
-    }
-}
-
 /// <summary>A throwaway PostgreSQL cluster started with the repository's <c>.ci/postgres</c> on a free loopback port.</summary>
 public sealed class PostgresCluster : IAsyncDisposable
 {
