@@ -102,7 +102,7 @@ public sealed class ExperimentService(
             Scale = scale,
             CreatedAt = now,
             OwnerId = viewer.Id,
-            RowsJson = JobMapper.ToJson(jobs.Select(j => new StoredRow(j.Key, j.Job.Id)).ToList()),
+            RowsJson = ExperimentRows.Write(jobs.Select(j => new ExperimentRow(j.Key, j.Job.Id))),
         };
         db.Jobs.AddRange(jobs.Select(j => j.Job));
         db.Experiments.Add(experiment);
@@ -212,8 +212,7 @@ public sealed class ExperimentService(
             rows);
     }
 
-    private static List<StoredRow> ReadRows(Experiment experiment) =>
-        JsonSerializer.Deserialize<List<StoredRow>>(experiment.RowsJson, Infrastructure.JsonDefaults.Options) ?? [];
+    private static List<ExperimentRow> ReadRows(Experiment experiment) => ExperimentRows.Read(experiment.RowsJson);
 
     /// <summary>"errors": {train, valid, test} of a classifier model's metrics.</summary>
     private static (double? Train, double? Valid, double? Test) FinalErrors(string metricsJson, float? testError)
@@ -249,6 +248,4 @@ public sealed class ExperimentService(
         definition.Rows(ExperimentScales.Full)
             .Select(r => new ExperimentRowDefinitionDto(r.Key, r.Label, r.PublishedTestError, r.Source, r.Job.Kind ?? kinds.Default.Kind))
             .ToList());
-
-    private sealed record StoredRow(string Key, Guid JobId);
 }
