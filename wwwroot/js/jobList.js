@@ -71,7 +71,7 @@ export class JobList {
         h('div', { class: 'item__main' },
           h('a', { class: 'item__title job-link', href: `#/jobs/${encodeURIComponent(job.id)}` }, job.name || 'RBM job'),
           h('div', { class: 'muted small' }, kindOf(job.kind).describeJob(job)),
-          h('div', { class: 'muted small' }, formatDate(job.createdAt))),
+          h('div', { class: 'muted small' }, formatDate(job.createdAt), job.experiment ? ` · a row of ${job.experiment.name}` : '')),
         h('div', { class: 'item__side' },
           statusBadge(job.status, { dataset: { status: job.status, testid: 'job-row-status' } }),
           job.status === 'Running'

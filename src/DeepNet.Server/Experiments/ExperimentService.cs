@@ -64,7 +64,8 @@ public sealed class ExperimentService(
         var drafts = new List<JobDraft>();
         foreach (var row in definition.Rows(scale))
         {
-            var jobRequest = row.Job with { Name = Truncate($"{name} · {row.Label}") };
+            // Short: the job lists show each row under its experiment's name.
+            var jobRequest = row.Job with { Name = Truncate(row.Label) };
             var jobKind = kinds.Resolve(jobRequest.Kind)
                 ?? throw new InvalidOperationException($"Experiment {definition.Kind} row {row.Key} uses job kind '{jobRequest.Kind}', which has no registered IModelKind.");
             var validation = await jobKind.ValidateAsync(jobRequest, db, cancellationToken);
