@@ -49,6 +49,7 @@ public static class ApplicationServiceExtensions
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
 
         services.AddApiDocument();
+        services.AddUiAssets();
         services.AddCrossSiteRequestGuard(builder.Configuration);
         return builder;
     }
@@ -63,8 +64,7 @@ public static class ApplicationServiceExtensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseApiRequestBodyLimit();
-        app.UseDefaultFiles();
-        app.UseStaticFiles();
+        app.UseUiAssets();
         app.UseApiDocument();
         app.UseAccounts();
         app.UseCrossSiteRequestGuard();
