@@ -12,7 +12,7 @@ namespace DeepNet.EndToEnd.Tests.Cluster;
 /// <summary>
 /// The cluster of tests/cluster/cluster.sh — web nodes that run no jobs and worker processes over one PostgreSQL
 /// database — doing what the single machine does: every job runs once, and a worker killed mid-job costs nothing but time.
-/// Skipped with a message where PostgreSQL is not installed (<see cref="ClusterFactAttribute"/>).
+/// Skipped with a message where PostgreSQL or redis-server is not installed (<see cref="ClusterFactAttribute"/>).
 /// </summary>
 [Trait("Category", "Slow")]
 public sealed partial class ClusterTests(ITestOutputHelper output)
@@ -49,10 +49,10 @@ public sealed partial class ClusterTests(ITestOutputHelper output)
         data = new { classes = new[] { 0, 1 }, limit = 600, imageSize = 16 },
     };
 
-    [ClusterFact]
+    [ClusterFact(NeedsRedis = true)]
     public async Task ThirtyJobsOfThreeStudentsOnTwoWebNodesAndThreeWorkersEachRunExactlyOnce()
     {
-        await using var cluster = await LocalCluster.StartAsync(web: 2, workers: 3, Settings, redis: LocalCluster.RedisInstalled);
+        await using var cluster = await LocalCluster.StartAsync(web: 2, workers: 3, Settings, redis: true);
         var clients = new List<HttpClient>();
         for (int i = 0; i < Students.Length; i++)
         {
@@ -76,12 +76,19 @@ public sealed partial class ClusterTests(ITestOutputHelper output)
         Assert.True(workersThatRan >= 2, "the jobs were not shared between the workers");
     }
 
-    [ClusterFact]
+    [ClusterFact(NeedsRedis = true)]
     public async Task WorkerKilledMidJobIsReplacedAndTheJobEndsWithTheWeightsOfAnUninterruptedRun()
     {
-        await using var cluster = await LocalCluster.StartAsync(web: 2, workers: 3, Settings, redis: LocalCluster.RedisInstalled);
+        await using var cluster = await LocalCluster.StartAsync(web: 2, workers: 3, Settings, redis: true);
         using var student = await cluster.ClientAsync(1, Students[0]);
         var interrupted = await SubmitAsync(student, SeededJob);
+        // Web node 1 (index 0) runs no jobs and the job was submitted on node 2: its live progress reaches node 1's
+        // watcher from a worker process through Redis.
+        await using var watcher = await HubWatcher.ConnectAsync(cluster.WebNodes[0], student.DefaultRequestHeaders.Authorization!.Parameter!);
+        await watcher.WatchJobAsync(interrupted.ToString());
+        await watcher.WaitUntilAsync(
+            m => m.Count(x => x.Name == "Progress") >= 2 && m.Any(x => x.Name == "EpochCompleted"), Timeout, "live progress on web node 1");
+        Assert.Equal("Snapshot", watcher.Received[0].Name);
         var running = Assert.Single(await cluster.WaitForJobsAsync([interrupted], j => j.Status == "Running" && j.ProgressEpoch >= 2, "two epochs checkpointed", Timeout));
         int victim = PidOf(running.LeaseOwner!);
         Assert.Contains(victim, cluster.WorkerPids().Values);

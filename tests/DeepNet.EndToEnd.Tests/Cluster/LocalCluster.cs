@@ -1,4 +1,3 @@
-using DeepNet.Tests;
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -28,9 +27,6 @@ public sealed class LocalCluster : IAsyncDisposable
     public IReadOnlyList<Uri> WebNodes { get; }
 
     public string Database => _values["DATABASE"];
-
-    /// <summary>Whether redis-server is installed (the cluster then runs with it, as in production).</summary>
-    public static bool RedisInstalled => RedisServer.Executable is not null;
 
     /// <summary>Starts <paramref name="web"/> web nodes and <paramref name="workers"/> workers; <paramref name="settings"/> reach every process.</summary>
     public static async Task<LocalCluster> StartAsync(int web, int workers, IReadOnlyDictionary<string, string>? settings = null, bool redis = false)
