@@ -19,6 +19,7 @@ import { ModelCardPage } from './modelCard.js';
 import { PoolingPage } from './poolingPage.js';
 import { StepperPage } from './stepperPage.js';
 import { ComparePage } from './comparePage.js';
+import { AssignmentsPage } from './assignmentsPage.js';
 
 const byId = (id) => document.getElementById(id);
 const signedIn = () => session.user !== null;
@@ -62,6 +63,7 @@ export const PAGES = [
   },
   { prefix: '#/account', nav: () => 'account', title: 'Your account', view: new AccountPage(byId('account-view')), root: byId('account-view') },
   { prefix: '#/classes', nav: () => 'classes', title: 'Classes', view: new ClassesPage(byId('classes-view'), { currentUser: () => session.user }), root: byId('classes-view') },
+  { prefix: '#/assignments', nav: () => 'classes', title: 'Assignments', view: new AssignmentsPage(byId('assignments-view')), root: byId('assignments-view') },
   // Last: everything else is the home page.
   { prefix: '#/', match: () => true, nav: HomePage.section, fullTitle: 'DeepNetService — train RBMs on MNIST', view: homePage, ownsFocus: true },
 ];
