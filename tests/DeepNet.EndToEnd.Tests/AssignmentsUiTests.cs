@@ -110,6 +110,7 @@ public sealed class AssignmentsUiTests(EndToEndFixture fixture, ITestOutputHelpe
                 await bob.GotoAsync($"/{assignmentUrl}");
                 await Expect(bob.Locator("[data-testid=assignment-submitted]")).ToBeVisibleAsync();
                 await Expect(bob.Locator("[data-testid=assignment-comment]")).ToHaveCountAsync(0);
+                await Expect(bob.Locator("[data-testid=assignment-submission]")).Not.ToContainTextAsync("null");
                 await bob.GotoAsync($"/{assignmentUrl}/class");
                 await Expect(bob.Locator("[data-testid=class-view-error]")).ToContainTextAsync("Only the instructor");
                 await Expect(bob.Locator("[data-testid=class-view-row]")).ToHaveCountAsync(0);

@@ -56,7 +56,7 @@ export class AssignmentClassView {
       h('p', { class: 'muted' }, `${rows.length} submission${rows.length === 1 ? '' : 's'} · `,
         h('a', { href: assignmentsApi.csvUrl(this.#id), download: '', dataset: { testid: 'class-view-csv' } }, 'Download CSV'), ' · ',
         h('a', { href: `#/assignments/${encodeURIComponent(this.#id)}` }, 'The assignment')),
-      assignment.isInstructor ? this.#openToggle() : null,
+      ...(assignment.isInstructor ? [this.#openToggle()] : []),
       h('section', { class: 'card' }, h('h2', { class: 'card__title' }, 'Metrics'), el.table),
       h('section', { class: 'card', hidden: rows.every((r) => !r.perClass) }, h('h2', { class: 'card__title' }, 'Reconstruction error per digit'), el.heat),
       h('section', { class: 'card' }, h('h2', { class: 'card__title' }, 'Learning curves'),

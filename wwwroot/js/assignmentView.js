@@ -159,6 +159,6 @@ export class AssignmentView {
             `Submitted ${new Date(mine.submittedAt).toLocaleString()}`, mine.late ? h('span', { class: 'badge', dataset: { status: 'Failed' } }, 'late') : null),
           mine.comment ? h('blockquote', { dataset: { testid: 'assignment-comment' } }, 'The instructor: ', mine.comment) : null,
         ]
-      : [h('p', { class: 'muted' }, 'Nothing submitted yet: submit one of your succeeded runs above.')]));
+      : [h('p', { class: 'muted' }, 'Nothing submitted yet: submit one of your succeeded runs above.')]).filter(Boolean));
   }
 }

@@ -300,6 +300,37 @@ public sealed class AssignmentsApiTests(AssignmentFixture fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task TheClassViewWithholdsImagesDrawnFromAStudentsPrivateDataSet()
+    {
+        using var upload = await fixture.First.Client.PostAsync("/api/datasets", DatasetForms.Csv("1,0,1,0,1\n0,1,0,1,0\n", "true", "first's private data"));
+        Assert.Equal(HttpStatusCode.Created, upload.StatusCode);
+        var dataset = (await upload.Content.ReadFromJsonAsync<DeepNet.Server.Library.DatasetDto>(TestApp.Json))!.Id;
+        using var created = await fixture.Instructor.Client.PostAsJsonAsync($"/api/classes/{fixture.Class.Id}/assignments", new
+        {
+            title = "Bring your own data",
+            job = new { rbm = new { hiddenUnits = 4, batchSize = 2, epochs = 1, seed = 1 }, data = new { dataset = "user" } },
+            editableFields = new[] { "data.datasetId" },
+            metrics = new[] { AssignmentMetrics.ReconstructionError },
+            dueAt = DateTime.UtcNow.AddDays(1),
+        }, TestApp.Json);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var assignment = (await created.Content.ReadFromJsonAsync<AssignmentDto>(TestApp.Json))!;
+        var run = await AssignmentFixture.StartAndWaitAsync(fixture.First, assignment.Id, new { data = new { datasetId = dataset } });
+        await AssignmentFixture.SubmitAsync(fixture.First, assignment.Id, run.Id);
+
+        var view = await fixture.Instructor.Client.GetFromJsonAsync<ClassViewDto>($"/api/assignments/{assignment.Id}/class-view", TestApp.Json);
+        var row = Assert.Single(view!.Rows);
+        Assert.NotNull(row.Values[0]);
+        string images = $"/api/assignments/{assignment.Id}/submissions/{fixture.First.Id}/images";
+        using var reconstructions = await fixture.Instructor.Client.GetAsync($"{images}/reconstructions");
+        Assert.Contains("private data set", await SharingTestKit.AssertProblemAsync(reconstructions, HttpStatusCode.NotFound), StringComparison.Ordinal);
+        using var filters = await fixture.Instructor.Client.GetAsync($"{images}/filters");
+        Assert.Equal(HttpStatusCode.OK, filters.StatusCode);
+        using var own = await fixture.First.Client.GetAsync($"{images}/reconstructions");
+        Assert.Equal(HttpStatusCode.OK, own.StatusCode);
+    }
+
+    [Fact]
     public async Task OnlyTheInstructorPublishesAndBadAssignmentsAreRefusedNamingTheField()
     {
         string url = $"/api/classes/{fixture.Class.Id}/assignments";
