@@ -36,9 +36,15 @@ public sealed class AssignmentsUiTests(EndToEndFixture fixture, ITestOutputHelpe
             await classItem.Locator("[data-testid=class-assignments]").ClickAsync();
             await page.SelectOptionAsync("[data-testid=assignment-template]", "homework1");
             await Expect(page.Locator("[data-testid=assignment-title]")).ToHaveValueAsync("Homework 1 — train on digits 1–5, reconstruct every digit");
+            // Instructions are Markdown shown as text: markup in them stays visible characters, never elements.
+            string instructions = await page.InputValueAsync("[data-testid=assignment-instructions]");
+            await page.FillAsync("[data-testid=assignment-instructions]", instructions + "\n\n<img src=x onerror=alert(1)> [a link](javascript:alert(2))");
             await page.ClickAsync("[data-testid=assignment-publish]");
             await Expect(page.Locator("[data-testid=assignment-heading]")).ToHaveTextAsync("Homework 1 — train on digits 1–5, reconstruct every digit");
             await Expect(page.Locator("[data-testid=assignment-instructions-view] strong").First).ToHaveTextAsync("1–5");
+            await Expect(page.Locator("[data-testid=assignment-instructions-view]")).ToContainTextAsync("<img src=x onerror=alert(1)>");
+            await Expect(page.Locator("[data-testid=assignment-instructions-view] img")).ToHaveCountAsync(0);
+            await Expect(page.Locator("[data-testid=assignment-instructions-view] a")).ToHaveCountAsync(0);
             string assignmentUrl = page.Url[page.Url.IndexOf('#', StringComparison.Ordinal)..];
 
             // Two students join with the code, start a run from the assignment with their own hidden units, and submit it.
@@ -80,6 +86,7 @@ public sealed class AssignmentsUiTests(EndToEndFixture fixture, ITestOutputHelpe
             await Expect(page.Locator("[data-testid=class-view-row]")).ToHaveCountAsync(2);
             await Expect(page.Locator("[data-testid=class-view-heat-row]")).ToHaveCountAsync(2);
             await Expect(page.Locator("[data-testid=class-view-heat-row] td")).ToHaveCountAsync(20);
+            await Expect(page.Locator("[data-testid=class-view-heat-row] td.is-trained")).ToHaveCountAsync(10);
             var curves = page.Locator("[data-testid=class-view-curves]");
             await Expect(curves).ToHaveAttributeAsync("data-series", "2");
             await Expect(curves).ToHaveAttributeAsync("data-points", "2");

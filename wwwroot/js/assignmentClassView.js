@@ -58,7 +58,8 @@ export class AssignmentClassView {
         h('a', { href: `#/assignments/${encodeURIComponent(this.#id)}` }, 'The assignment')),
       ...(assignment.isInstructor ? [this.#openToggle()] : []),
       h('section', { class: 'card' }, h('h2', { class: 'card__title' }, 'Metrics'), el.table),
-      h('section', { class: 'card', hidden: rows.every((r) => !r.perClass) }, h('h2', { class: 'card__title' }, 'Reconstruction error per digit'), el.heat),
+      h('section', { class: 'card', hidden: rows.every((r) => !r.perClass) }, h('h2', { class: 'card__title' }, 'Reconstruction error per digit'),
+        h('p', { class: 'muted small' }, 'One colour scale for the whole class, from its smallest error (dark) to its largest (yellow); digits a run was trained on in bold.'), el.heat),
       h('section', { class: 'card' }, h('h2', { class: 'card__title' }, 'Learning curves'),
         h('label', { class: 'choice__option' }, el.log, h('span', {}, 'Logarithmic error axis')), el.chart),
       h('section', { class: 'card' }, h('h2', { class: 'card__title' }, 'Filters'), el.images));
@@ -147,7 +148,11 @@ export class AssignmentClassView {
         h('th', { scope: 'row' }, row.submission.displayName),
         digits.map((d) => {
           const v = row.perClass[d];
-          const cell = h('td', { class: 'heatmap__cell num', title: `${row.submission.displayName}, digit ${d}: ${format(v)}` }, format(v));
+          const trained = row.trainedDigits.includes(d);
+          const cell = h('td', {
+            class: `heatmap__cell num${trained ? ' is-trained' : ''}`,
+            title: `${row.submission.displayName}, digit ${d}${trained ? ' (trained on)' : ''}: ${format(v)}`,
+          }, format(v));
           if (v != null) {
             cell.style.backgroundColor = heatColour(scale(v));
             cell.style.color = scale(v) > 0.6 ? '#000' : '#fff';

@@ -50,6 +50,7 @@ public sealed class AssignmentClassView(
                 job.Kind,
                 [.. metrics.Select(m => AssignmentMetrics.Read(m, job, testError))],
                 AssignmentMetrics.PerClass(job),
+                AssignmentMetrics.TrainedDigits(job),
                 AssignmentMetrics.Curve(job),
                 thumbnail is null || (job.Withheld?.Images.Contains(thumbnail) ?? false) ? [] : [thumbnail]));
         }

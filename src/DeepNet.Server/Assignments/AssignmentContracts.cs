@@ -78,6 +78,7 @@ public sealed record ClassViewDto(AssignmentDto Assignment, IReadOnlyList<string
 /// <summary>One submission in the class view.</summary>
 /// <param name="Values">The assignment's metrics in order; null where the run has no such value.</param>
 /// <param name="PerClass">Reconstruction error per digit 0–9 (homework 1's perClass evaluation); null when not evaluated.</param>
+/// <param name="TrainedDigits">The digits the run was trained on (homework 1's per-class table marks them); empty when not evaluated.</param>
 /// <param name="Curve">The learning curve: RBM reconstruction error per epoch, or a classifier's training error per stage epoch.</param>
 /// <param name="Images">Image kinds of the run the viewer may fetch through the class view.</param>
 public sealed record ClassViewRowDto(
@@ -86,5 +87,6 @@ public sealed record ClassViewRowDto(
     string Kind,
     IReadOnlyList<double?> Values,
     IReadOnlyList<double?>? PerClass,
+    IReadOnlyList<int> TrainedDigits,
     IReadOnlyList<double> Curve,
     IReadOnlyList<string> Images);

@@ -59,6 +59,15 @@ public static class AssignmentMetrics
         return errors;
     }
 
+    /// <summary>The digits the run was trained on, as its perClass evaluation lists them; empty when it has none.</summary>
+    public static IReadOnlyList<int> TrainedDigits(JobDto job) =>
+        Evaluation(job, RbmKinds.PerClassEvaluation) is { } result && result.TryGetProperty("classes", out var classes) && classes.ValueKind == JsonValueKind.Array
+            ? [.. classes.EnumerateArray()
+                .Where(row => row.TryGetProperty("trainedOn", out var t) && t.ValueKind == JsonValueKind.True)
+                .Select(row => row.TryGetProperty("digit", out var d) && d.TryGetInt32(out int digit) ? digit : -1)
+                .Where(digit => digit is >= 0 and < 10)]
+            : [];
+
     /// <summary>The learning curve: an RBM's reconstruction error per epoch, or a classifier's training error per stage epoch.</summary>
     public static IReadOnlyList<double> Curve(JobDto job) =>
         job.History.Count > 0

@@ -198,6 +198,7 @@ public sealed class AssignmentsApiTests(AssignmentFixture fixture) : IClassFixtu
             Assert.All(row.Values, v => Assert.True(v is > 0, $"metric {v}"));
             Assert.Equal(10, row.PerClass!.Count);
             Assert.All(row.PerClass, e => Assert.True(e is > 0));
+            Assert.Equal([1, 2, 3], row.TrainedDigits);
             Assert.Equal(2, row.Curve.Count);
             Assert.Equal(["filters"], row.Images);
         }
