@@ -9,6 +9,12 @@ using DeepNet.Numerics;
 
 namespace DeepNet.Cli;
 
+/// <summary>One timed workload run.</summary>
+public sealed record BenchResult(string Workload, int Samples, TimeSpan Elapsed, string MetricName, double Metric)
+{
+    public double SamplesPerSecond => Samples / Elapsed.TotalSeconds;
+}
+
 /// <summary>Benchmarks (not tests): the same workloads as ../shared/bench/torch_baselines.py.</summary>
 public static class BenchCommand
 {
@@ -16,58 +22,74 @@ public static class BenchCommand
     public static int RunRbm(CommandLine args, TextWriter output)
     {
         SelectBackend(args);
-        var spec = new DataSpec { Split = "train", Limit = args.OptionalInt("limit"), BinarizeThreshold = 0.5f };
-        Dataset data = DatasetLoader.Load(spec);
-        var options = new RbmOptions { HiddenUnits = 500, K = 1, LearningRate = 0.1f, BatchSize = 100, Epochs = args.Int("epochs", 1), Seed = 1 };
+        Write(output, Rbm(args.OptionalInt("limit"), args.Int("epochs", 1), warmUp: true));
+        return 0;
+    }
 
-        // A short warm-up so JIT tiering and thread-pool start-up are not timed.
-        var warmData = new Matrix(Math.Min(1000, data.Count), data.Features.Cols, data.Features.Data[..(Math.Min(1000, data.Count) * data.Features.Cols)]);
-        new RbmTrainer(options with { Epochs = 1 }, warmData).Train(new SilentObserver(), CancellationToken.None);
+    /// <summary>The "rbm" workload: one CD-1 run over <paramref name="limit"/> training images (all when null).</summary>
+    public static BenchResult Rbm(int? limit, int epochs, bool warmUp)
+    {
+        var spec = new DataSpec { Split = "train", Limit = limit, BinarizeThreshold = 0.5f };
+        Dataset data = DatasetLoader.Load(spec);
+        var options = new RbmOptions { HiddenUnits = 500, K = 1, LearningRate = 0.1f, BatchSize = 100, Epochs = epochs, Seed = 1 };
+
+        if (warmUp)
+        {
+            // A short warm-up so JIT tiering and thread-pool start-up are not timed.
+            var warmData = new Matrix(Math.Min(1000, data.Count), data.Features.Cols, data.Features.Data[..(Math.Min(1000, data.Count) * data.Features.Cols)]);
+            new RbmTrainer(options with { Epochs = 1 }, warmData).Train(new SilentObserver(), CancellationToken.None);
+        }
 
         var trainer = new RbmTrainer(options, data.Features);
         var clock = Stopwatch.StartNew();
         trainer.Train(new SilentObserver(), CancellationToken.None);
         clock.Stop();
-        double samplesPerSecond = (double)data.Count * options.Epochs / clock.Elapsed.TotalSeconds;
-        output.WriteLine(JsonSerializer.Serialize(new
-        {
-            workload = "rbm",
-            samples_per_s = Math.Round(samplesPerSecond),
-            seconds = Math.Round(clock.Elapsed.TotalSeconds, 3),
-            gemm = Gemm.Backend.ToString(),
-            threads = Environment.ProcessorCount,
-            reconstruction_error = Math.Round(trainer.History[^1].ReconstructionError, 3),
-        }));
-        return 0;
+        return new BenchResult("rbm", data.Count * options.Epochs, clock.Elapsed, "reconstruction_error", trainer.History[^1].ReconstructionError);
     }
 
     /// <summary>LeNet-5 (ReLU, max-pool), SGD lr 0.05 momentum 0.9, batch 64, one epoch on MNIST train — the baseline's "lenet" workload.</summary>
     public static int RunLeNet(CommandLine args, TextWriter output)
     {
         SelectBackend(args);
-        (Dataset data, int[] labels) = LoadLabelled(args);
-        var options = new CnnOptions(Epochs: args.Int("epochs", 1), BatchSize: 64, Optimizer: CnnOptimizerKind.Sgd, LearningRate: 0.05f, Momentum: 0.9f, Seed: 1);
+        Write(output, LeNet(args.OptionalInt("limit"), args.Int("epochs", 1), warmUp: true));
+        return 0;
+    }
+
+    /// <summary>The "lenet" workload over <paramref name="limit"/> labelled training images (all when null).</summary>
+    public static BenchResult LeNet(int? limit, int epochs, bool warmUp)
+    {
+        (Dataset data, int[] labels) = LoadLabelled(limit);
+        var options = new CnnOptions(Epochs: epochs, BatchSize: 64, Optimizer: CnnOptimizerKind.Sgd, LearningRate: 0.05f, Momentum: 0.9f, Seed: 1);
         options.Validate();
 
-        // A short warm-up so JIT tiering and thread-pool start-up are not timed.
-        (Matrix warmData, int[] warmLabels) = WarmUpSlice(data, labels);
-        new CnnTrainer(CnnPresets.MnistInput, CnnPresets.LeNet5(), options with { Epochs = 1 }, warmData, warmLabels)
-            .Train(new SilentCnnObserver(), CancellationToken.None);
+        if (warmUp)
+        {
+            // A short warm-up so JIT tiering and thread-pool start-up are not timed.
+            (Matrix warmData, int[] warmLabels) = WarmUpSlice(data, labels);
+            new CnnTrainer(CnnPresets.MnistInput, CnnPresets.LeNet5(), options with { Epochs = 1 }, warmData, warmLabels)
+                .Train(new SilentCnnObserver(), CancellationToken.None);
+        }
 
         var trainer = new CnnTrainer(CnnPresets.MnistInput, CnnPresets.LeNet5(), options, data.Features, labels);
         var clock = Stopwatch.StartNew();
         trainer.Train(new SilentCnnObserver(), CancellationToken.None);
         clock.Stop();
-        WriteResult(output, "lenet", data.Count * options.Epochs, clock.Elapsed, "loss", trainer.History[^1].Loss);
-        return 0;
+        return new BenchResult("lenet", data.Count * options.Epochs, clock.Elapsed, "loss", trainer.History[^1].Loss);
     }
 
     /// <summary>784-500-500-2000-10 sigmoid net, backprop SGD lr 0.1 momentum 0.9, batch 100, one epoch on MNIST train — the baseline's "mlp" workload.</summary>
     public static int RunMlp(CommandLine args, TextWriter output)
     {
         SelectBackend(args);
-        (Dataset data, int[] labels) = LoadLabelled(args);
-        var options = new BackpropOptions { LearningRate = 0.1f, Momentum = 0.9f, BatchSize = 100, Epochs = args.Int("epochs", 1), Seed = 1 };
+        Write(output, Mlp(args.OptionalInt("limit"), args.Int("epochs", 1), warmUp: true));
+        return 0;
+    }
+
+    /// <summary>The "mlp" workload over <paramref name="limit"/> labelled training images (all when null).</summary>
+    public static BenchResult Mlp(int? limit, int epochs, bool warmUp)
+    {
+        (Dataset data, int[] labels) = LoadLabelled(limit);
+        var options = new BackpropOptions { LearningRate = 0.1f, Momentum = 0.9f, BatchSize = 100, Epochs = epochs, Seed = 1 };
         if (options.Epochs < 1)
         {
             throw new ArgumentException("--epochs must be at least 1.");
@@ -75,15 +97,17 @@ public static class BenchCommand
 
         int[] sizes = [data.FeatureCount, 500, 500, 2000, 10];
 
-        (Matrix warmData, int[] warmLabels) = WarmUpSlice(data, labels);
-        new BackpropTrainer(options with { Epochs = 1 }, CreateMlp(sizes), warmData, warmLabels).Train(NullBackpropObserver.Instance, CancellationToken.None);
+        if (warmUp)
+        {
+            (Matrix warmData, int[] warmLabels) = WarmUpSlice(data, labels);
+            new BackpropTrainer(options with { Epochs = 1 }, CreateMlp(sizes), warmData, warmLabels).Train(NullBackpropObserver.Instance, CancellationToken.None);
+        }
 
         var trainer = new BackpropTrainer(options, CreateMlp(sizes), data.Features, labels);
         var clock = Stopwatch.StartNew();
         trainer.Train(NullBackpropObserver.Instance, CancellationToken.None);
         clock.Stop();
-        WriteResult(output, "mlp", data.Count * options.Epochs, clock.Elapsed, "train_error", trainer.History[^1].TrainingError);
-        return 0;
+        return new BenchResult("mlp", data.Count * options.Epochs, clock.Elapsed, "train_error", trainer.History[^1].TrainingError);
     }
 
     /// <summary>W ~ N(0, 1/(3·fanIn)) per layer — the variance of PyTorch's default nn.Linear initialization — biases 0.</summary>
@@ -109,9 +133,9 @@ public static class BenchCommand
     }
 
     /// <summary>MNIST train at 28×28, grey levels /255, with labels.</summary>
-    private static (Dataset Data, int[] Labels) LoadLabelled(CommandLine args)
+    private static (Dataset Data, int[] Labels) LoadLabelled(int? limit)
     {
-        Dataset data = DatasetLoader.Load(new DataSpec { Split = "train", Limit = args.OptionalInt("limit") });
+        Dataset data = DatasetLoader.Load(new DataSpec { Split = "train", Limit = limit });
         return (data, [.. data.Labels.Select(l => (int)l)]);
     }
 
@@ -122,59 +146,35 @@ public static class BenchCommand
         return (new Matrix(n, cols, data.Features.Data[..(n * cols)]), labels[..n]);
     }
 
-    private static void WriteResult(TextWriter output, string workload, int samples, TimeSpan elapsed, string metricName, double metric)
+    private static void Write(TextWriter output, BenchResult result)
     {
         var line = new Dictionary<string, object>
         {
-            ["workload"] = workload,
-            ["samples_per_s"] = Math.Round(samples / elapsed.TotalSeconds),
-            ["seconds"] = Math.Round(elapsed.TotalSeconds, 3),
+            ["workload"] = result.Workload,
+            ["samples_per_s"] = Math.Round(result.SamplesPerSecond),
+            ["seconds"] = Math.Round(result.Elapsed.TotalSeconds, 3),
             ["gemm"] = Gemm.Backend.ToString(),
             ["threads"] = Environment.ProcessorCount,
-            [metricName] = Math.Round(metric, 4),
+            [result.MetricName] = Math.Round(result.Metric, 4),
         };
         output.WriteLine(JsonSerializer.Serialize(line));
     }
 
-    /// <summary>GFLOP/s of the three GEMMs of a 784→500 RBM step with batch 100.</summary>
+    /// <summary>GFLOP/s of the three GEMMs of a 784→500 RBM step with batch 100, on the selected backend.</summary>
     public static int RunGemm(CommandLine args, TextWriter output)
     {
         SelectBackend(args);
-        const int batch = 100, visible = 784, hidden = 500;
-        var rng = new Xoshiro256StarStar(1);
-        float[] v = new float[batch * visible], w = new float[hidden * visible], h = new float[batch * hidden];
-        rng.FillUniform(v);
-        rng.FillUniform(w);
-        rng.FillUniform(h);
-        var shapes = new (string Name, Action Run)[]
+        var shapes = new GemmShapes();
+        foreach (GemmShape shape in GemmShapes.Rbm)
         {
-            ("v·Wᵀ   100×784·784×500", () => Gemm.Multiply(Transpose.No, Transpose.Yes, batch, hidden, visible, 1f, v, visible, w, visible, 0f, h, hidden)),
-            ("h·W    100×500·500×784", () => Gemm.Multiply(Transpose.No, Transpose.No, batch, visible, hidden, 1f, h, hidden, w, visible, 0f, v, visible)),
-            ("hᵀ·v   500×100·100×784", () => Gemm.Multiply(Transpose.Yes, Transpose.No, hidden, visible, batch, 1f, h, hidden, v, visible, 1f, w, visible)),
-        };
-        double flops = 2.0 * batch * visible * hidden;
-        foreach ((string name, Action run) in shapes)
-        {
-            for (int i = 0; i < 20; i++)
-            {
-                run();
-            }
-
-            int reps = 200;
-            var clock = Stopwatch.StartNew();
-            for (int i = 0; i < reps; i++)
-            {
-                run();
-            }
-
-            double gflops = flops * reps / clock.Elapsed.TotalSeconds / 1e9;
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{Gemm.Backend,-8} {name}: {gflops:F1} GFLOP/s"));
+            (double wall, double cpu) = shapes.MeasureWallAndCpu(shape, blocks: 5);
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{Gemm.Backend,-8} {shape.Name}: {wall:F1} GFLOP/s ({cpu:F1} per CPU-second)"));
         }
 
         return 0;
     }
 
-    private static void SelectBackend(CommandLine args)
+    internal static void SelectBackend(CommandLine args)
     {
         switch (args.String("gemm"))
         {

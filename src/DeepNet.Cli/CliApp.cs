@@ -42,6 +42,10 @@ public static class CliApp
                              prints samples/s and train_error.
           deepnet bench gemm [--gemm auto|openblas|managed]
                              GFLOP/s of the RBM's three GEMM shapes.
+          deepnet bench all  [--rounds 3] [--limit 60000] [--gemm auto|openblas|managed] [--no-torch] [--torch-script PATH]
+                             Every workload in alternating rounds with PyTorch's (shared/bench/torch_baselines.py above the
+                             working directory, run by a python3 with torch), the RBM GEMM shapes managed vs OpenBLAS, and one
+                             table of medians: samples/s, fraction of the measured GEMM peak, PyTorch's figure and the ratio.
         """;
 
     public static int Run(string[] args, TextWriter output, TextWriter error)
@@ -67,6 +71,8 @@ public static class CliApp
                     return BenchCommand.RunMlp(options, output);
                 case ["bench", "gemm"]:
                     return BenchCommand.RunGemm(options, output);
+                case ["bench", "all"]:
+                    return BenchSuite.Run(options, output);
                 default:
                     error.WriteLine(Usage);
                     return 2;

@@ -73,8 +73,7 @@ public sealed class Rbm
         CheckBatch(visible, VisibleUnits, hidden, HiddenUnits, count);
         Gemm.Multiply(Transpose.No, Transpose.Yes, count, HiddenUnits, VisibleUnits,
             1f / Sigma, visible, VisibleUnits, Weights.Data, VisibleUnits, 0f, hidden, HiddenUnits);
-        AddRows(hidden[..(count * HiddenUnits)], HiddenBias);
-        TensorPrimitives.Sigmoid(hidden[..(count * HiddenUnits)], hidden);
+        AddRows(hidden[..(count * HiddenUnits)], HiddenBias, sigmoid: true);
     }
 
     /// <summary>
@@ -86,12 +85,7 @@ public sealed class Rbm
         CheckBatch(hidden, HiddenUnits, visible, VisibleUnits, count);
         Gemm.Multiply(Transpose.No, Transpose.No, count, VisibleUnits, HiddenUnits,
             Sigma, hidden, HiddenUnits, Weights.Data, VisibleUnits, 0f, visible, VisibleUnits);
-        Span<float> rows = visible[..(count * VisibleUnits)];
-        AddRows(rows, VisibleBias);
-        if (VisibleType == VisibleUnitType.Bernoulli)
-        {
-            TensorPrimitives.Sigmoid(rows, rows);
-        }
+        AddRows(visible[..(count * VisibleUnits)], VisibleBias, sigmoid: VisibleType == VisibleUnitType.Bernoulli);
     }
 
     /// <summary>
@@ -132,13 +126,20 @@ public sealed class Rbm
 
     public Rbm Clone() => new(Weights.Clone(), (float[])VisibleBias.Clone(), (float[])HiddenBias.Clone(), VisibleType, Sigma);
 
-    /// <summary>rows[r] ← rows[r] + bias for every row of width bias.Length.</summary>
-    private static void AddRows(Span<float> rows, ReadOnlySpan<float> bias)
+    /// <summary>
+    /// rows[r] ← rows[r] + bias (then the logistic function when <paramref name="sigmoid"/>) for every row of width
+    /// bias.Length: one pass over the GEMM's output, each row still in L1 for the second step.
+    /// </summary>
+    private static void AddRows(Span<float> rows, ReadOnlySpan<float> bias, bool sigmoid)
     {
         for (int offset = 0; offset < rows.Length; offset += bias.Length)
         {
             Span<float> row = rows.Slice(offset, bias.Length);
             TensorPrimitives.Add(row, bias, row);
+            if (sigmoid)
+            {
+                TensorPrimitives.Sigmoid(row, row);
+            }
         }
     }
 

@@ -1,5 +1,4 @@
 using System.Numerics.Tensors;
-using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
 namespace DeepNet.Numerics;
@@ -14,52 +13,39 @@ public static class Activations
     public static void Sigmoid(ReadOnlySpan<float> x, Span<float> y) => TensorPrimitives.Sigmoid(x, Same(x, y));
 
     /// <summary>dx = dy·y·(1 − y).</summary>
-    public static void SigmoidBackward(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx)
+    public static void SigmoidBackward(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx) => SigmoidBackward(y, dy, dx, Simd.Width);
+
+    /// <summary>dx = dy·y·(1 − y) on vectors of <paramref name="width"/>; every width gives the same bits.</summary>
+    internal static void SigmoidBackward(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx, SimdWidth width)
     {
         Check(y, dy, dx);
-        for (int i = 0; i < y.Length; i++)
-        {
-            dx[i] = dy[i] * y[i] * (1f - y[i]);
-        }
+        Elementwise.Map<SigmoidGradient>(y, dy, dx, width);
     }
 
     /// <summary>y = tanh(x).</summary>
     public static void Tanh(ReadOnlySpan<float> x, Span<float> y) => TensorPrimitives.Tanh(x, Same(x, y));
 
     /// <summary>dx = dy·(1 − y²).</summary>
-    public static void TanhBackward(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx)
+    public static void TanhBackward(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx) => TanhBackward(y, dy, dx, Simd.Width);
+
+    /// <summary>dx = dy·(1 − y²) on vectors of <paramref name="width"/>; every width gives the same bits.</summary>
+    internal static void TanhBackward(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx, SimdWidth width)
     {
         Check(y, dy, dx);
-        for (int i = 0; i < y.Length; i++)
-        {
-            dx[i] = dy[i] * (1f - y[i] * y[i]);
-        }
+        Elementwise.Map<TanhGradient>(y, dy, dx, width);
     }
 
     /// <summary>y = max(x, 0).</summary>
     public static void Relu(ReadOnlySpan<float> x, Span<float> y) => TensorPrimitives.Max(x, 0f, Same(x, y));
 
     /// <summary>dx = dy where y &gt; 0, else 0.</summary>
-    public static void ReluBackward(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx)
+    public static void ReluBackward(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx) => ReluBackward(y, dy, dx, Simd.Width);
+
+    /// <summary>dx = dy where y &gt; 0, else 0, on vectors of <paramref name="width"/>.</summary>
+    internal static void ReluBackward(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx, SimdWidth width)
     {
         Check(y, dy, dx);
-        int i = 0;
-        if (Vector256.IsHardwareAccelerated)
-        {
-            ref float ry = ref MemoryMarshal.GetReference(y);
-            ref float rdy = ref MemoryMarshal.GetReference(dy);
-            ref float rdx = ref MemoryMarshal.GetReference(dx);
-            for (; i <= y.Length - Vector256<float>.Count; i += Vector256<float>.Count)
-            {
-                Vector256<float> positive = Vector256.GreaterThan(Vector256.LoadUnsafe(ref ry, (nuint)i), Vector256<float>.Zero);
-                (Vector256.LoadUnsafe(ref rdy, (nuint)i) & positive).StoreUnsafe(ref rdx, (nuint)i);
-            }
-        }
-
-        for (; i < y.Length; i++)
-        {
-            dx[i] = y[i] > 0f ? dy[i] : 0f;
-        }
+        Elementwise.Map<ReluGradient>(y, dy, dx, width);
     }
 
     /// <summary>
@@ -123,5 +109,41 @@ public static class Activations
         {
             throw new ArgumentException($"Expected {y.Length} values in y, dy and dx; got {dy.Length} and {dx.Length}.");
         }
+    }
+
+    /// <summary>(y, dy) → dy·y·(1 − y).</summary>
+    private struct SigmoidGradient : IBinaryLanes
+    {
+        public static float Apply(float y, float dy) => dy * y * (1f - y);
+
+        public static Vector128<float> Apply(Vector128<float> y, Vector128<float> dy) => dy * y * (Vector128<float>.One - y);
+
+        public static Vector256<float> Apply(Vector256<float> y, Vector256<float> dy) => dy * y * (Vector256<float>.One - y);
+
+        public static Vector512<float> Apply(Vector512<float> y, Vector512<float> dy) => dy * y * (Vector512<float>.One - y);
+    }
+
+    /// <summary>(y, dy) → dy·(1 − y²).</summary>
+    private struct TanhGradient : IBinaryLanes
+    {
+        public static float Apply(float y, float dy) => dy * (1f - y * y);
+
+        public static Vector128<float> Apply(Vector128<float> y, Vector128<float> dy) => dy * (Vector128<float>.One - y * y);
+
+        public static Vector256<float> Apply(Vector256<float> y, Vector256<float> dy) => dy * (Vector256<float>.One - y * y);
+
+        public static Vector512<float> Apply(Vector512<float> y, Vector512<float> dy) => dy * (Vector512<float>.One - y * y);
+    }
+
+    /// <summary>(y, dy) → dy where y &gt; 0, else 0.</summary>
+    private struct ReluGradient : IBinaryLanes
+    {
+        public static float Apply(float y, float dy) => y > 0f ? dy : 0f;
+
+        public static Vector128<float> Apply(Vector128<float> y, Vector128<float> dy) => dy & Vector128.GreaterThan(y, Vector128<float>.Zero);
+
+        public static Vector256<float> Apply(Vector256<float> y, Vector256<float> dy) => dy & Vector256.GreaterThan(y, Vector256<float>.Zero);
+
+        public static Vector512<float> Apply(Vector512<float> y, Vector512<float> dy) => dy & Vector512.GreaterThan(y, Vector512<float>.Zero);
     }
 }

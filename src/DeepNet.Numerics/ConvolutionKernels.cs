@@ -250,32 +250,51 @@ public static class ConvolutionKernels
     private static void CopyRun(ReadOnlySpan<float> source, Span<float> destination)
     {
         int length = source.Length;
-        if (length < Vector256<float>.Count || !Vector256.IsHardwareAccelerated)
-        {
-            source.CopyTo(destination);
-            return;
-        }
-
         ref float s = ref MemoryMarshal.GetReference(source);
         ref float d = ref MemoryMarshal.GetReference(destination[..length]);
-        int last = length - Vector256<float>.Count;
-        for (int j = 0; j < last; j += Vector256<float>.Count)
+        if (length >= Vector512<float>.Count && Simd.Width >= SimdWidth.Bits512)
         {
-            Vector256.LoadUnsafe(ref s, (nuint)j).StoreUnsafe(ref d, (nuint)j);
-        }
+            int last = length - Vector512<float>.Count;
+            for (int j = 0; j < last; j += Vector512<float>.Count)
+            {
+                Vector512.LoadUnsafe(ref s, (nuint)j).StoreUnsafe(ref d, (nuint)j);
+            }
 
-        Vector256.LoadUnsafe(ref s, (nuint)last).StoreUnsafe(ref d, (nuint)last);
+            Vector512.LoadUnsafe(ref s, (nuint)last).StoreUnsafe(ref d, (nuint)last);
+        }
+        else if (length >= Vector256<float>.Count && Simd.Width >= SimdWidth.Bits256)
+        {
+            int last = length - Vector256<float>.Count;
+            for (int j = 0; j < last; j += Vector256<float>.Count)
+            {
+                Vector256.LoadUnsafe(ref s, (nuint)j).StoreUnsafe(ref d, (nuint)j);
+            }
+
+            Vector256.LoadUnsafe(ref s, (nuint)last).StoreUnsafe(ref d, (nuint)last);
+        }
+        else
+        {
+            source.CopyTo(destination);
+        }
     }
 
     private static void AddRun(ReadOnlySpan<float> source, Span<float> destination)
     {
         int length = source.Length;
         destination = destination[..length];
+        ref float s = ref MemoryMarshal.GetReference(source);
+        ref float d = ref MemoryMarshal.GetReference(destination);
         int j = 0;
-        if (Vector256.IsHardwareAccelerated)
+        if (Simd.Width >= SimdWidth.Bits512)
         {
-            ref float s = ref MemoryMarshal.GetReference(source);
-            ref float d = ref MemoryMarshal.GetReference(destination);
+            for (; j <= length - Vector512<float>.Count; j += Vector512<float>.Count)
+            {
+                (Vector512.LoadUnsafe(ref d, (nuint)j) + Vector512.LoadUnsafe(ref s, (nuint)j)).StoreUnsafe(ref d, (nuint)j);
+            }
+        }
+
+        if (Simd.Width >= SimdWidth.Bits256)
+        {
             for (; j <= length - Vector256<float>.Count; j += Vector256<float>.Count)
             {
                 (Vector256.LoadUnsafe(ref d, (nuint)j) + Vector256.LoadUnsafe(ref s, (nuint)j)).StoreUnsafe(ref d, (nuint)j);

@@ -8,7 +8,7 @@ namespace DeepNet.Numerics;
 
 /// <summary>
 /// Stride-1 batched convolution (cross-correlation with zero padding, as <see cref="ConvolutionKernels"/>) computed directly
-/// with Vector256 FMA, for the small filters and few channels of LeNet-style nets, where a per-sample GEMM is too small to
+/// with Vector512 or Vector256 FMA, for the small filters and few channels of LeNet-style nets, where a per-sample GEMM is too small to
 /// run fast. Same tensors as <see cref="ConvolutionKernels"/>: NCHW row-major, filters F×(C·kh·kw) in (c, k, l) order.
 /// </summary>
 /// <remarks>
@@ -46,7 +46,13 @@ public sealed class DirectConvolution
     public const int Partitions = 2;
 
     /// <summary>Whether this machine runs the kernels (AVX2 + FMA) and the geometry is one they handle (stride 1).</summary>
-    public static bool IsSupported(int stride) => stride == 1 && Vector256.IsHardwareAccelerated && Fma.IsSupported;
+    public static bool IsSupported(int stride) => stride == 1 && Simd.Width >= SimdWidth.Bits256 && Fma.IsSupported;
+
+    /// <summary>
+    /// Vector width of the correlation kernel: Bits512 runs 2 rows × 48 columns in 6 zmm registers, Bits256 in 12 ymm;
+    /// both sum the taps in the same order with the same fused multiply-adds, so they give the same bits.
+    /// </summary>
+    internal SimdWidth Width { get; init; } = Simd.Width >= SimdWidth.Bits512 ? SimdWidth.Bits512 : SimdWidth.Bits256;
 
     /// <param name="channels">C.</param>
     /// <param name="height">H.</param>
@@ -175,7 +181,7 @@ public sealed class DirectConvolution
         ref float wide = ref MemoryMarshal.GetArrayDataReference(wideArray);
         for (int n = first; n < first + count; n++)
         {
-            Correlate(_packedFilters, _filterPairs, _taps, _offsets, ref _images[n * _sampleSize], _packedBias, ref wide, _columns);
+            Correlate(Width, _packedFilters, _filterPairs, _taps, _offsets, ref _images[n * _sampleSize], _packedBias, ref wide, _columns);
             Span<float> sample = output.Slice(n * _filters * outputs, _filters * outputs);
             for (int f = 0; f < _filters; f++)
             {
@@ -267,7 +273,7 @@ public sealed class DirectConvolution
             if (_wantInputGradient)
             {
                 // dTaps[t, q] = Σ_f filters[f, t]·dY[f, q], then each tap's run is added back where Forward read it.
-                Correlate(_packedTransposed, _tapPairs, _filters, _filterOffsets, ref wideGradient, [], ref tapGradient, _columns);
+                Correlate(Width, _packedTransposed, _tapPairs, _filters, _filterOffsets, ref wideGradient, [], ref tapGradient, _columns);
                 float[] imageGradient = workspace.ImageGradient;
                 Array.Clear(imageGradient);
                 for (int t = 0; t < _taps; t++)
@@ -333,9 +339,16 @@ public sealed class DirectConvolution
     /// multiple); packed holds rows in pairs, [pair][t][2]. Tiles of 2 rows × 48 columns stay in 12 registers over all taps.
     /// The caller guarantees every src run (offsets[t] + columns) and dst row lies inside its array.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Correlate(
-        float[] packed, int rowPairs, int taps, int[] offsets, ref float src, ReadOnlySpan<float> init, ref float dst, int columns)
+        SimdWidth width, float[] packed, int rowPairs, int taps, int[] offsets, ref float src, ReadOnlySpan<float> init, ref float dst, int columns)
     {
+        if (width >= SimdWidth.Bits512 && Vector512.IsHardwareAccelerated)
+        {
+            Correlate512(packed, rowPairs, taps, offsets, ref src, init, ref dst, columns);
+            return;
+        }
+
         ref float weights = ref MemoryMarshal.GetArrayDataReference(packed);
         ref int offset = ref MemoryMarshal.GetArrayDataReference(offsets);
         for (int p = 0; p < rowPairs; p++)
@@ -394,8 +407,81 @@ public sealed class DirectConvolution
     }
 
     /// <summary>
+    /// <see cref="Correlate"/> with Vector512: tiles of 4 rows (two pairs) × 48 columns in 12 registers, enough independent
+    /// FMAs to cover their latency; an odd last pair runs 2 × 48. Each output sums its taps in the same order as the
+    /// Vector256 kernel, so both give the same bits.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Correlate512(
+        float[] packed, int rowPairs, int taps, int[] offsets, ref float src, ReadOnlySpan<float> init, ref float dst, int columns)
+    {
+        const int lanes = 16;
+        ref float weights = ref MemoryMarshal.GetArrayDataReference(packed);
+        ref int offset = ref MemoryMarshal.GetArrayDataReference(offsets);
+        for (int p = 0; p < rowPairs; p += 2)
+        {
+            // An odd last pair reuses its own weights for the second pair and drops that half of the results.
+            bool single = p + 1 == rowPairs;
+            ref float pair = ref Unsafe.Add(ref weights, p * taps * 2);
+            ref float next = ref single ? ref pair : ref Unsafe.Add(ref pair, taps * 2);
+            Vector512<float> init0 = Initial(init, 2 * p), init1 = Initial(init, 2 * p + 1);
+            Vector512<float> init2 = single ? init0 : Initial(init, 2 * p + 2), init3 = single ? init1 : Initial(init, 2 * p + 3);
+            ref float row0 = ref Unsafe.Add(ref dst, 2 * p * columns);
+            for (int q = 0; q < columns; q += ColumnBlock)
+            {
+                Vector512<float> a0 = init0, a1 = init0, a2 = init0, b0 = init1, b1 = init1, b2 = init1;
+                Vector512<float> c0 = init2, c1 = init2, c2 = init2, d0 = init3, d1 = init3, d2 = init3;
+                ref float origin = ref Unsafe.Add(ref src, q);
+                for (int t = 0; t < taps; t++)
+                {
+                    ref float x = ref Unsafe.Add(ref origin, Unsafe.Add(ref offset, t));
+                    Vector512<float> w0 = Vector512.Create(Unsafe.Add(ref pair, 2 * t));
+                    Vector512<float> w1 = Vector512.Create(Unsafe.Add(ref pair, 2 * t + 1));
+                    Vector512<float> w2 = Vector512.Create(Unsafe.Add(ref next, 2 * t));
+                    Vector512<float> w3 = Vector512.Create(Unsafe.Add(ref next, 2 * t + 1));
+                    Vector512<float> v = Vector512.LoadUnsafe(ref x);
+                    a0 = Avx512F.FusedMultiplyAdd(v, w0, a0);
+                    b0 = Avx512F.FusedMultiplyAdd(v, w1, b0);
+                    c0 = Avx512F.FusedMultiplyAdd(v, w2, c0);
+                    d0 = Avx512F.FusedMultiplyAdd(v, w3, d0);
+                    v = Vector512.LoadUnsafe(ref x, lanes);
+                    a1 = Avx512F.FusedMultiplyAdd(v, w0, a1);
+                    b1 = Avx512F.FusedMultiplyAdd(v, w1, b1);
+                    c1 = Avx512F.FusedMultiplyAdd(v, w2, c1);
+                    d1 = Avx512F.FusedMultiplyAdd(v, w3, d1);
+                    v = Vector512.LoadUnsafe(ref x, 2 * lanes);
+                    a2 = Avx512F.FusedMultiplyAdd(v, w0, a2);
+                    b2 = Avx512F.FusedMultiplyAdd(v, w1, b2);
+                    c2 = Avx512F.FusedMultiplyAdd(v, w2, c2);
+                    d2 = Avx512F.FusedMultiplyAdd(v, w3, d2);
+                }
+
+                ref float out0 = ref Unsafe.Add(ref row0, q);
+                Store3(a0, a1, a2, ref out0);
+                Store3(b0, b1, b2, ref Unsafe.Add(ref out0, columns));
+                if (!single)
+                {
+                    Store3(c0, c1, c2, ref Unsafe.Add(ref out0, 2 * columns));
+                    Store3(d0, d1, d2, ref Unsafe.Add(ref out0, 3 * columns));
+                }
+            }
+        }
+    }
+
+    private static Vector512<float> Initial(ReadOnlySpan<float> init, int row) => init.IsEmpty ? Vector512<float>.Zero : Vector512.Create(init[row]);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store3(Vector512<float> v0, Vector512<float> v1, Vector512<float> v2, ref float destination)
+    {
+        v0.StoreUnsafe(ref destination);
+        v1.StoreUnsafe(ref destination, 16);
+        v2.StoreUnsafe(ref destination, 32);
+    }
+
+    /// <summary>
     /// filterSums[f, t, :] += Σ_q dY[f, q]·image[offsets[t] + q] lane by lane, in tiles of 2 filters × 5 taps held in registers.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void AccumulateFilterGradient(ref float image, ref float outputGradient, float[] filterSums)
     {
         ref int offset = ref MemoryMarshal.GetArrayDataReference(_offsets);

@@ -24,6 +24,9 @@ internal enum ManagedGemmIsa
 /// C[MR×NR] ← α·Â·B̂ + β·C (β = 0 never reads C) from packed panels:
 /// Â holds kc columns of MR contiguous values (column p at a + p·MR),
 /// B̂ holds kc rows of NR contiguous values (row p at b + p·NR).
+/// The kernels, the packing loops and the direct convolution's loops are compiled fully optimized on first call
+/// (AggressiveOptimization): their unoptimized first tier is about ten times slower, and on a busy machine the
+/// background re-compilation can lag by seconds, long enough to distort a short job or a benchmark.
 /// </summary>
 internal static unsafe class GemmMicroKernels
 {
@@ -45,6 +48,7 @@ internal static unsafe class GemmMicroKernels
         _ => throw new ArgumentOutOfRangeException(nameof(isa), isa, null),
     };
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Kernel8x32(int kc, float* a, float* b, float* c, int ldc, float alpha, float beta)
     {
         Vector512<float> c00 = default, c01 = default, c10 = default, c11 = default;
@@ -94,6 +98,7 @@ internal static unsafe class GemmMicroKernels
         Store(c + 7 * ldc, c70, c71, al, beta);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Kernel6x16(int kc, float* a, float* b, float* c, int ldc, float alpha, float beta)
     {
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default;
@@ -134,6 +139,7 @@ internal static unsafe class GemmMicroKernels
         Store(c + 5 * ldc, c50, c51, al, beta);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Kernel4x8(int kc, float* a, float* b, float* c, int ldc, float alpha, float beta)
     {
         Vector128<float> c00 = default, c01 = default, c10 = default, c11 = default;
@@ -165,6 +171,7 @@ internal static unsafe class GemmMicroKernels
         Store(c + 3 * ldc, c30, c31, al, beta);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Kernel4x4(int kc, float* a, float* b, float* c, int ldc, float alpha, float beta)
     {
         float c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;

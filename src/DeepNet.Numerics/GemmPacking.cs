@@ -59,6 +59,7 @@ internal static unsafe class GemmPacking
     }
 
     /// <summary>dst[p·width + j] = src[p·ld + j] for j &lt; count, 0 for count ≤ j &lt; width.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void CopyRows(float* src, int ld, float* dst, int width, int count, int kc)
     {
         uint bytes = (uint)count * sizeof(float);
@@ -77,18 +78,30 @@ internal static unsafe class GemmPacking
     }
 
     /// <summary>dst[p·width + r] = src[r·ld + p] for r &lt; count, 0 for count ≤ r &lt; width.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void TransposeInto(float* src, int ld, float* dst, int width, int count, int kc)
     {
+        // 8×8 register transposes instead of 64 scalar stores 4·width bytes apart, also on a partial last panel (the
+        // 20 or 26 trailing columns of a 500-wide Wᵀ): rows [0, blocked) and columns [0, p) go through registers.
+        int blocked = Avx.IsSupported && Simd.Width >= SimdWidth.Bits256 && width % 8 == 0 ? count & ~7 : 0;
         int p = 0;
-        if (Avx.IsSupported && width % 8 == 0 && count == width)
+        if (blocked > 0)
         {
-            // 8×8 register transposes instead of 64 scalar stores 4·width bytes apart; packing B = Wᵀ (transB = Yes) hits this path.
             for (; p + 8 <= kc; p += 8)
             {
-                for (int r = 0; r < width; r += 8)
+                for (int r = 0; r < blocked; r += 8)
                 {
                     Transpose8x8(src + (long)r * ld + p, ld, dst + (long)p * width + r, width);
                 }
+            }
+        }
+
+        for (int r = blocked; r < count; r++)
+        {
+            float* s = src + (long)r * ld;
+            for (int q = 0; q < p; q++)
+            {
+                dst[(long)q * width + r] = s[q];
             }
         }
 
@@ -101,11 +114,12 @@ internal static unsafe class GemmPacking
             }
         }
 
-        for (int r = count; r < width; r++)
+        uint padBytes = (uint)(width - count) * sizeof(float);
+        if (padBytes != 0)
         {
-            for (int q = p; q < kc; q++)
+            for (int q = 0; q < kc; q++)
             {
-                dst[(long)q * width + r] = 0f;
+                Unsafe.InitBlockUnaligned(dst + (long)q * width + count, 0, padBytes);
             }
         }
     }

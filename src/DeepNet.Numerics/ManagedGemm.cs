@@ -29,9 +29,9 @@ internal sealed unsafe class ManagedGemm : IGemmKernel
     private readonly int _nr;
     private readonly delegate*<int, float*, float*, float*, int, float, float, void> _kernel;
 
-    /// <summary>Uses the widest hardware-accelerated vector size.</summary>
+    /// <summary>Uses the process-wide vector width (<see cref="Simd.Width"/>: the widest accelerated unless DEEPNET_SIMD narrows it).</summary>
     public ManagedGemm()
-        : this(DetectIsa())
+        : this(IsaFor(Simd.Width))
     {
     }
 
@@ -50,11 +50,13 @@ internal sealed unsafe class ManagedGemm : IGemmKernel
     /// <summary>Worker count; 0 means <see cref="Environment.ProcessorCount"/>.</summary>
     public int MaxThreads { get; init; }
 
-    public static ManagedGemmIsa DetectIsa() =>
-        Vector512.IsHardwareAccelerated ? ManagedGemmIsa.Vector512
-        : Vector256.IsHardwareAccelerated ? ManagedGemmIsa.Vector256
-        : Vector128.IsHardwareAccelerated ? ManagedGemmIsa.Vector128
-        : ManagedGemmIsa.Scalar;
+    public static ManagedGemmIsa IsaFor(SimdWidth width) => width switch
+    {
+        SimdWidth.Bits512 => ManagedGemmIsa.Vector512,
+        SimdWidth.Bits256 => ManagedGemmIsa.Vector256,
+        SimdWidth.Bits128 => ManagedGemmIsa.Vector128,
+        _ => ManagedGemmIsa.Scalar,
+    };
 
     public void Multiply(
         Transpose transA, Transpose transB, int m, int n, int k,
@@ -200,6 +202,7 @@ internal sealed unsafe class ManagedGemm : IGemmKernel
             }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private readonly void MacroKernel(int kc, int mc, int nc, float* aPack, float* bPack, float* c, float beta, float* edge)
         {
             for (int jr = 0; jr < nc; jr += Nr)

@@ -138,23 +138,12 @@ public sealed class Xoshiro256StarStar
 
         // Draw all uniforms first, then compare branch-free: random 0/1 outcomes defeat the branch predictor.
         FillUniform(destination);
-        int i0 = 0;
-        if (Vector256.IsHardwareAccelerated)
-        {
-            Vector256<float> one = Vector256.Create(1f);
-            for (; i0 <= probabilities.Length - Vector256<float>.Count; i0 += Vector256<float>.Count)
-            {
-                Vector256<float> u = Vector256.Create<float>(destination[i0..]);
-                Vector256<float> p = Vector256.Create<float>(probabilities[i0..]);
-                (Vector256.LessThan(u, p) & one).CopyTo(destination[i0..]);
-            }
-        }
-
-        for (int i = i0; i < probabilities.Length; i++)
-        {
-            destination[i] = destination[i] < probabilities[i] ? 1f : 0f;
-        }
+        Threshold(probabilities, destination, Simd.Width);
     }
+
+    /// <summary>destination[i] ← 1 where destination[i] (a uniform draw) &lt; probabilities[i], else 0; the same bits at every width.</summary>
+    internal static void Threshold(ReadOnlySpan<float> probabilities, Span<float> destination, SimdWidth width) =>
+        Elementwise.Map<Below>(destination, probabilities, destination, width);
 
     /// <summary>Fisher–Yates shuffle of <paramref name="values"/> in place.</summary>
     public void Shuffle(Span<int> values)
@@ -172,5 +161,17 @@ public sealed class Xoshiro256StarStar
         z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
         z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
         return z ^ (z >> 31);
+    }
+
+    /// <summary>(u, p) → 1 where u &lt; p, else 0.</summary>
+    private struct Below : IBinaryLanes
+    {
+        public static float Apply(float u, float p) => u < p ? 1f : 0f;
+
+        public static Vector128<float> Apply(Vector128<float> u, Vector128<float> p) => Vector128.LessThan(u, p) & Vector128<float>.One;
+
+        public static Vector256<float> Apply(Vector256<float> u, Vector256<float> p) => Vector256.LessThan(u, p) & Vector256<float>.One;
+
+        public static Vector512<float> Apply(Vector512<float> u, Vector512<float> p) => Vector512.LessThan(u, p) & Vector512<float>.One;
     }
 }

@@ -84,7 +84,21 @@ public static class ApplicationServiceExtensions
         app.MapCompare();
         app.MapAssignments();
         app.MapExperiments();
-        app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = HealthResponse.WriteAsync }).AllowAnonymous();
+        MapHealth(app);
         return app;
     }
+
+    /// <summary>
+    /// A worker process (<c>deepnet worker</c>): the same services, so its job engine runs exactly as a web node's, but
+    /// the only endpoint is /health — students reach the UI, the API and the hubs through the web nodes.
+    /// </summary>
+    public static WebApplication MapWorker(this WebApplication app)
+    {
+        app.Logger.LogInformation("Worker process: running jobs from the shared database; the only endpoint is /health.");
+        MapHealth(app);
+        return app;
+    }
+
+    private static void MapHealth(WebApplication app) =>
+        app.MapHealthChecks("/health", new HealthCheckOptions { ResponseWriter = HealthResponse.WriteAsync }).AllowAnonymous();
 }

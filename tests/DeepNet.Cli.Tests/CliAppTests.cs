@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using DeepNet.Cli;
 using DeepNet.Models;
@@ -59,6 +60,35 @@ public class CliAppTests
         Assert.True(double.IsFinite(root.GetProperty(metric).GetDouble()));
     }
 
+    [Fact]
+    public void BenchAllPrintsOneTableWithEveryWorkloadAndTheGemmShapes()
+    {
+        (int code, string output, string error) = Run("bench", "all", "--limit", "300", "--rounds", "1", "--no-torch");
+
+        Assert.True(code == 0, error);
+        Assert.Contains("GEMM peak: ", output);
+        Assert.Contains("not run (--no-torch)", output);
+        foreach (string workload in new[] { "rbm", "lenet", "mlp" })
+        {
+            // | workload | samples/s | GFLOP/s | of GEMM peak | PyTorch | ratio |, PyTorch's cells empty without it.
+            string row = Assert.Single(output.Split('\n'), l => l.StartsWith($"| {workload} |", StringComparison.Ordinal));
+            string[] cells = row.Split('|', StringSplitOptions.TrimEntries)[1..^1];
+            Assert.Equal(6, cells.Length);
+            Assert.True(double.Parse(cells[1].Replace(",", ""), CultureInfo.InvariantCulture) > 0, row);
+            Assert.EndsWith("%", cells[3]);
+            Assert.Equal(["–", "–"], cells[4..]);
+        }
+
+        Assert.Equal(3, output.Split('\n').Count(l => l.StartsWith("| v·Wᵀ", StringComparison.Ordinal) || l.StartsWith("| h·W", StringComparison.Ordinal) || l.StartsWith("| hᵀ·v", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void BenchAllSaysWhyPyTorchCannotRun()
+    {
+        Assert.Null(TorchBaseline.Find("/nonexistent/torch_baselines.py", out string reason));
+        Assert.Equal("/nonexistent/torch_baselines.py does not exist", reason);
+    }
+
     [Theory]
     [InlineData("train rbm --hidden 0 --out x.safetensors", "rbm.hiddenUnits")]
     [InlineData("train rbm --classes 3-12 --out x.safetensors", "data.classes")]
@@ -72,6 +102,7 @@ public class CliAppTests
     [InlineData("bench lenet --epochs 0", "epochs")]
     [InlineData("bench mlp --epochs 0", "--epochs must be at least 1")]
     [InlineData("bench mlp --limit 0", "limit")]
+    [InlineData("bench all --rounds 0", "--rounds must be at least 1")]
     public void BadArgumentsFailWithAMessageNamingTheProblem(string commandLine, string expected)
     {
         (int code, _, string error) = Run(commandLine.Split(' '));

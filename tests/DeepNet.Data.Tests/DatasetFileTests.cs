@@ -37,6 +37,26 @@ public class DatasetFileTests
     }
 
     [Fact]
+    public void ValuesThatAreAllSomeByteOver255AreStoredAsOneByteEachAndLoadBitForBit()
+    {
+        var pixels = Enumerable.Range(0, 12).Select(k => (byte)(k * 21)).ToArray();
+        var original = new Dataset(new Matrix(2, 6, pixels.Select(b => b / 255f).ToArray()), [4, 9], 3, 2);
+
+        byte[] bytes = DatasetFile.Save(original);
+        Dataset loaded = DatasetFile.Load(bytes);
+
+        Assert.True(DatasetFile.HasByteValues(original));
+        Assert.Equal(DatasetFile.HeaderBytes + 12 + 2, bytes.Length);
+        Assert.Equal(DatasetFile.LengthOf(original), bytes.Length);
+        Assert.Equal(3, BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(24)));
+        Assert.Equal(pixels, bytes[DatasetFile.HeaderBytes..^2]);
+        Assert.Equal(original.Features.Data, loaded.Features.Data);
+        Assert.Equal(original.Labels, loaded.Labels);
+        Assert.False(DatasetFile.HasByteValues(Sample(false)));
+        Assert.False(DatasetFile.HasByteValues(new Dataset(new Matrix(1, 2, [0.5f, -0f]), null)));
+    }
+
+    [Fact]
     public void LoadRejectsTruncatedTrailingAndForeignBlobs()
     {
         byte[] good = DatasetFile.Save(Sample(true));

@@ -227,7 +227,7 @@ public sealed class ServerProcess : IAsyncDisposable
     /// The server's own build output (set at build time in the csproj), else this test's output,
     /// where the project reference also copies DeepNet.Server.dll and wwwroot/.
     /// </summary>
-    private static string FindServerDirectory()
+    internal static string FindServerDirectory()
     {
         var candidates = new List<string>();
         string? configured = typeof(ServerProcess).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()

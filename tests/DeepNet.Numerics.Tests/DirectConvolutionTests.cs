@@ -23,14 +23,25 @@ public class DirectConvolutionTests
         }
 
         (float[] x, float[] filters, float[] bias, _) = Inputs(n, c, h, w, f, kh, kw, pad);
-        var conv = new DirectConvolution(c, h, w, f, kh, kw, pad, maxBatch: n + 1);
         (int oh, int ow) = ConvolutionKernels.OutputSize(h, w, kh, kw, 1, pad);
-        var y = new float[n * f * oh * ow];
+        double[] expected = NaiveForward(x, n, c, h, w, filters, bias, f, kh, kw, pad);
+        float[]? previous = null;
+        foreach (SimdWidth width in Widths())
+        {
+            var conv = new DirectConvolution(c, h, w, f, kh, kw, pad, maxBatch: n + 1) { Width = width };
+            var y = new float[n * f * oh * ow];
 
-        conv.Forward(x, n, filters, bias, y);
+            conv.Forward(x, n, filters, bias, y);
 
-        AssertClose(NaiveForward(x, n, c, h, w, filters, bias, f, kh, kw, pad), y);
+            AssertClose(expected, y);
+            // Every width sums the same taps in the same order with the same FMAs.
+            Assert.Equal(previous ?? y, y);
+            previous = y;
+        }
     }
+
+    /// <summary>The kernel widths this CPU runs (DirectConvolution needs at least 256 bits).</summary>
+    private static IEnumerable<SimdWidth> Widths() => Simd.Available.Where(w => w >= SimdWidth.Bits256);
 
     [Theory]
     [MemberData(nameof(Geometries))]
@@ -42,25 +53,31 @@ public class DirectConvolutionTests
         }
 
         (float[] x, float[] filters, float[] bias, float[] dy) = Inputs(n, c, h, w, f, kh, kw, pad);
-        var conv = new DirectConvolution(c, h, w, f, kh, kw, pad, maxBatch: n + 1);
         (int oh, int ow) = ConvolutionKernels.OutputSize(h, w, kh, kw, 1, pad);
-        var dw = new float[filters.Length];
-        var db = new float[f];
-        var dx = new float[x.Length];
-        Array.Fill(dw, float.NaN); // overwritten, not accumulated
-        Array.Fill(dx, float.NaN);
-
-        // Twice: the second pass must not depend on what the first left in the workspaces.
-        for (int pass = 0; pass < 2; pass++)
-        {
-            conv.Forward(x, n, filters, bias, new float[n * f * oh * ow]);
-            conv.Backward(dy, n, filters, dw, db, dx);
-        }
-
         (double[] dwExpected, double[] dbExpected, double[] dxExpected) = NaiveBackward(x, dy, n, c, h, w, filters, f, kh, kw, pad);
-        AssertClose(dwExpected, dw);
-        AssertClose(dbExpected, db);
-        AssertClose(dxExpected, dx);
+        float[]? previous = null;
+        foreach (SimdWidth width in Widths())
+        {
+            var conv = new DirectConvolution(c, h, w, f, kh, kw, pad, maxBatch: n + 1) { Width = width };
+            var dw = new float[filters.Length];
+            var db = new float[f];
+            var dx = new float[x.Length];
+            Array.Fill(dw, float.NaN); // overwritten, not accumulated
+            Array.Fill(dx, float.NaN);
+
+            // Twice: the second pass must not depend on what the first left in the workspaces.
+            for (int pass = 0; pass < 2; pass++)
+            {
+                conv.Forward(x, n, filters, bias, new float[n * f * oh * ow]);
+                conv.Backward(dy, n, filters, dw, db, dx);
+            }
+
+            AssertClose(dwExpected, dw);
+            AssertClose(dbExpected, db);
+            AssertClose(dxExpected, dx);
+            Assert.Equal(previous ?? dx, dx);
+            previous = dx;
+        }
     }
 
     [Fact]

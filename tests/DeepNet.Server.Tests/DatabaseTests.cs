@@ -1,4 +1,5 @@
 using DeepNet.Server.Persistence;
+using DeepNet.Server.Persistence.Blobs;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -90,7 +91,7 @@ public sealed class DatabaseTests(SharedApp shared) : IClassFixture<SharedApp>
             db.TrainedModels.Add(new TrainedModel
             {
                 Id = id, Name = "stream", Kind = "rbm", OwnerId = await shared.App.UserIdAsync(), CreatedAt = DateTime.UtcNow,
-                OptionsJson = "{}", DataSpecJson = "{}", MetricsJson = "{}", File = file, SizeBytes = file.Length,
+                OptionsJson = "{}", DataSpecJson = "{}", MetricsJson = "{}", FileHash = (await db.Blobs.WriteAsync(file)).Hash, SizeBytes = file.Length,
             });
             await db.SaveChangesAsync();
         }

@@ -7,6 +7,7 @@ using System.Text.Json;
 using DeepNet.Data;
 using DeepNet.Server.Contracts;
 using DeepNet.Server.Persistence;
+using DeepNet.Server.Persistence.Blobs;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using DeepNet.Server.Library;
@@ -213,9 +214,9 @@ public sealed class DatasetsApiTests
     private static async Task<Dataset> LoadStoredAsync(TestApp app, Guid id)
     {
         await using var db = await app.Services.GetRequiredService<IDbContextFactory<DeepNetDbContext>>().CreateDbContextAsync();
-        var row = await db.UserDatasets.FindAsync(id);
-        Assert.NotNull(row);
-        return DatasetFile.Load(row.Blob);
+        var dataset = await db.LoadDatasetAsync(id, CancellationToken.None);
+        Assert.NotNull(dataset);
+        return dataset;
     }
 }
 

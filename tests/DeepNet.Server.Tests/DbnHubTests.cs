@@ -4,6 +4,7 @@ using DeepNet.Models.Dbn;
 using DeepNet.Server.Contracts;
 using DeepNet.Server.Infrastructure;
 using DeepNet.Server.Persistence;
+using DeepNet.Server.Persistence.Blobs;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.EntityFrameworkCore;
@@ -124,7 +125,7 @@ public sealed class DbnHubTests(DbnAppFixture fixture) : IClassFixture<DbnAppFix
             DataSpecJson = "{\"imageSize\":16}",
             MetricsJson = "{}",
             SizeBytes = file.LongLength,
-            File = file,
+            FileHash = (await db.Blobs.WriteAsync(file)).Hash,
         });
         await db.SaveChangesAsync();
         return id;

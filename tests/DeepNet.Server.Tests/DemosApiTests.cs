@@ -8,6 +8,7 @@ using DeepNet.Server.Contracts;
 using DeepNet.Server.Demos;
 using DeepNet.Server.Infrastructure;
 using DeepNet.Server.Persistence;
+using DeepNet.Server.Persistence.Blobs;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using SixLabors.ImageSharp;
@@ -224,7 +225,7 @@ internal static class DemoTestModels
             DataSpecJson = specJson,
             MetricsJson = "{}",
             SizeBytes = file.LongLength,
-            File = file,
+            FileHash = (await db.Blobs.WriteAsync(file)).Hash,
             PatchesJson = patchesJson,
         });
         await db.SaveChangesAsync();

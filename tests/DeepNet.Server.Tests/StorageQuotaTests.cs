@@ -42,8 +42,8 @@ public sealed class StorageQuotaTests
         await using var app = new TestApp(settings: OneMegabyte);
         var client = app.CreateClient();
 
-        // 500 digits of 28×28 are stored as float32: 1.5 MB, over a 1 MB quota on their own.
-        var dataset = await client.PostAsync("/api/datasets", DatasetForms.Idx(IdxFiles.Images(count: 500, height: 28, width: 28, seed: 3), labels: null));
+        // 1500 digits of 28×28 are stored as bytes (their natural type): 1.2 MB, over a 1 MB quota on their own.
+        var dataset = await client.PostAsync("/api/datasets", DatasetForms.Idx(IdxFiles.Images(count: 1500, height: 28, width: 28, seed: 3), labels: null));
         await AssertOverQuotaAsync(dataset, "this data set");
         Assert.Empty((await client.GetFromJsonAsync<DatasetDto[]>("/api/datasets", TestApp.Json))!);
 
@@ -53,6 +53,7 @@ public sealed class StorageQuotaTests
         await AssertOverQuotaAsync(image, "this image");
         Assert.DoesNotContain((await client.GetFromJsonAsync<ImageDto[]>("/api/images", TestApp.Json))!, i => i.Name == "noise");
         Assert.Equal(0, (await client.GetFromJsonAsync<StorageDto>("/api/storage", TestApp.Json))!.UsedBytes);
+        BlobStoreTests.AssertEmpty(app);
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using DeepNet.Models.Cnn;
 using DeepNet.Server.Contracts;
 using DeepNet.Server.Jobs;
 using DeepNet.Server.Persistence;
+using DeepNet.Server.Persistence.Blobs;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using DeepNet.Server.Library;
@@ -55,7 +56,7 @@ public static class CnnApi
         if (job.ModelId is { } modelId)
         {
             await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-            byte[]? file = await db.TrainedModels.AsNoTracking().Where(m => m.Id == modelId).Select(m => m.File).SingleOrDefaultAsync(cancellationToken);
+            byte[]? file = await db.ReadModelFileAsync(db.TrainedModels.AsNoTracking().Where(m => m.Id == modelId), cancellationToken);
             if (file is not null)
             {
                 network = CnnModelFile.Load(file).Network;

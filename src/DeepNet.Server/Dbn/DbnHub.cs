@@ -5,6 +5,7 @@ using DeepNet.Server.Contracts;
 using DeepNet.Server.Infrastructure;
 using DeepNet.Server.Jobs;
 using DeepNet.Server.Persistence;
+using DeepNet.Server.Persistence.Blobs;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.EntityFrameworkCore;
 
@@ -114,17 +115,18 @@ public sealed class DbnGenerator(IDbContextFactory<DeepNetDbContext> contexts, S
         await using var db = await contexts.CreateViewAsync(viewer, cancellationToken);
         var row = await db.TrainedModels.AsNoTracking()
             .Where(m => m.Id == modelId)
-            .Select(m => new { m.Kind, m.File, m.ImageWidth, m.ImageHeight })
+            .Select(m => new { m.Kind, m.FileHash, m.ImageWidth, m.ImageHeight })
             .SingleOrDefaultAsync(cancellationToken) ?? throw new HubException($"Model {modelId} not found.");
         if (row.Kind != DbnJobKind.Name)
         {
             throw new HubException($"Model {modelId} is a {row.Kind} model, not a DBN; generation needs a model trained by a dbn job.");
         }
 
+        byte[] file = await db.Blobs.ReadAllBytesAsync(row.FileHash, cancellationToken);
         DbnModelFileContents contents;
         try
         {
-            contents = DbnModelFile.Load(row.File);
+            contents = DbnModelFile.Load(file);
         }
         catch (InvalidDataException e)
         {

@@ -2,6 +2,7 @@ using DeepNet.Data;
 using DeepNet.Models;
 using DeepNet.Server.Jobs;
 using DeepNet.Server.Persistence;
+using DeepNet.Server.Persistence.Blobs;
 using Microsoft.EntityFrameworkCore;
 
 namespace DeepNet.Server.Demos;
@@ -22,14 +23,14 @@ public sealed class DemoModels(IDbContextFactory<DeepNetDbContext> contexts)
         await using var db = await contexts.CreateViewAsync(viewer, cancellationToken);
         var row = await db.TrainedModels.AsNoTracking()
             .Where(m => m.Id == id)
-            .Select(m => new { m.Id, m.Kind, m.File, m.ImageWidth, m.ImageHeight, m.DataSpecJson, m.PatchesJson })
+            .Select(m => new { m.Id, m.Kind, m.FileHash, m.ImageWidth, m.ImageHeight, m.DataSpecJson, m.PatchesJson })
             .SingleOrDefaultAsync(cancellationToken);
         if (row is null)
         {
             return null;
         }
 
-        var rbm = RbmModelFile.Load(row.File).Rbm;
+        var rbm = RbmModelFile.Load(await db.Blobs.ReadAllBytesAsync(row.FileHash, cancellationToken)).Rbm;
         return new DemoModel(row.Id, row.Kind, rbm, row.ImageWidth, row.ImageHeight, JobMapper.ReadDataSpec(row.DataSpecJson), row.PatchesJson);
     }
 

@@ -7,6 +7,7 @@ using DeepNet.Server.Contracts;
 using DeepNet.Server.Infrastructure;
 using DeepNet.Server.Jobs;
 using DeepNet.Server.Persistence;
+using DeepNet.Server.Persistence.Blobs;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.EntityFrameworkCore;
 using DeepNet.Server.RbmFamily;
@@ -164,9 +165,8 @@ public sealed class GibbsSampler(DemoModels models, IDbContextFactory<DeepNetDbC
         }
 
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        byte[] blob = await db.UserDatasets.AsNoTracking().Where(d => d.Id == datasetId).Select(d => d.Blob).SingleOrDefaultAsync(cancellationToken)
+        var dataset = await db.LoadDatasetAsync(datasetId, cancellationToken)
             ?? throw new HubException($"The model's data set {datasetId} no longer exists; start from noise.");
-        var dataset = DatasetFile.Load(blob);
         if (dataset.Count == 0)
         {
             throw new HubException($"The model's data set {datasetId} is empty; start from noise.");

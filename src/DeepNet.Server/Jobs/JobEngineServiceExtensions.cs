@@ -11,6 +11,11 @@ public static class JobEngineServiceExtensions
                 && o.MaxCheckpointMB > 0 && o.MaxRunTime > TimeSpan.Zero && o.EffectiveGflops > 0 && o.SourceCheckInterval > TimeSpan.Zero,
                 "Jobs: every limit must be positive.")
             .ValidateOnStart();
+        services.AddOptions<JobWorkerOptions>()
+            .Bind(configuration.GetSection(JobWorkerOptions.Section))
+            .Validate(o => o.Workers >= 0 && o.HeartbeatInterval > TimeSpan.Zero && o.PollInterval > TimeSpan.Zero && o.LeaseDuration > 2 * o.HeartbeatInterval,
+                "Jobs: Workers must not be negative, HeartbeatInterval and PollInterval must be positive, and LeaseDuration must exceed two heartbeats.")
+            .ValidateOnStart();
         services.AddOptions<StorageOptions>()
             .Bind(configuration.GetSection(StorageOptions.Section))
             .Validate(o => o.QuotaMB > 0, "Storage: QuotaMB must be positive.")
@@ -24,6 +29,7 @@ public static class JobEngineServiceExtensions
         services.AddSingleton<JobAdmission>();
         services.AddSingleton<JobQueue>();
         services.AddSingleton<RunningJobRegistry>();
+        services.AddSingleton<JobClaims>();
         services.AddSingleton<JobLiveFeed>();
         services.AddSingleton<JobStore>();
         services.AddSingleton<JobSteps>();

@@ -6,8 +6,8 @@ namespace DeepNet.Server.Jobs;
 /// <summary>
 /// The rules of what a job keeps and the one place its stored data is removed. A checkpoint stays only while its job may
 /// still continue from it: queued or running (an interrupted job resumes), or failed within
-/// <see cref="RetentionOptions.FailedCheckpointGrace"/>. When blobs move out of the database, these are the methods that
-/// also remove the files.
+/// <see cref="RetentionOptions.FailedCheckpointGrace"/>. A removed checkpoint's blob goes with the next orphan sweep
+/// (<see cref="Persistence.Blobs.BlobSweep"/>).
 /// </summary>
 public static class JobRetention
 {

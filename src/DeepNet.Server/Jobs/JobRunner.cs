@@ -4,13 +4,15 @@ using Microsoft.Extensions.Options;
 namespace DeepNet.Server.Jobs;
 
 /// <summary>
-/// Runs one job to its end on the calling (dedicated) thread through its <see cref="IModelKind"/>. A cancel request ends it Canceled; application shutdown leaves it Running with its
-/// checkpoint so the next start resumes it. A job whose owner may no longer read what it starts from (the model it was
+/// Runs one claimed job (see <see cref="JobClaims"/>) to its end on the calling (dedicated) thread through its
+/// <see cref="IModelKind"/>. A cancel request ends it Canceled; application shutdown hands it back to the queue with its
+/// checkpoint so the next worker resumes it; a lost lease stops it without a write (another worker runs it now). A job whose owner may no longer read what it starts from (the model it was
 /// forked from, the data it trains on) fails with that reason — checked when it starts and every
 /// <see cref="JobBudgetOptions.SourceCheckInterval"/> while it runs.
 /// </summary>
 public sealed class JobRunner(
     JobStore store,
+    JobClaims claims,
     JobLiveFeed feed,
     ModelKindRegistry kinds,
     JobBudget budget,
@@ -18,15 +20,15 @@ public sealed class JobRunner(
     IOptions<JobBudgetOptions> options,
     ILogger<JobRunner> logger)
 {
-    public void Run(Guid jobId, CancellationToken cancel, CancellationToken stopping)
+    /// <param name="jobId">A job <paramref name="workerId"/> has claimed.</param>
+    /// <param name="workerId">The lease the job runs under.</param>
+    /// <param name="cancel">The owner's cancel request (made here, or seen by the heartbeat).</param>
+    /// <param name="stopping">This process stops.</param>
+    /// <param name="leaseLost">The heartbeat found the job taken over by another worker.</param>
+    public void Run(Guid jobId, string workerId, CancellationToken cancel, CancellationToken stopping, CancellationToken leaseLost)
     {
         var job = Wait(store.FindAsync(jobId));
-        if (job is null || job.Status != JobStatus.Queued)
-        {
-            return;
-        }
-
-        if (!Wait(store.TryTransitionAsync(jobId, JobStatus.Queued, JobStatus.Running)))
+        if (job is null || job.Status != JobStatus.Running || job.LeaseOwner != workerId)
         {
             return;
         }
@@ -34,7 +36,7 @@ public sealed class JobRunner(
         PublishStatus(jobId);
         using var timeCap = new CancellationTokenSource(budget.MaxRunTime);
         using var sourceLost = new CancellationTokenSource();
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancel, stopping, timeCap.Token, sourceLost.Token);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource([cancel, stopping, leaseLost, timeCap.Token, sourceLost.Token]);
         string? lostReason = null;
         Task? watch = null;
         try
@@ -47,20 +49,31 @@ public sealed class JobRunner(
                 linked.Token.ThrowIfCancellationRequested();
             }
 
+            if (job.CancelRequested)
+            {
+                throw new OperationCanceledException(cancel);
+            }
+
             watch = WatchSourcesAsync(job, reason => lostReason = reason, sourceLost, linked.Token);
             kind.Run(job, linked.Token);
 
             logger.LogInformation("Job {JobId} succeeded.", jobId);
         }
-        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        catch (Exception ex) when (leaseLost.IsCancellationRequested || ex is LeaseLostException)
+        {
+            logger.LogWarning("Job {JobId}: worker {WorkerId} lost its lease; another worker runs the job now, this one stops without writing.", jobId, workerId);
+            return;
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested || job.CancelRequested)
         {
             Wait(store.TryTransitionAsync(jobId, JobStatus.Running, JobStatus.Canceled));
             logger.LogInformation("Job {JobId} was canceled.", jobId);
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
-            // Not a user cancel: the job stays Running with its last checkpoint and resumes on the next start.
-            logger.LogInformation("Job {JobId} interrupted by shutdown; it resumes from its last checkpoint on the next start.", jobId);
+            // Not a user cancel: the job goes back to the queue with its last checkpoint, for the next worker to resume.
+            Wait(claims.ReleaseAsync(jobId, workerId));
+            logger.LogInformation("Job {JobId} interrupted by shutdown; queued again, it resumes from its last checkpoint.", jobId);
             return;
         }
         catch (OperationCanceledException) when (timeCap.IsCancellationRequested)

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using DeepNet.Server.Contracts;
 using DeepNet.Server.Infrastructure;
 using DeepNet.Server.Persistence;
+using DeepNet.Server.Persistence.Blobs;
 using Microsoft.EntityFrameworkCore;
 
 namespace DeepNet.Server.Jobs;
@@ -49,10 +50,7 @@ public static class JobStart
     {
         ArgumentNullException.ThrowIfNull(start);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        return await db.TrainedModels.AsNoTracking()
-                .Where(m => m.Id == start.ModelId)
-                .Select(m => m.File)
-                .SingleOrDefaultAsync(cancellationToken)
+        return await db.ReadModelFileAsync(db.TrainedModels.AsNoTracking().Where(m => m.Id == start.ModelId), cancellationToken)
             ?? throw new InvalidOperationException($"Model {start.ModelId}, which this job was forked from, no longer exists.");
     }
 }

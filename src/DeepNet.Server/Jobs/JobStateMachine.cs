@@ -6,8 +6,8 @@ namespace DeepNet.Server.Jobs;
 public static class JobStateMachine
 {
     /// <summary>
-    /// Queued → Running | Canceled | Failed; Running → Succeeded | Failed | Canceled, and Running → Queued when a
-    /// previous process stopped while the job was running (it resumes from its checkpoint).
+    /// Queued → Running | Canceled | Failed; Running → Succeeded | Failed | Canceled, and Running → Queued when its
+    /// worker stopped or its lease expired (it resumes from its checkpoint).
     /// </summary>
     public static bool CanTransition(JobStatus from, JobStatus to) => (from, to) switch
     {

@@ -123,7 +123,6 @@ public sealed class JobSteps(JobStore store, JobLiveFeed feed, TimeProvider cloc
             TestError = model.TestError,
             Architecture = model.Architecture,
             SizeBytes = file.Length,
-            File = [],
             PatchesJson = model.PatchesJson,
             EvaluationsJson = model.EvaluationsJson,
             ParentModelId = JobStart.Read(job.OptionsJson)?.ModelId,

@@ -1,8 +1,8 @@
-using Microsoft.Extensions.Options;
 using DeepNet.Data;
 using DeepNet.Models;
 using DeepNet.Server.Contracts;
 using DeepNet.Server.Persistence;
+using DeepNet.Server.Persistence.Blobs;
 using Microsoft.EntityFrameworkCore;
 
 namespace DeepNet.Server.Jobs;
@@ -32,6 +32,9 @@ public sealed record StageEpochRecord(
     IReadOnlyList<ImageMessage> Images,
     IReadOnlyDictionary<string, byte[]> ImagePngs);
 
+/// <summary>A job's last checkpoint: the epochs it completed and the trainer's state (a safetensors file).</summary>
+public sealed record StoredCheckpoint(int CompletedEpochs, byte[] State);
+
 /// <summary>A validated job request of any kind, ready to store as a queued job.</summary>
 /// <param name="OptionsJson">The kind's own spec with defaults applied.</param>
 /// <param name="PatchesJson">A patch RBM's patches spec.</param>
@@ -47,7 +50,7 @@ public sealed record JobDraft(
 /// context and a short transaction.
 /// </summary>
 public sealed class JobStore(
-    IDbContextFactory<DeepNetDbContext> contexts, JobLiveFeed feed, ModelKindRegistry kinds, JobBudget budget, IOptions<JobBudgetOptions> limits, TimeProvider clock)
+    IDbContextFactory<DeepNetDbContext> contexts, JobLiveFeed feed, ModelKindRegistry kinds, JobBudget budget, RunningJobRegistry running, TimeProvider clock)
 {
     private const int MaxErrorLength = 4000;
 
@@ -199,27 +202,22 @@ public sealed class JobStore(
         return await db.JobImages.AsNoTracking().SingleOrDefaultAsync(i => i.JobId == id && i.Kind == kind, cancellationToken);
     }
 
-    public async Task<JobCheckpoint?> GetCheckpointAsync(Guid id, CancellationToken cancellationToken = default)
+    /// <summary>The job's last checkpoint with its state read from the blob store, or null when it has none.</summary>
+    public async Task<StoredCheckpoint?> GetCheckpointAsync(Guid id, CancellationToken cancellationToken = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        return await db.JobCheckpoints.AsNoTracking().SingleOrDefaultAsync(c => c.JobId == id, cancellationToken);
-    }
-
-    /// <summary>
-    /// The queued job that starts next under <see cref="FairShareOrder"/>, skipping users who already run
-    /// <see cref="JobBudgetOptions.MaxRunningPerUser"/> jobs; null when none may start.
-    /// </summary>
-    public async Task<Guid?> NextQueuedAsync(CancellationToken cancellationToken = default)
-    {
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var busy = await db.Jobs
-            .Where(j => j.Status == JobStatus.Running)
-            .GroupBy(j => j.OwnerId)
-            .Where(g => g.Count() >= limits.Value.MaxRunningPerUser)
-            .Select(g => g.Key)
-            .ToListAsync(cancellationToken);
-        var order = await FairOrderAsync(db, busy, cancellationToken);
-        return order.Count > 0 ? order[0].Id : null;
+        for (int attempt = 1; ; attempt++)
+        {
+            var row = await db.JobCheckpoints.AsNoTracking().SingleOrDefaultAsync(c => c.JobId == id, cancellationToken);
+            try
+            {
+                return row is null ? null : new StoredCheckpoint(row.CompletedEpochs, await db.Blobs.ReadAllBytesAsync(row.StateHash, cancellationToken));
+            }
+            catch (BlobMissingException) when (attempt == 1)
+            {
+                // A running job replaced the checkpoint (and removed the old state) between the two reads: read the new one.
+            }
+        }
     }
 
     /// <summary>
@@ -263,7 +261,8 @@ public sealed class JobStore(
         return slots;
     }
 
-    private static async Task<IReadOnlyList<FairShareOrder.QueuedJob>> FairOrderAsync(
+    /// <summary>The queued jobs of owners not in <paramref name="excludedOwners"/>, in <see cref="FairShareOrder"/>.</summary>
+    internal static async Task<IReadOnlyList<FairShareOrder.QueuedJob>> FairOrderAsync(
         DeepNetDbContext db, IReadOnlyCollection<string> excludedOwners, CancellationToken cancellationToken)
     {
         var queued = await db.Jobs.AsNoTracking()
@@ -304,14 +303,13 @@ public sealed class JobStore(
         return moved;
     }
 
-    /// <summary>Jobs left Running by a process that stopped go back to the queue; their checkpoints stay.</summary>
-    public async Task<int> RequeueInterruptedAsync(CancellationToken cancellationToken = default)
+    /// <summary>Asks the worker running the job, in whatever process, to cancel it; false when the job is not running.</summary>
+    public async Task<bool> RequestCancelAsync(Guid jobId, CancellationToken cancellationToken = default)
     {
-        JobStateMachine.EnsureCanTransition(JobStatus.Running, JobStatus.Queued);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         return await db.Jobs
-            .Where(j => j.Status == JobStatus.Running)
-            .ExecuteUpdateAsync(s => s.SetProperty(j => j.Status, JobStatus.Queued), cancellationToken);
+            .Where(j => j.Id == jobId && j.Status == JobStatus.Running)
+            .ExecuteUpdateAsync(s => s.SetProperty(j => j.CancelRequested, true), cancellationToken) == 1;
     }
 
     /// <summary>A run that starts from scratch: drop anything a previous attempt left.</summary>
@@ -393,28 +391,39 @@ public sealed class JobStore(
     }
 
     /// <summary>
-    /// Saves the context's changes, the job's new checkpoint and images in one transaction. The checkpoint replaces the old
-    /// one without reading it (loading and tracking it would hold the old state and EF's snapshot of it beside the new
-    /// one) and is written into its blob from the state's arrays.
+    /// Saves the context's changes, the job's new checkpoint and images in one transaction. The checkpoint's state is
+    /// written into the blob store from the state's arrays first (fsynced, outside the transaction); the row then names it.
+    /// The replaced state's blob is removed after the commit unless another row names it (a checkpoint every epoch
+    /// would otherwise pile up until the orphan sweep).
     /// </summary>
-    private static async Task SaveWithCheckpointAsync(
+    private async Task SaveWithCheckpointAsync(
         DeepNetDbContext db, Guid jobId, int completedEpochs, SafeTensorsFile checkpoint, IReadOnlyList<ImageMessage> images,
         IReadOnlyDictionary<string, byte[]> pngs, DateTime now, CancellationToken cancellationToken)
     {
+        BlobRef state = await db.Blobs.WriteAsync(checkpoint.WriteTo, cancellationToken);
+        string? replaced = await db.JobCheckpoints.Where(c => c.JobId == jobId).Select(c => c.StateHash).SingleOrDefaultAsync(cancellationToken);
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        // Emptying the old state in the same statement spares SQLite reading it back to rebuild the row.
+        if (!await Held(db, jobId).AnyAsync(cancellationToken))
+        {
+            throw new LeaseLostException(jobId);
+        }
+
         int updated = await db.JobCheckpoints.Where(c => c.JobId == jobId).ExecuteUpdateAsync(
-            set => set.SetProperty(c => c.CompletedEpochs, completedEpochs).SetProperty(c => c.UpdatedAt, now).SetProperty(c => c.State, Array.Empty<byte>()),
+            set => set.SetProperty(c => c.CompletedEpochs, completedEpochs).SetProperty(c => c.UpdatedAt, now)
+                .SetProperty(c => c.StateHash, state.Hash).SetProperty(c => c.SizeBytes, state.Length),
             cancellationToken);
         if (updated == 0)
         {
-            db.JobCheckpoints.Add(new JobCheckpoint { JobId = jobId, CompletedEpochs = completedEpochs, State = [], UpdatedAt = now });
+            db.JobCheckpoints.Add(new JobCheckpoint { JobId = jobId, CompletedEpochs = completedEpochs, StateHash = state.Hash, SizeBytes = state.Length, UpdatedAt = now });
         }
 
         await SetImagesAsync(db, jobId, images, pngs, now, cancellationToken);
         await db.SaveChangesAsync(cancellationToken);
-        await db.WriteBlobAsync("JobCheckpoints", nameof(JobCheckpoint.State), nameof(JobCheckpoint.JobId), jobId, checkpoint, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+        if (replaced is not null && replaced != state.Hash)
+        {
+            await BlobSweep.RemoveIfUnreferencedAsync(db, replaced, cancellationToken);
+        }
     }
 
     private static async Task SetImagesAsync(
@@ -436,12 +445,16 @@ public sealed class JobStore(
     }
 
     /// <summary>
-    /// Running → Succeeded together with the stored model, its <paramref name="file"/> written into the row's blob from
-    /// the model's arrays (<see cref="TrainedModel.File"/> is left empty); the transition removes the checkpoint.
+    /// Running → Succeeded together with the stored model, its <paramref name="file"/> written into the blob store from
+    /// the model's arrays (the row gets its hash and size); the transition removes the checkpoint.
     /// </summary>
     public async Task<bool> CompleteAsync(Guid id, TrainedModel model, SafeTensorsFile file, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(model);
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        BlobRef stored = await db.Blobs.WriteAsync(file.WriteTo, cancellationToken);
+        model.FileHash = stored.Hash;
+        model.SizeBytes = stored.Length;
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         if (await TransitionAsync(db, id, JobStatus.Running, JobStatus.Succeeded, error: null, model.Id, cancellationToken) != 1)
         {
@@ -452,7 +465,6 @@ public sealed class JobStore(
         model.OwnerId = await db.Jobs.Where(j => j.Id == id).Select(j => j.OwnerId).SingleAsync(cancellationToken);
         db.TrainedModels.Add(model);
         await db.SaveChangesAsync(cancellationToken);
-        await db.WriteBlobAsync("TrainedModels", nameof(TrainedModel.File), nameof(TrainedModel.Id), model.Id, file, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return true;
     }
@@ -495,8 +507,8 @@ public sealed class JobStore(
             error = error[..MaxErrorLength];
         }
 
-        int moved = await db.Jobs
-            .Where(j => j.Id == id && j.Status == from)
+        int moved = await Held(db, id)
+            .Where(j => j.Status == from)
             .ExecuteUpdateAsync(
                 s =>
                 {
@@ -511,6 +523,8 @@ public sealed class JobStore(
                         s.SetProperty(j => j.FinishedAt, now);
                         s.SetProperty(j => j.Error, error);
                         s.SetProperty(j => j.ProgressEtaSeconds, (double?)null);
+                        s.SetProperty(j => j.LeaseOwner, (string?)null);
+                        s.SetProperty(j => j.LeaseExpiresAt, (DateTime?)null);
                     }
 
                     if (modelId is { } m)
@@ -526,6 +540,15 @@ public sealed class JobStore(
 
         return moved;
     }
+
+    /// <summary>
+    /// The job, if this process may write for it: any job that does not run here (a cancel, the web node), and a job
+    /// that runs here only while its row still names this process's lease (a worker that lost it to another writes nothing).
+    /// </summary>
+    private IQueryable<Job> Held(DeepNetDbContext db, Guid id) =>
+        running.LeaseOf(id) is { } lease
+            ? db.Jobs.Where(j => j.Id == id && j.LeaseOwner == lease)
+            : db.Jobs.Where(j => j.Id == id);
 
     private static IQueryable<JobEvaluation> WithoutImage(IQueryable<JobEvaluation> evaluations) =>
         evaluations.AsNoTracking().Select(e => new JobEvaluation { Id = e.Id, JobId = e.JobId, Kind = e.Kind, Json = e.Json, CreatedAt = e.CreatedAt });

@@ -153,7 +153,9 @@ public static class JobsApi
             return TypedResults.Accepted($"/api/jobs/{id}", canceled!);
         }
 
-        // Either it was running, or the worker picked it up between our read and the conditional update.
+        // Either it was running, or a worker claimed it between our read and the conditional update. The flag reaches a
+        // worker in any process at its next heartbeat; a job running in this process stops at once.
+        await store.RequestCancelAsync(id, cancellationToken);
         bool tripped = running.TryCancel(id);
         var job = await store.GetAsync(id, cancellationToken);
         if (job is null)

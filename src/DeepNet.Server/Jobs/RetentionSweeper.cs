@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using DeepNet.Server.Persistence;
+using DeepNet.Server.Persistence.Blobs;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -10,16 +11,20 @@ namespace DeepNet.Server.Jobs;
 /// <param name="OrphanedRows">Metrics, stage epochs, reports, evaluations and images of jobs that no longer exist.</param>
 /// <param name="DanglingLinks">Model → job and job → model links to rows that no longer exist, cleared.</param>
 /// <param name="ReclaimedBytes">Free space handed back to the file system.</param>
-public sealed record SweepResult(int Checkpoints, int OrphanedRows, int DanglingLinks, long ReclaimedBytes);
+/// <param name="OrphanedBlobs">Blobs no row names any more, older than <see cref="BlobOptions.OrphanGrace"/>, removed from the blob store.</param>
+/// <param name="OrphanedBlobBytes">Their bytes.</param>
+public sealed record SweepResult(int Checkpoints, int OrphanedRows, int DanglingLinks, long ReclaimedBytes, int OrphanedBlobs = 0, long OrphanedBlobBytes = 0);
 
 /// <summary>
 /// Removes what no job needs any more — checkpoints by the rules of <see cref="JobRetention"/>, rows of jobs deleted
 /// while the database's foreign keys were off, links to deleted jobs and models — and gives the freed pages back
 /// (<see cref="SqliteVacuum"/>). Sweeps at startup (a database from before retention holds every checkpoint ever
 /// written), every <see cref="RetentionOptions.SweepInterval"/>, and soon after <see cref="Request"/> (a job was deleted).
+/// Last it removes the blobs no row names any more (<see cref="BlobSweep"/>), the removed checkpoints' among them.
 /// </summary>
 public sealed class RetentionSweeper(
-    IDbContextFactory<DeepNetDbContext> contexts, IOptions<RetentionOptions> options, TimeProvider clock, ILogger<RetentionSweeper> logger) : BackgroundService
+    IDbContextFactory<DeepNetDbContext> contexts, IOptions<RetentionOptions> options, IOptions<BlobOptions> blobOptions, TimeProvider clock,
+    ILogger<RetentionSweeper> logger) : BackgroundService
 {
     private readonly Channel<bool> _requests = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
@@ -34,11 +39,11 @@ public sealed class RetentionSweeper(
         try
         {
             var result = await SweepOnceAsync(cancellationToken);
-            if (result.Checkpoints + result.OrphanedRows + result.DanglingLinks > 0 || result.ReclaimedBytes > 0)
+            if (result.Checkpoints + result.OrphanedRows + result.DanglingLinks + result.OrphanedBlobs > 0 || result.ReclaimedBytes > 0)
             {
                 logger.LogInformation(
-                    "Retention: removed {Checkpoints} checkpoint(s) and {Rows} orphaned row(s), cleared {Links} dangling link(s), gave back {Megabytes:F1} MB.",
-                    result.Checkpoints, result.OrphanedRows, result.DanglingLinks, result.ReclaimedBytes / 1048576.0);
+                    "Retention: removed {Checkpoints} checkpoint(s), {Rows} orphaned row(s) and {Blobs} orphaned blob(s) ({BlobMegabytes:F1} MB), cleared {Links} dangling link(s), gave back {Megabytes:F1} MB.",
+                    result.Checkpoints, result.OrphanedRows, result.OrphanedBlobs, result.OrphanedBlobBytes / 1048576.0, result.DanglingLinks, result.ReclaimedBytes / 1048576.0);
             }
 
             return result;
@@ -107,6 +112,7 @@ public sealed class RetentionSweeper(
         }
 
         long reclaimed = await SqliteVacuum.ReclaimFreePagesAsync(db, cancellationToken);
-        return new SweepResult(checkpoints, rows, links, reclaimed);
+        var blobs = await BlobSweep.SweepAsync(db, db.Blobs, clock.GetUtcNow().UtcDateTime - blobOptions.Value.OrphanGrace, cancellationToken);
+        return new SweepResult(checkpoints, rows, links, reclaimed, blobs.Blobs, blobs.Bytes);
     }
 }

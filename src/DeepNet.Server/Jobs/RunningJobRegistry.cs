@@ -2,26 +2,39 @@ using System.Collections.Concurrent;
 
 namespace DeepNet.Server.Jobs;
 
-/// <summary>Cancellation sources of the jobs running in this process, so a cancel request can reach the trainer.</summary>
+/// <summary>
+/// The jobs running in this process: their cancellation sources, so a cancel request made here reaches the trainer at
+/// once, and the lease each runs under, so <see cref="JobStore"/> writes for a job only while this process still holds it.
+/// </summary>
 public sealed class RunningJobRegistry
 {
-    private readonly ConcurrentDictionary<Guid, CancellationTokenSource> _running = new();
+    private readonly ConcurrentDictionary<Guid, Entry> _running = new();
 
-    public void Register(Guid jobId, CancellationTokenSource cancellation) => _running[jobId] = cancellation;
+    public void Register(Guid jobId, CancellationTokenSource cancellation, string workerId) => _running[jobId] = new Entry(cancellation, workerId);
 
-    public void Unregister(Guid jobId) => _running.TryRemove(jobId, out _);
+    /// <summary>Forgets the job, unless another runner of this process has registered it since (it took the job over).</summary>
+    public void Unregister(Guid jobId, CancellationTokenSource cancellation)
+    {
+        if (_running.TryGetValue(jobId, out var entry) && entry.Cancellation == cancellation)
+        {
+            _running.TryRemove(KeyValuePair.Create(jobId, entry));
+        }
+    }
+
+    /// <summary>The worker id under whose lease the job runs in this process; null when it does not run here.</summary>
+    public string? LeaseOf(Guid jobId) => _running.TryGetValue(jobId, out var entry) ? entry.WorkerId : null;
 
     /// <summary>Trips the job's token; the trainer stops within one minibatch. False when the job is not running here.</summary>
     public bool TryCancel(Guid jobId)
     {
-        if (!_running.TryGetValue(jobId, out var cancellation))
+        if (!_running.TryGetValue(jobId, out var entry))
         {
             return false;
         }
 
         try
         {
-            cancellation.Cancel();
+            entry.Cancellation.Cancel();
             return true;
         }
         catch (ObjectDisposedException)
@@ -29,4 +42,6 @@ public sealed class RunningJobRegistry
             return false;
         }
     }
+
+    private sealed record Entry(CancellationTokenSource Cancellation, string WorkerId);
 }

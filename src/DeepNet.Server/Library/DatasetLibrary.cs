@@ -3,6 +3,7 @@ using DeepNet.Data;
 using DeepNet.Server.Infrastructure;
 using DeepNet.Server.Jobs;
 using DeepNet.Server.Persistence;
+using DeepNet.Server.Persistence.Blobs;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 
@@ -68,10 +69,17 @@ public sealed class DatasetLibrary(DeepNetDbContext db, StorageQuota quota, Imag
         }
 
         var dataset = read.Dataset!;
-        byte[] blob = DatasetFile.Save(dataset);
-        if (await quota.RefuseAsync(ownerId, blob.LongLength, "this data set", cancellationToken) is { } overQuota)
+        if (await quota.RefuseAsync(ownerId, DatasetFile.LengthOf(dataset), "this data set", cancellationToken) is { } overQuota)
         {
             return overQuota;
+        }
+
+        // Written in its natural type (bytes for IDX and images) to a temporary blob, committed only now that it is valid.
+        BlobRef stored;
+        await using (var pending = db.Blobs.BeginWrite())
+        {
+            DatasetFile.Write(dataset, pending.Content);
+            stored = await pending.CommitAsync(cancellationToken);
         }
 
         int[]? classes = dataset.HasLabels ? dataset.Labels.Distinct().Order().Select(l => (int)l).ToArray() : null;
@@ -86,9 +94,9 @@ public sealed class DatasetLibrary(DeepNetDbContext db, StorageQuota quota, Imag
             Height = dataset.Height,
             HasLabels = dataset.HasLabels,
             ClassesJson = classes is null ? null : JsonSerializer.Serialize(classes, JsonDefaults.Options),
-            SizeBytes = blob.LongLength,
+            SizeBytes = stored.Length,
             CreatedAt = clock.GetUtcNow().UtcDateTime,
-            Blob = blob,
+            BlobHash = stored.Hash,
             OwnerId = ownerId,
         };
         db.UserDatasets.Add(row);
@@ -104,9 +112,25 @@ public sealed class DatasetLibrary(DeepNetDbContext db, StorageQuota quota, Imag
     public Task<DatasetDto?> FindAsync(Guid id, CancellationToken cancellationToken) =>
         Describe(db.UserDatasets.AsNoTracking().Where(d => d.Id == id)).SingleOrDefaultAsync(cancellationToken);
 
+    /// <summary>
+    /// The stored file of one of the caller's data sets (the <see cref="DatasetFile"/> format) as a seekable stream from
+    /// the blob store, with its hash and a download name; null when the caller has none with this id.
+    /// </summary>
+    public async Task<(Stream Content, string Hash, string FileName)?> OpenFileAsync(Guid id, CancellationToken cancellationToken)
+    {
+        var row = await db.UserDatasets.AsNoTracking().Where(d => d.Id == id).Select(d => new { d.Name, d.BlobHash }).SingleOrDefaultAsync(cancellationToken);
+        return row is null ? null : (db.Blobs.OpenRead(row.BlobHash), row.BlobHash, $"{SafeFileName(row.Name)}.dnds");
+    }
+
     /// <summary>Deletes an uploaded data set; false when the caller has none with this id.</summary>
     public async Task<bool> DeleteAsync(Guid id, CancellationToken cancellationToken) =>
         await db.UserDatasets.Where(d => d.Id == id).ExecuteDeleteAsync(cancellationToken) > 0;
+
+    private static string SafeFileName(string name)
+    {
+        string safe = new string(name.Select(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' ? c : '-').ToArray()).Trim('-');
+        return safe.Length == 0 ? "dataset" : safe[..Math.Min(safe.Length, 80)];
+    }
 
     /// <summary>A file name without its extension, cut to the name length limit.</summary>
     internal static string DefaultName(string? fileName)

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using DeepNet.Server.Infrastructure;
+using DeepNet.Server.Persistence.Blobs;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
@@ -39,6 +40,16 @@ public static class DatasetsApi
         api.MapGet("/{id:guid}", GetDataset)
             .WithName("GetDataset")
             .WithSummary("Get one uploaded data set")
+            .ProducesProblem(StatusCodes.Status404NotFound);
+
+        api.MapGet("/{id:guid}/file", DownloadDataset)
+            .WithName("DownloadDataset")
+            .WithSummary("Download an uploaded data set's stored file")
+            .WithDescription(
+                "The data set as stored (application/octet-stream, little-endian): \"DNDS\" | uint32 version 1 | int32 count | int32 features | " +
+                "int32 width | int32 height | int32 flags (bit 0 labelled, bit 1 values are bytes k meaning k/255, else float32) | the values | " +
+                "count label bytes when labelled. Streamed with an ETag (the SHA-256 of the file): conditional GETs answer 304 and Range requests 206.")
+            .Produces(StatusCodes.Status200OK, contentType: "application/octet-stream")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         api.MapDelete("/{id:guid}", DeleteDataset)
@@ -87,6 +98,14 @@ public static class DatasetsApi
     public static async Task<Results<Ok<DatasetDto>, ProblemHttpResult>> GetDataset(Guid id, [AsParameters] DatasetsParameters call) =>
         await call.Datasets.FindAsync(id, call.CancellationToken) is { } dataset
             ? TypedResults.Ok(dataset)
+            : Problems.NotFound("Data set", id);
+
+    /// <summary>The stored file of an uploaded data set, streamed with its ETag and Range support.</summary>
+    /// <param name="id">Data set id.</param>
+    /// <param name="call">The caller and the service.</param>
+    public static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> DownloadDataset(Guid id, [AsParameters] DatasetsParameters call) =>
+        await call.Datasets.OpenFileAsync(id, call.CancellationToken) is { } file
+            ? TypedResults.File(file.Content, "application/octet-stream", file.FileName, entityTag: BlobETag.Of(file.Hash), enableRangeProcessing: true)
             : Problems.NotFound("Data set", id);
 
     /// <summary>Deletes an uploaded data set.</summary>

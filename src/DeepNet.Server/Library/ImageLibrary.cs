@@ -4,6 +4,7 @@ using DeepNet.Server.Contracts;
 using DeepNet.Server.Infrastructure;
 using DeepNet.Server.Jobs;
 using DeepNet.Server.Persistence;
+using DeepNet.Server.Persistence.Blobs;
 using Microsoft.EntityFrameworkCore;
 
 namespace DeepNet.Server.Library;
@@ -18,7 +19,7 @@ public sealed class ImageLibrary(IDbContextFactory<DeepNetDbContext> contexts, S
     public const string BuiltInSource = "builtin";
     public const string UploadSource = "upload";
 
-    private static readonly ConcurrentDictionary<string, byte[]> _builtInPngs = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<string, (byte[] Png, string Hash)> _builtInPngs = new(StringComparer.Ordinal);
 
     /// <summary>Built-in photos first (in their catalogue order), then uploads, newest first.</summary>
     public async Task<IReadOnlyList<ImageDto>> ListAsync(RequestUser viewer, CancellationToken cancellationToken)
@@ -54,8 +55,11 @@ public sealed class ImageLibrary(IDbContextFactory<DeepNetDbContext> contexts, S
         return null;
     }
 
-    /// <summary>The grayscale PNG of an image, or null when the id names no image.</summary>
-    public async Task<byte[]?> GetPngAsync(string id, RequestUser? viewer, CancellationToken cancellationToken)
+    /// <summary>
+    /// The grayscale PNG of an image as a seekable stream (an upload's straight from the blob store) with the SHA-256 of
+    /// its bytes, or null when the id names no image.
+    /// </summary>
+    public async Task<StoredPng?> OpenPngAsync(string id, RequestUser? viewer, CancellationToken cancellationToken)
     {
         if (!TryParseId(id, out var builtIn, out var upload))
         {
@@ -64,14 +68,20 @@ public sealed class ImageLibrary(IDbContextFactory<DeepNetDbContext> contexts, S
 
         if (builtIn is not null)
         {
-            return _builtInPngs.GetOrAdd(builtIn.Name, name => BuiltInImages.Load(name).ToPng());
+            var (png, hash) = _builtInPngs.GetOrAdd(builtIn.Name, name =>
+            {
+                byte[] bytes = BuiltInImages.Load(name).ToPng();
+                return (bytes, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)));
+            });
+            return new StoredPng(new MemoryStream(png, writable: false), hash);
         }
 
         await using var db = await contexts.CreateViewAsync(viewer, cancellationToken);
-        return await db.UserImages.AsNoTracking()
+        string? stored = await db.UserImages.AsNoTracking()
             .Where(i => i.Id == upload)
-            .Select(i => i.Png)
+            .Select(i => i.PngHash)
             .SingleOrDefaultAsync(cancellationToken);
+        return stored is null ? null : new StoredPng(db.Blobs.OpenRead(stored), stored);
     }
 
     /// <summary>The pixels of an image (values in [0,1]), or null when the id names no image.</summary>
@@ -87,7 +97,15 @@ public sealed class ImageLibrary(IDbContextFactory<DeepNetDbContext> contexts, S
             return BuiltInImages.Load(builtIn.Name);
         }
 
-        return await GetPngAsync(id, viewer, cancellationToken) is { } png ? ImageDecoder.Decode(png) : null;
+        if (await OpenPngAsync(id, viewer, cancellationToken) is not { } png)
+        {
+            return null;
+        }
+
+        await using var content = png.Content;
+        var bytes = new byte[content.Length];
+        await content.ReadExactlyAsync(bytes, cancellationToken);
+        return ImageDecoder.Decode(bytes);
     }
 
     /// <summary>The pixels of an image a job refers to (the worker's unrestricted view); throws InvalidOperationException when it no longer exists.</summary>
@@ -132,18 +150,20 @@ public sealed class ImageLibrary(IDbContextFactory<DeepNetDbContext> contexts, S
             return overQuota;
         }
 
+        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
+        BlobRef stored = await db.Blobs.WriteAsync(png, cancellationToken);
+
         var row = new UserImage
         {
             Id = Guid.NewGuid(),
             Name = name,
             Width = image.Width,
             Height = image.Height,
-            Png = png,
-            SizeBytes = png.LongLength,
+            PngHash = stored.Hash,
+            SizeBytes = stored.Length,
             CreatedAt = clock.GetUtcNow().UtcDateTime,
             OwnerId = ownerId,
         };
-        await using var db = await contexts.CreateDbContextAsync(cancellationToken);
         db.UserImages.Add(row);
         await db.SaveChangesAsync(cancellationToken);
         return UploadDto(row.Id, row.Name, row.Width, row.Height, row.SizeBytes, row.CreatedAt);
@@ -194,3 +214,6 @@ public sealed class ImageLibrary(IDbContextFactory<DeepNetDbContext> contexts, S
     private static ImageDto UploadDto(Guid id, string name, int width, int height, long sizeBytes, DateTime createdAt) =>
         new(id.ToString("D"), name, width, height, UploadSource, null, $"/api/images/{id:D}", sizeBytes, createdAt);
 }
+
+/// <summary>An image's PNG to send: its bytes as a seekable stream (disposed after sending) and their SHA-256, its ETag.</summary>
+public sealed record StoredPng(Stream Content, string Hash);

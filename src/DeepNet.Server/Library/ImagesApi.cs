@@ -1,6 +1,7 @@
 using DeepNet.Server.Contracts;
 using DeepNet.Server.Infrastructure;
 using DeepNet.Server.Persistence;
+using DeepNet.Server.Persistence.Blobs;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
@@ -34,7 +35,7 @@ public static class ImagesApi
         api.MapGet("/{id}", GetImage)
             .WithName("GetImage")
             .WithSummary("Get an image as grayscale PNG")
-            .WithDescription("id is 'builtin:<name>' or an upload's id.")
+            .WithDescription("id is 'builtin:<name>' or an upload's id. Streamed with an ETag (the SHA-256 of the PNG): conditional GETs answer 304 and Range requests 206.")
             .Produces(StatusCodes.Status200OK, contentType: "image/png")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
@@ -64,8 +65,10 @@ public static class ImagesApi
 
     /// <summary>The grayscale PNG of a built-in photo or an upload.</summary>
     /// <param name="id">"builtin:&lt;name&gt;" or an upload's id.</param>
-    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetImage(string id, ImageLibrary images, RequestUser viewer, CancellationToken cancellationToken) =>
-        await images.GetPngAsync(id, viewer, cancellationToken) is { } png ? TypedResults.File(png, "image/png") : ImageNotFound(id);
+    public static async Task<Results<FileStreamHttpResult, ProblemHttpResult>> GetImage(string id, ImageLibrary images, RequestUser viewer, CancellationToken cancellationToken) =>
+        await images.OpenPngAsync(id, viewer, cancellationToken) is { } png
+            ? TypedResults.File(png.Content, "image/png", entityTag: BlobETag.Of(png.Hash), enableRangeProcessing: true)
+            : ImageNotFound(id);
 
     /// <summary>Deletes an uploaded image.</summary>
     /// <param name="id">The upload's id.</param>

@@ -1,5 +1,6 @@
 using DeepNet.Data;
 using DeepNet.Server.Persistence;
+using DeepNet.Server.Persistence.Blobs;
 using Microsoft.EntityFrameworkCore;
 
 namespace DeepNet.Server.Library;
@@ -11,11 +12,7 @@ public static class UserDatasets
     public static async Task<Dataset> LoadAsync(DataSpec spec, IDbContextFactory<DeepNetDbContext> contexts, CancellationToken cancellationToken)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        byte[]? blob = spec.DatasetId is { } id
-            ? await db.UserDatasets.AsNoTracking().Where(d => d.Id == id).Select(d => d.Blob).SingleOrDefaultAsync(cancellationToken)
-            : null;
-        return blob is null
-            ? throw new InvalidOperationException($"Data set {spec.DatasetId} no longer exists.")
-            : DatasetFile.Load(blob);
+        return (spec.DatasetId is { } id ? await db.LoadDatasetAsync(id, cancellationToken) : null)
+            ?? throw new InvalidOperationException($"Data set {spec.DatasetId} no longer exists.");
     }
 }

@@ -1,3 +1,4 @@
+using DeepNet.Server.Persistence.Blobs;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Npgsql;
@@ -90,10 +91,15 @@ public sealed class DatabaseSettings
     };
 }
 
-/// <summary>The service's context factory: contexts of the configured provider's type, options built once.</summary>
-public sealed class DeepNetDbContextFactory(DatabaseSettings settings, IServiceProvider services) : IDbContextFactory<DeepNetDbContext>
+/// <summary>The service's context factory: contexts of the configured provider's type, options built once, with the blob store.</summary>
+public sealed class DeepNetDbContextFactory(DatabaseSettings settings, IBlobStore blobs, IServiceProvider services) : IDbContextFactory<DeepNetDbContext>
 {
     private readonly DbContextOptions _options = settings.CreateOptions(services);
 
-    public DeepNetDbContext CreateDbContext() => DatabaseSettings.CreateContext(_options);
+    public DeepNetDbContext CreateDbContext()
+    {
+        var db = DatabaseSettings.CreateContext(_options);
+        db.Blobs = blobs;
+        return db;
+    }
 }

@@ -1,3 +1,4 @@
+using DeepNet.Server.Persistence.Blobs;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
@@ -29,11 +30,28 @@ public class DeepNetDbContext : IdentityDbContext<AppUser>
     }
 
     public const int NameMaxLength = 200;
+
+    /// <summary>A blob's SHA-256 as 64 hex digits (<see cref="IBlobStore"/>).</summary>
+    public const int HashLength = 64;
+
     public const int DescriptionMaxLength = 4000;
     public const int UserIdMaxLength = 450;
+    public const int WorkerIdMaxLength = 100;
 
     /// <summary>Whose view this context gives; null for the unrestricted view of the worker.</summary>
     public RequestUser? Viewer { get; set; }
+
+    /// <summary>
+    /// The blob store the rows' hashes name (set by the service's context factory): the database and its blobs are one
+    /// storage, so whoever holds a context can read what its rows point to.
+    /// </summary>
+    public IBlobStore Blobs
+    {
+        get => _blobs ?? throw new InvalidOperationException("This context was made without a blob store; use the service's IDbContextFactory<DeepNetDbContext>.");
+        set => _blobs = value;
+    }
+
+    private IBlobStore? _blobs;
 
     private bool Unrestricted => Viewer is null || !Viewer.IsRestricted;
 
@@ -98,6 +116,8 @@ public class DeepNetDbContext : IdentityDbContext<AppUser>
             job.Property(j => j.DataSpecJson).IsRequired();
             job.Property(j => j.Stage).HasMaxLength(16);
             job.Property(j => j.ProgressPhase).HasMaxLength(64);
+            job.Property(j => j.LeaseOwner).HasMaxLength(WorkerIdMaxLength);
+            job.HasIndex(j => new { j.Status, j.LeaseExpiresAt });
             job.HasIndex(j => new { j.Status, j.CreatedAt });
             job.HasIndex(j => j.CreatedAt);
             job.Property(j => j.OwnerId).HasMaxLength(UserIdMaxLength).IsRequired();
@@ -117,7 +137,7 @@ public class DeepNetDbContext : IdentityDbContext<AppUser>
         {
             checkpoint.ToTable("JobCheckpoints");
             checkpoint.HasKey(c => c.JobId);
-            checkpoint.Property(c => c.State).IsRequired();
+            checkpoint.Property(c => c.StateHash).HasMaxLength(HashLength).IsRequired();
             checkpoint.HasOne<Job>().WithOne().HasForeignKey<JobCheckpoint>(c => c.JobId).OnDelete(DeleteBehavior.Cascade);
         });
 
@@ -139,7 +159,7 @@ public class DeepNetDbContext : IdentityDbContext<AppUser>
             model.Property(m => m.OptionsJson).IsRequired();
             model.Property(m => m.DataSpecJson).IsRequired();
             model.Property(m => m.MetricsJson).IsRequired();
-            model.Property(m => m.File).IsRequired();
+            model.Property(m => m.FileHash).HasMaxLength(HashLength).IsRequired();
             model.Property(m => m.Architecture).HasMaxLength(NameMaxLength);
             model.HasIndex(m => m.CreatedAt);
             model.HasIndex(m => m.JobId);
@@ -182,7 +202,7 @@ public class DeepNetDbContext : IdentityDbContext<AppUser>
             dataset.HasKey(d => d.Id);
             dataset.Property(d => d.Name).HasMaxLength(NameMaxLength).IsRequired();
             dataset.Property(d => d.Kind).HasMaxLength(16).IsRequired();
-            dataset.Property(d => d.Blob).IsRequired();
+            dataset.Property(d => d.BlobHash).HasMaxLength(HashLength).IsRequired();
             dataset.HasIndex(d => d.CreatedAt);
             dataset.Property(d => d.OwnerId).HasMaxLength(UserIdMaxLength).IsRequired();
             dataset.HasIndex(d => d.OwnerId);
@@ -194,7 +214,7 @@ public class DeepNetDbContext : IdentityDbContext<AppUser>
             image.ToTable("UserImages");
             image.HasKey(i => i.Id);
             image.Property(i => i.Name).HasMaxLength(NameMaxLength).IsRequired();
-            image.Property(i => i.Png).IsRequired();
+            image.Property(i => i.PngHash).HasMaxLength(HashLength).IsRequired();
             image.HasIndex(i => i.CreatedAt);
             image.Property(i => i.OwnerId).HasMaxLength(UserIdMaxLength).IsRequired();
             image.HasIndex(i => i.OwnerId);

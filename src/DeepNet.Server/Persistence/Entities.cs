@@ -67,6 +67,18 @@ public sealed class Job
 
     /// <summary>Loss of the last minibatch of a classifier job.</summary>
     public double? ProgressLoss { get; set; }
+
+    /// <summary>The worker that holds the running job (see JobClaims); null while the job is not running.</summary>
+    public string? LeaseOwner { get; set; }
+
+    /// <summary>When the holder's lease ends unless its heartbeat renews it; after that another worker may take the job over.</summary>
+    public DateTime? LeaseExpiresAt { get; set; }
+
+    /// <summary>How many times a worker claimed the job: 1 for a run that was never interrupted.</summary>
+    public int Claims { get; set; }
+
+    /// <summary>The owner asked to cancel the running job; its worker's heartbeat sees this wherever it runs.</summary>
+    public bool CancelRequested { get; set; }
 }
 
 /// <summary>One completed epoch of a job; (JobId, Epoch) is the key so an epoch is never stored twice.</summary>
@@ -90,7 +102,11 @@ public sealed class JobCheckpoint
 
     public int CompletedEpochs { get; set; }
 
-    public byte[] State { get; set; } = [];
+    /// <summary>The SHA-256 of the state's blob (a safetensors file) in the blob store.</summary>
+    public string StateHash { get; set; } = "";
+
+    /// <summary>The length of the state's blob.</summary>
+    public long SizeBytes { get; set; }
 
     public DateTime UpdatedAt { get; set; }
 }
@@ -109,7 +125,7 @@ public sealed class JobImage
     public DateTime UpdatedAt { get; set; }
 }
 
-/// <summary>A trained model: descriptive columns for listing plus the safetensors file itself.</summary>
+/// <summary>A trained model: descriptive columns for listing plus the hash of its safetensors file in the blob store.</summary>
 public sealed class TrainedModel
 {
     public Guid Id { get; set; }
@@ -161,7 +177,8 @@ public sealed class TrainedModel
 
     public long SizeBytes { get; set; }
 
-    public byte[] File { get; set; } = [];
+    /// <summary>The SHA-256 of the safetensors file's blob in the blob store; its length is <see cref="SizeBytes"/>.</summary>
+    public string FileHash { get; set; } = "";
 
     /// <summary>Patches spec and standardizer parameters of a patch model; null for other kinds.</summary>
     public string? PatchesJson { get; set; }
@@ -242,7 +259,7 @@ public sealed class JobEvaluation
     public DateTime CreatedAt { get; set; }
 }
 
-/// <summary>An uploaded data set, stored as a DatasetFile blob.</summary>
+/// <summary>An uploaded data set, stored as a DatasetFile blob in the blob store.</summary>
 public sealed class UserDataset
 {
     public Guid Id { get; set; }
@@ -272,7 +289,8 @@ public sealed class UserDataset
 
     public DateTime CreatedAt { get; set; }
 
-    public byte[] Blob { get; set; } = [];
+    /// <summary>The SHA-256 of the data set file's blob (<c>DatasetFile</c>) in the blob store; its length is <see cref="SizeBytes"/>.</summary>
+    public string BlobHash { get; set; } = "";
 }
 
 /// <summary>An uploaded image, stored as a grayscale PNG.</summary>
@@ -289,7 +307,8 @@ public sealed class UserImage
 
     public int Height { get; set; }
 
-    public byte[] Png { get; set; } = [];
+    /// <summary>The SHA-256 of the PNG's blob in the blob store; its length is <see cref="SizeBytes"/>.</summary>
+    public string PngHash { get; set; } = "";
 
     public long SizeBytes { get; set; }
 

@@ -1,6 +1,8 @@
+using DeepNet.Server.Persistence.Blobs;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage;
+using Microsoft.Extensions.Options;
 
 namespace DeepNet.Server.Persistence;
 
@@ -21,11 +23,18 @@ public static class PersistenceServiceExtensions
             return db;
         });
         services.AddScoped<RequestUser>();
+        services.AddOptions<BlobOptions>().BindConfiguration(BlobOptions.Section)
+            .Validate(o => o.OrphanGrace >= TimeSpan.Zero, "Blobs:OrphanGrace must not be negative.");
+        services.AddSingleton<IBlobStore>(sp => new FileBlobStore(
+            sp.GetRequiredService<IOptions<BlobOptions>>().Value.Root is { Length: > 0 } root
+                ? root
+                : Path.Combine(sp.GetRequiredService<SqliteStorage>().DataDirectory, "blobs")));
         return services;
     }
 
     /// <summary>
-    /// Applies the provider's EF migrations (never EnsureCreated; on PostgreSQL this creates the database if missing);
+    /// Applies the provider's EF migrations (never EnsureCreated; on PostgreSQL this creates the database if missing), moving
+    /// the blobs of an older database into the blob store on the way (<see cref="LegacyBlobMove"/>);
     /// SQLite is switched to WAL and to incremental auto-vacuum.
     /// </summary>
     public static WebApplication MigrateDatabase(this WebApplication app)
@@ -38,7 +47,7 @@ public static class PersistenceServiceExtensions
             creator.Create();
         }
 
-        db.Database.Migrate();
+        LegacyBlobMove.Migrate(db, app.Services.GetRequiredService<IBlobStore>(), app.Logger);
         if (db.Database.IsSqlite())
         {
             // Persistent in the database file: readers (HTTP) never block the worker's writes and vice versa.

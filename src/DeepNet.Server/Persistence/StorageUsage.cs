@@ -15,7 +15,7 @@ public sealed record StorageUse(long Models, long Datasets, long Images, long Ch
     public long Total => Models + Datasets + Images + Checkpoints + JobImages + Reserved;
 }
 
-/// <summary>Sums a user's stored bytes in the database (SQLite reads a blob's length without reading the blob).</summary>
+/// <summary>Sums a user's stored bytes from the rows' sizes (their blobs are in the blob store; a blob shared by two rows counts for each).</summary>
 public static class StorageUsage
 {
     public static async Task<StorageUse> OfAsync(this DeepNetDbContext db, string ownerId, CancellationToken cancellationToken)
@@ -23,12 +23,12 @@ public static class StorageUsage
         ArgumentNullException.ThrowIfNull(db);
         var unfinished = new[] { JobStatus.Queued, JobStatus.Running };
         var jobs = db.Jobs.IgnoreQueryFilters().Where(j => j.OwnerId == ownerId);
-        long models = await db.TrainedModels.IgnoreQueryFilters().Where(m => m.OwnerId == ownerId).SumAsync(m => (long)m.File.Length, cancellationToken);
-        long datasets = await db.UserDatasets.IgnoreQueryFilters().Where(d => d.OwnerId == ownerId).SumAsync(d => (long)d.Blob.Length, cancellationToken);
-        long images = await db.UserImages.IgnoreQueryFilters().Where(i => i.OwnerId == ownerId).SumAsync(i => (long)i.Png.Length, cancellationToken);
+        long models = await db.TrainedModels.IgnoreQueryFilters().Where(m => m.OwnerId == ownerId).SumAsync(m => m.SizeBytes, cancellationToken);
+        long datasets = await db.UserDatasets.IgnoreQueryFilters().Where(d => d.OwnerId == ownerId).SumAsync(d => d.SizeBytes, cancellationToken);
+        long images = await db.UserImages.IgnoreQueryFilters().Where(i => i.OwnerId == ownerId).SumAsync(i => i.SizeBytes, cancellationToken);
         long checkpoints = await db.JobCheckpoints
             .Where(c => jobs.Any(j => j.Id == c.JobId && !unfinished.Contains(j.Status)))
-            .SumAsync(c => (long)c.State.Length, cancellationToken);
+            .SumAsync(c => c.SizeBytes, cancellationToken);
         long jobImages = await db.JobImages.Where(i => jobs.Any(j => j.Id == i.JobId)).SumAsync(i => (long)i.Png.Length, cancellationToken);
         long reserved = await jobs.Where(j => unfinished.Contains(j.Status)).SumAsync(j => j.EstimatedStorageBytes ?? 0, cancellationToken);
         return new StorageUse(models, datasets, images, checkpoints, jobImages, reserved);

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using DeepNet.Models.ModelExchange;
 using DeepNet.Server.Contracts;
 using DeepNet.Server.Persistence;
+using DeepNet.Server.Persistence.Blobs;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
@@ -189,6 +190,8 @@ public static class ModelExchangeApi
             return overQuota;
         }
 
+        // Stored only now that it is valid and fits the quota; a failure before the row is saved leaves an orphan the sweep removes.
+        model.FileHash = (await db.Blobs.WriteAsync(bytes, cancellationToken)).Hash;
         db.TrainedModels.Add(model);
         await db.SaveChangesAsync(cancellationToken);
         ModelDto dto = await ModelCards.ToModelDtoAsync(db, model, userId, kinds, trainingData, cancellationToken);

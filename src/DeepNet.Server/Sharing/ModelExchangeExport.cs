@@ -5,6 +5,7 @@ using DeepNet.Models.ModelExchange;
 using DeepNet.Server.Infrastructure;
 using DeepNet.Server.Jobs;
 using DeepNet.Server.Persistence;
+using DeepNet.Server.Persistence.Blobs;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Net.Http.Headers;
 
@@ -20,7 +21,7 @@ namespace DeepNet.Server.Sharing;
 public static class ModelExchangeExport
 {
     /// <summary>
-    /// The exchange file of a model as a stream — the stamped header, then the stored data section read from the database
+    /// The exchange file of a model as a stream — the stamped header, then the stored data section read from the blob store
     /// as it is sent (a download holds a buffer, not the file, and Range requests seek) — with its download name
     /// ("&lt;name&gt;-&lt;id8&gt;.safetensors") and an ETag of its bytes; null when not found.
     /// </summary>

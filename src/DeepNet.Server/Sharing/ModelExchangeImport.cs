@@ -22,7 +22,7 @@ public static class ModelExchangeImport
 
     /// <summary>The model to store, or the reason the file's metadata cannot make one.</summary>
     /// <param name="contents">The validated file.</param>
-    /// <param name="file">The file's bytes (stored as they are: the checksum stays verifiable).</param>
+    /// <param name="file">The file's bytes (stored as they are, by the caller: the checksum stays verifiable).</param>
     /// <param name="name">The model's name (already validated).</param>
     /// <param name="ownerId">The importer.</param>
     /// <param name="parentModelId">The readable model the file came from, or null.</param>
@@ -93,7 +93,6 @@ public static class ModelExchangeImport
             TestError = testError,
             Architecture = isRbm ? null : contents.Architecture,
             SizeBytes = file.LongLength,
-            File = file,
             PatchesJson = patchesJson,
             EvaluationsJson = evaluationsJson,
             Description = Description(metadata),

@@ -11,6 +11,7 @@ using DeepNet.Server.Infrastructure;
 using DeepNet.Server.Jobs;
 using DeepNet.Server.Library;
 using DeepNet.Server.Persistence;
+using DeepNet.Server.Persistence.Blobs;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using DeepNet.Server.RbmFamily;
@@ -189,7 +190,7 @@ public sealed class ModelTry(IDbContextFactory<DeepNetDbContext> contexts, Model
         byte[] file;
         await using (var db = await contexts.CreateDbContextAsync(cancellationToken))
         {
-            file = await db.TrainedModels.AsNoTracking().Where(m => m.Id == row.Id).Select(m => m.File).SingleOrDefaultAsync(cancellationToken) ?? [];
+            file = await db.ReadModelFileAsync(db.TrainedModels.AsNoTracking().Where(m => m.Id == row.Id), cancellationToken) ?? [];
         }
 
         ITryableModel model = Parse(row, file);

@@ -5,6 +5,7 @@ using DeepNet.Data;
 using DeepNet.Server.Contracts;
 using DeepNet.Server.Jobs;
 using DeepNet.Server.Persistence;
+using DeepNet.Server.Persistence.Blobs;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using DeepNet.Server.Accounts;
@@ -105,7 +106,7 @@ public static class SharingTestKit
             EvaluationsJson = evaluationsJson,
             Architecture = architecture,
             Description = description,
-            File = [1, 2, 3, 4],
+            FileHash = (await db.Blobs.WriteAsync(new byte[] { 1, 2, 3, 4 })).Hash,
             SizeBytes = 4,
         };
         db.TrainedModels.Add(model);

@@ -299,6 +299,12 @@ namespace DeepNet.Server.Persistence.Migrations.Postgres
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
+                    b.Property<bool>("CancelRequested")
+                        .HasColumnType("boolean");
+
+                    b.Property<int>("Claims")
+                        .HasColumnType("integer");
+
                     b.Property<DateTime>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -329,6 +335,13 @@ namespace DeepNet.Server.Persistence.Migrations.Postgres
                         .IsRequired()
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)");
+
+                    b.Property<DateTime?>("LeaseExpiresAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("LeaseOwner")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
 
                     b.Property<Guid?>("ModelId")
                         .HasColumnType("uuid");
@@ -403,6 +416,8 @@ namespace DeepNet.Server.Persistence.Migrations.Postgres
 
                     b.HasIndex("Status", "CreatedAt");
 
+                    b.HasIndex("Status", "LeaseExpiresAt");
+
                     b.ToTable("Jobs", (string)null);
                 });
 
@@ -414,9 +429,13 @@ namespace DeepNet.Server.Persistence.Migrations.Postgres
                     b.Property<int>("CompletedEpochs")
                         .HasColumnType("integer");
 
-                    b.Property<byte[]>("State")
+                    b.Property<long>("SizeBytes")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("StateHash")
                         .IsRequired()
-                        .HasColumnType("bytea");
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
 
                     b.Property<DateTime>("UpdatedAt")
                         .HasColumnType("timestamp with time zone");
@@ -584,9 +603,10 @@ namespace DeepNet.Server.Persistence.Migrations.Postgres
                     b.Property<string>("EvaluationsJson")
                         .HasColumnType("text");
 
-                    b.Property<byte[]>("File")
+                    b.Property<string>("FileHash")
                         .IsRequired()
-                        .HasColumnType("bytea");
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
 
                     b.Property<int>("ImageHeight")
                         .HasColumnType("integer");
@@ -677,9 +697,10 @@ namespace DeepNet.Server.Persistence.Migrations.Postgres
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
-                    b.Property<byte[]>("Blob")
+                    b.Property<string>("BlobHash")
                         .IsRequired()
-                        .HasColumnType("bytea");
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
 
                     b.Property<string>("ClassesJson")
                         .HasColumnType("text");
@@ -751,9 +772,10 @@ namespace DeepNet.Server.Persistence.Migrations.Postgres
                         .HasMaxLength(450)
                         .HasColumnType("character varying(450)");
 
-                    b.Property<byte[]>("Png")
+                    b.Property<string>("PngHash")
                         .IsRequired()
-                        .HasColumnType("bytea");
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
 
                     b.Property<long>("SizeBytes")
                         .HasColumnType("bigint");

@@ -1,75 +1,10 @@
 using System.Data;
-using DeepNet.Models;
-using Microsoft.Data.Sqlite;
-using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
-namespace DeepNet.Server.Persistence;
+namespace DeepNet.Server.Persistence.Blobs;
 
 /// <summary>
-/// Stored files read as streams straight from the database's blobs, and written into them straight from the tensors'
-/// arrays, so serving or storing one holds a buffer, not the file.
-/// </summary>
-public static class StoredFiles
-{
-    /// <summary>
-    /// A read-only, seekable stream over the file of model <paramref name="modelId"/> (no access check: the caller found
-    /// the model through its view first); null when there is no such model. It keeps the context's connection open; dispose
-    /// it before the context.
-    /// </summary>
-    public static async Task<Stream?> OpenModelFileAsync(this DeepNetDbContext db, Guid modelId, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(db);
-        if (db.Database.IsNpgsql())
-        {
-            await db.Database.OpenConnectionAsync(cancellationToken);
-            return await PostgresByteaStream.OpenAsync((NpgsqlConnection)db.Database.GetDbConnection(), "TrainedModels", nameof(TrainedModel.File), modelId, cancellationToken);
-        }
-
-        long? rowId = await db.Database
-            .SqlQuery<long>($"""SELECT rowid AS "Value" FROM "TrainedModels" WHERE "Id" = {modelId}""")
-            .Cast<long?>()
-            .SingleOrDefaultAsync(cancellationToken);
-        if (rowId is not { } row)
-        {
-            return null;
-        }
-
-        await db.Database.OpenConnectionAsync(cancellationToken);
-        return new SqliteBlob((SqliteConnection)db.Database.GetDbConnection(), "TrainedModels", nameof(TrainedModel.File), row, readOnly: true);
-    }
-
-    /// <summary>
-    /// Fills the blob column <paramref name="column"/> of the <paramref name="table"/> row whose <paramref name="keyColumn"/>
-    /// is <paramref name="key"/> (saved in the caller's transaction) with <paramref name="file"/>: the column is sized with
-    /// zeroblob, then written through an incremental blob handle from the file's arrays. Binding a byte[] instead would
-    /// hold the whole file twice, once managed and once in SQLite's copy of the parameter.
-    /// </summary>
-    /// <param name="table">A table name from the model (not user input).</param>
-    public static async Task WriteBlobAsync(
-        this DeepNetDbContext db, string table, string column, string keyColumn, Guid key, SafeTensorsFile file, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(db);
-        ArgumentNullException.ThrowIfNull(file);
-        if (db.Database.IsNpgsql())
-        {
-            // Npgsql sends a bytea parameter from the array; streaming it (a Stream parameter fed by WriteTo) is still to do.
-            string set = "UPDATE \"" + table + "\" SET \"" + column + "\" = {0} WHERE \"" + keyColumn + "\" = {1}";
-            await db.Database.ExecuteSqlRawAsync(set, new object[] { file.ToArray(), key }, cancellationToken);
-            return;
-        }
-
-        string findRow = "SELECT rowid AS \"Value\" FROM \"" + table + "\" WHERE \"" + keyColumn + "\" = {0}";
-        long row = await db.Database.SqlQueryRaw<long>(findRow, key).SingleAsync(cancellationToken);
-        string size = "UPDATE \"" + table + "\" SET \"" + column + "\" = zeroblob({0}) WHERE rowid = {1}";
-        await db.Database.ExecuteSqlRawAsync(size, new object[] { file.Length, row }, cancellationToken);
-        using var blob = new SqliteBlob((SqliteConnection)db.Database.GetDbConnection(), table, column, row);
-        file.WriteTo(blob);
-    }
-}
-
-/// <summary>
-/// PostgreSQL's counterpart of <see cref="SqliteBlob"/>: a read-only, seekable stream over one bytea value, read in
+/// PostgreSQL's counterpart of <c>SqliteBlob</c>: a read-only, seekable stream over one bytea value, read in
 /// slices (<c>substring(column FROM offset FOR count)</c>) as the reader asks for them, so Range requests and seeking
 /// work and no more than one slice is held. The column should be stored uncompressed (<c>SET STORAGE EXTERNAL</c>,
 /// see the PostgreSQL migrations) so that a slice reads only its own TOAST chunks. The value must not change while
@@ -88,22 +23,23 @@ public sealed class PostgresByteaStream : Stream
     private int _sliceLength;
     private long _position;
 
-    private PostgresByteaStream(NpgsqlConnection connection, string table, string column, Guid id, long length)
+    private PostgresByteaStream(NpgsqlConnection connection, string table, string column, string keyColumn, Guid id, long length)
     {
         _connection = connection;
-        _select = $"""SELECT substring("{column}" FROM @from FOR @count) FROM "{table}" WHERE "Id" = @id""";
+        _select = $"""SELECT substring("{column}" FROM @from FOR @count) FROM "{table}" WHERE "{keyColumn}" = @id""";
         _id = id;
         Length = length;
     }
 
-    /// <summary>The stream over <paramref name="column"/> of the row whose "Id" is <paramref name="id"/>; null when there is no such row.</summary>
-    public static async Task<PostgresByteaStream?> OpenAsync(NpgsqlConnection connection, string table, string column, Guid id, CancellationToken cancellationToken)
+    /// <summary>The stream over <paramref name="column"/> of the row whose <paramref name="keyColumn"/> is <paramref name="id"/>; null when there is no such row.</summary>
+    /// <param name="table">A table name from the model (not user input), like the column names.</param>
+    public static PostgresByteaStream? Open(NpgsqlConnection connection, string table, string column, string keyColumn, Guid id)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        await using var command = new NpgsqlCommand($"""SELECT octet_length("{column}") FROM "{table}" WHERE "Id" = @id""", connection);
+        using var command = new NpgsqlCommand($"""SELECT octet_length("{column}") FROM "{table}" WHERE "{keyColumn}" = @id""", connection);
         command.Parameters.AddWithValue("id", id);
-        object? length = await command.ExecuteScalarAsync(cancellationToken);
-        return length is null or DBNull ? null : new PostgresByteaStream(connection, table, column, id, Convert.ToInt64(length, System.Globalization.CultureInfo.InvariantCulture));
+        object? length = command.ExecuteScalar();
+        return length is null or DBNull ? null : new PostgresByteaStream(connection, table, column, keyColumn, id, Convert.ToInt64(length, System.Globalization.CultureInfo.InvariantCulture));
     }
 
     public override bool CanRead => true;
