@@ -112,6 +112,22 @@ public sealed class AssignmentBook(
             a.DueAt, a.ClassCanView, a.CreatedAt, seat.IsInstructor, seat.CanViewClass, mine);
     }
 
+    /// <summary>
+    /// Why multi-line text (instructions, comments) is refused: too long, or hiding control or text-direction characters
+    /// other than line breaks and tabs; null when it is fine.
+    /// </summary>
+    public static string? TextProblem(string text, int maxLength)
+    {
+        if (text.Length > maxLength)
+        {
+            return $"must be at most {maxLength} characters; got {text.Length}.";
+        }
+
+        return UserText.HiddenCharacter(text.Replace('\n', ' ').Replace('\r', ' ').Replace('\t', ' ')) is { } found
+            ? $"must not contain control characters or text-direction overrides (U+{found.CodePoint:X4} at {found.Index})."
+            : null;
+    }
+
     public static JsonObject JobOf(Assignment assignment) => JsonNode.Parse(assignment.JobJson)!.AsObject();
 
     public static List<string> Strings(string json) => JsonSerializer.Deserialize<List<string>>(json) ?? [];
@@ -127,9 +143,9 @@ public sealed class AssignmentBook(
         }
 
         string instructions = request?.Instructions ?? "";
-        if (instructions.Length > AssignmentLimits.InstructionsMaxLength)
+        if (TextProblem(instructions, AssignmentLimits.InstructionsMaxLength) is { } instructionsProblem)
         {
-            errors["instructions"] = [$"must be at most {AssignmentLimits.InstructionsMaxLength} characters; got {instructions.Length}."];
+            errors["instructions"] = [instructionsProblem];
         }
 
         var template = request?.Template is null ? null : templates.Find(request.Template);

@@ -133,9 +133,9 @@ public sealed class AssignmentSubmissions(DeepNetDbContext db, AssignmentAccess 
         }
 
         string text = request?.Text?.Trim() ?? "";
-        if (text.Length > AssignmentLimits.CommentMaxLength)
+        if (AssignmentBook.TextProblem(text, AssignmentLimits.CommentMaxLength) is { } problem)
         {
-            return Problems.Invalid("text", $"must be at most {AssignmentLimits.CommentMaxLength} characters; got {text.Length}.", "Invalid comment");
+            return Problems.Invalid("text", problem, "Invalid comment");
         }
 
         var submission = await db.AssignmentSubmissions.SingleOrDefaultAsync(s => s.AssignmentId == id && s.UserId == studentId, cancellationToken);

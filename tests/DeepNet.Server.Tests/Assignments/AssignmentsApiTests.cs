@@ -267,6 +267,8 @@ public sealed class AssignmentsApiTests(AssignmentFixture fixture) : IClassFixtu
         await SharingTestKit.AssertProblemAsync(byStranger, HttpStatusCode.NotFound);
         using var tooLong = await fixture.Instructor.Client.PutAsJsonAsync(url, new { text = new string('x', 4001) }, TestApp.Json);
         await SharingTestKit.AssertInvalidAsync(tooLong, "text");
+        using var hidden = await fixture.Instructor.Client.PutAsJsonAsync(url, new { text = "good \u202Edab" }, TestApp.Json);
+        await SharingTestKit.AssertInvalidAsync(hidden, "text");
 
         using var set = await fixture.Instructor.Client.PutAsJsonAsync(url, new { text = "Compare digits 7 and 9." }, TestApp.Json);
         Assert.Equal(HttpStatusCode.OK, set.StatusCode);
@@ -351,6 +353,14 @@ public sealed class AssignmentsApiTests(AssignmentFixture fixture) : IClassFixtu
             metrics = new[] { "accuracy" },
         }, TestApp.Json);
         await SharingTestKit.AssertInvalidAsync(bad, "title", "instructions", "template", "job", "editableFields[1]", "metrics[0]", "dueAt");
+        using var hiddenText = await fixture.Instructor.Client.PostAsJsonAsync(url, new
+        {
+            title = "Homework",
+            instructions = "Line one\nline two \u202Eowt",
+            template = "homework1",
+            dueAt = DateTime.UtcNow,
+        }, TestApp.Json);
+        await SharingTestKit.AssertInvalidAsync(hiddenText, "instructions");
         using var wrongKind = await fixture.Instructor.Client.PostAsJsonAsync(url, new { title = "x", job = new { kind = "svm" }, dueAt = DateTime.UtcNow }, TestApp.Json);
         await SharingTestKit.AssertInvalidAsync(wrongKind, "job");
 
