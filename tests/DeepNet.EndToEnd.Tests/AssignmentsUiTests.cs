@@ -107,6 +107,11 @@ public sealed class AssignmentsUiTests(EndToEndFixture fixture, ITestOutputHelpe
             await Expect(adaRow).ToContainTextAsync("Saved.");
             await session.ScreenshotAsync(page, "class-view");
 
+            // The submitted runs open on the compare page too: only the hidden units differ.
+            await page.ClickAsync("[data-testid=class-view-compare]");
+            await Expect(page.GetByTestId("compare-difference-row")).ToHaveCountAsync(1);
+            await Expect(page.GetByTestId("compare-difference-row")).ToHaveAttributeAsync("data-setting", "rbm.hiddenUnits");
+
             // The comment is the first student's to read; the second may not open the class view.
             IPage ada = await fixture.NewPageAsync(students[0]);
             IPage bob = await fixture.NewPageAsync(students[1]);

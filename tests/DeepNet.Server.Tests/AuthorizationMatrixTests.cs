@@ -175,6 +175,8 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixFixture fixture)
         { "GET", "/api/assignments/{assignment}/runs", null, Ok, Ok, NotFound, Unauthorized },
         { "POST", "/api/assignments/{assignment}/runs", "{\"rbm\":{\"epochs\":2}}", 400, 400, NotFound, Unauthorized },
         { "GET", "/api/assignments/{assignment}/class-view", null, Ok, Forbidden, NotFound, Unauthorized },
+        { "GET", "/api/jobs/{assignmentJob}", null, Ok, NotFound, NotFound, Unauthorized },
+        { "GET", "/api/jobs/{assignmentJob}/images/filters", null, Ok, NotFound, NotFound, Unauthorized },
         { "GET", "/api/assignments/{assignment}/class-view.csv", null, Ok, Forbidden, NotFound, Unauthorized },
         { "GET", "/api/assignments/{assignment}/submissions/{ownerId}/images/filters", null, Ok, Forbidden, NotFound, Unauthorized },
         { "PUT", "/api/assignments/{assignment}/submissions/{ownerId}/comment", "{\"text\":\"well done\"}", Ok, Forbidden, NotFound, Unauthorized },

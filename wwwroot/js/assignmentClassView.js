@@ -55,7 +55,10 @@ export class AssignmentClassView {
     this.#root.append(
       h('p', { class: 'muted' }, `${rows.length} submission${rows.length === 1 ? '' : 's'} · `,
         h('a', { href: assignmentsApi.csvUrl(this.#id), download: '', dataset: { testid: 'class-view-csv' } }, 'Download CSV'), ' · ',
-        h('a', { href: `#/assignments/${encodeURIComponent(this.#id)}` }, 'The assignment')),
+        h('a', { href: `#/assignments/${encodeURIComponent(this.#id)}` }, 'The assignment'),
+        rows.length >= 2 && rows.length <= 8
+          ? [' · ', h('a', { href: `#/compare?jobs=${rows.map((r) => r.submission.jobId).join(',')}`, dataset: { testid: 'class-view-compare' } }, 'Compare these runs')]
+          : null),
       ...(assignment.isInstructor ? [this.#openToggle()] : []),
       h('section', { class: 'card' }, h('h2', { class: 'card__title' }, 'Metrics'), el.table),
       h('section', { class: 'card', hidden: rows.every((r) => !r.perClass) }, h('h2', { class: 'card__title' }, 'Reconstruction error per digit'),

@@ -240,6 +240,16 @@ public sealed class AssignmentsApiTests(AssignmentFixture fixture) : IClassFixtu
             await SharingTestKit.AssertProblemAsync(stranger, HttpStatusCode.NotFound);
         }
 
+        using (var strangerJob = await fixture.Stranger.Client.GetAsync($"/api/jobs/{fixture.SecondRun.Id}"))
+        {
+            await SharingTestKit.AssertProblemAsync(strangerJob, HttpStatusCode.NotFound);
+        }
+
+        using (var comparison = await fixture.First.Client.GetAsync($"/api/compare?jobs={fixture.FirstRun.Id},{fixture.SecondRun.Id}"))
+        {
+            await SharingTestKit.AssertProblemAsync(comparison, HttpStatusCode.NotFound);
+        }
+
         var otherAssignment = await fixture.CreateAsync(DateTime.UtcNow.AddDays(1), classCanView: true);
         var run = await AssignmentFixture.StartAndWaitAsync(fixture.Second, otherAssignment.Id, new { });
         await AssignmentFixture.SubmitAsync(fixture.Second, otherAssignment.Id, run.Id);
@@ -251,10 +261,34 @@ public sealed class AssignmentsApiTests(AssignmentFixture fixture) : IClassFixtu
         var row = Assert.Single(opened!.Rows);
         Assert.Equal(run.Id, row.Submission.JobId);
         Assert.Null(row.Submission.Comment);
+        using (var openedJob = await fixture.First.Client.GetAsync($"/api/jobs/{run.Id}"))
+        {
+            Assert.Equal(HttpStatusCode.OK, openedJob.StatusCode);
+        }
+
+        using (var cancel = await fixture.First.Client.PostAsync($"/api/jobs/{run.Id}/cancel", null))
+        {
+            Assert.True(cancel.StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.Conflict, $"cancel answered {(int)cancel.StatusCode}");
+        }
+
         using var openedImage = await fixture.First.Client.GetAsync($"/api/assignments/{otherAssignment.Id}/submissions/{fixture.Second.Id}/images/filters");
         Assert.Equal(HttpStatusCode.OK, openedImage.StatusCode);
         using var strangerImage = await fixture.Stranger.Client.GetAsync($"/api/assignments/{otherAssignment.Id}/submissions/{fixture.Second.Id}/images/filters");
         await SharingTestKit.AssertProblemAsync(strangerImage, HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task TheInstructorReadsAndComparesSubmittedRunsAsJobs()
+    {
+        var run = await fixture.Instructor.Client.GetFromJsonAsync<JobDto>($"/api/jobs/{fixture.FirstRun.Id}", TestApp.Json);
+        Assert.Equal(fixture.First.Id, run!.OwnerId);
+        var comparison = await fixture.Instructor.Client.GetFromJsonAsync<DeepNet.Server.Compare.ComparisonDto>(
+            $"/api/compare?jobs={fixture.FirstRun.Id},{fixture.SecondRun.Id}", TestApp.Json);
+        Assert.Equal(["rbm.hiddenUnits"], comparison!.Differences.Select(d => d.Setting));
+        using var image = await fixture.Instructor.Client.GetAsync($"/api/jobs/{fixture.SecondRun.Id}/images/per-class");
+        Assert.Equal(HttpStatusCode.OK, image.StatusCode);
+        using var delete = await fixture.Instructor.Client.DeleteAsync($"/api/jobs/{fixture.FirstRun.Id}");
+        await SharingTestKit.AssertProblemAsync(delete, HttpStatusCode.Forbidden);
     }
 
     [Fact]
