@@ -30,6 +30,7 @@ public static class ApplicationServiceExtensions
         var services = builder.Services;
         services.TryAddSingleton<TimeProvider>(MicrosecondClock.Instance);
         services.AddApiConventions();
+        services.AddRedis(builder.Configuration);
         services.AddPersistence();
         services.AddRateLimits(builder.Configuration);
         services.AddConcurrencyCaps(builder.Configuration);
@@ -50,6 +51,7 @@ public static class ApplicationServiceExtensions
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
 
         services.AddApiDocument();
+        services.AddUiAssets();
         services.AddCrossSiteRequestGuard(builder.Configuration);
         return builder;
     }
@@ -64,8 +66,7 @@ public static class ApplicationServiceExtensions
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseApiRequestBodyLimit();
-        app.UseDefaultFiles();
-        app.UseStaticFiles();
+        app.UseUiAssets();
         app.UseApiDocument();
         app.UseAccounts();
         app.UseCrossSiteRequestGuard();

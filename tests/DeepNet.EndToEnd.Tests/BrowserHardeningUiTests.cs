@@ -18,8 +18,8 @@ public sealed class BrowserHardeningUiTests(EndToEndFixture fixture, ITestOutput
     private static readonly (string Hash, string View)[] Pages =
     [
         ("#/", "home-view"),
-        ("#/jobs", "home-view"),
-        ("#/models", "home-view"),
+        ("#/jobs", "jobs-view"),
+        ("#/models", "models-view"),
         ("#/gallery", "gallery-view"),
         ("#/classes", "classes-view"),
         ("#/dbn", "dbn-view"),

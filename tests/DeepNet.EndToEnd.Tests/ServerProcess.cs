@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Reflection;
+using DeepNet.Tests;
 using System.Text;
 
 namespace DeepNet.EndToEnd.Tests;
@@ -53,7 +54,7 @@ public sealed class ServerProcess : IAsyncDisposable
         TimeSpan startupTimeout, IReadOnlyDictionary<string, string>? settings = null, ListenBy listenBy = ListenBy.UrlsArgument)
     {
         string serverDirectory = FindServerDirectory();
-        int port = FreeLoopbackPort();
+        int port = LoopbackPort.Free();
         var baseAddress = new Uri($"http://127.0.0.1:{port}/");
         string dataDirectory = Path.Combine(Path.GetTempPath(), $"deepnet-e2e-{Guid.NewGuid():N}");
         Directory.CreateDirectory(dataDirectory);
@@ -267,15 +268,6 @@ public sealed class ServerProcess : IAsyncDisposable
         }
 
         return "dotnet";
-    }
-
-    private static int FreeLoopbackPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 }
 

@@ -142,11 +142,11 @@ public sealed partial class TrainingUiTests(EndToEndFixture fixture, ITestOutput
             await Expect(modelLink).ToHaveAttributeAsync("href", ModelFileRoute());
             await session.ScreenshotAsync(page, "job-succeeded");
 
-            // The models list on the home page has the new model with a working download link.
+            // The My models page has the new model with a working download link.
             await page.ClickAsync("#models-link");
-            var download = page.Locator("#models-list [data-testid=model-download]").First;
+            var download = page.Locator("#models-page-list [data-testid=model-download]").First;
             await Expect(download).ToBeVisibleAsync(new() { Timeout = LiveTimeout });
-            await Expect(page.Locator("#models-list [data-testid=model-row]").First).ToContainTextAsync("Homework 1");
+            await Expect(page.Locator("#models-page-list [data-testid=model-row]").First).ToContainTextAsync("Homework 1");
             string href = await download.GetAttributeAsync("href") ?? "";
             Assert.Matches(ModelFileRoute(), href);
             await session.ScreenshotAsync(page, "models");
@@ -224,6 +224,10 @@ public sealed partial class TrainingUiTests(EndToEndFixture fixture, ITestOutput
             page.Dialog -= Confirm;
 
             await Expect(row).ToHaveCountAsync(0);
+            // Back on the Jobs page, which no longer lists it.
+            await Expect(page.GetByTestId("jobs-view")).ToBeVisibleAsync();
+            await Expect(page.GetByTestId("jobs-page-list")).ToHaveAttributeAsync("aria-busy", "false");
+            await Expect(page.Locator($"[data-testid=jobs-page-row][data-job-id='{jobId}']")).ToHaveCountAsync(0);
             await Expect(page.Locator("#models-list")).ToContainTextAsync(name);
             var gone = await page.APIRequest.GetAsync($"api/jobs/{jobId}");
             Assert.Equal(404, gone.Status);

@@ -127,10 +127,10 @@ public sealed class ExperimentsApiTests
         Assert.All(started.Rows.Skip(1), r => Assert.Equal(JobStatus.Queued, r.Status));
         Assert.False(started.Finished);
 
-        // Every row is an ordinary job, named after the table and its row.
+        // Every row is an ordinary job, named after its row (the job lists group it under the table).
         var job = await app.GetJobAsync(started.Rows[3].JobId);
         Assert.Equal("cnn", job.Kind);
-        Assert.Equal("The lecture's MNIST table · LeNet-5, with small affine distortions", job.Name);
+        Assert.Equal("LeNet-5, with small affine distortions", job.Name);
 
         ExperimentDto experiment = started;
         await JobEvents.WaitForJobListAsync(

@@ -151,7 +151,7 @@ public sealed class JobLifecycleTests
         await app.WaitForStatusAsync(third.Id, JobStatus.Succeeded);
         Assert.Equal(JobStatus.Canceled, (await app.GetJobAsync(queued.Id)).Status);
 
-        var jobs = await client.GetFromJsonAsync<List<JobDto>>("/api/jobs", TestApp.Json);
+        var jobs = await client.GetFromJsonAsync<List<JobSummaryDto>>("/api/jobs", TestApp.Json);
         Assert.Equal([third.Id, queued.Id, running.Id], jobs!.Select(j => j.Id));
     }
 

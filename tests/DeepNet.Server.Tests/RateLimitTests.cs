@@ -49,7 +49,7 @@ public sealed class RateLimitTests
         }
 
         Assert.Equal([HttpStatusCode.Accepted, HttpStatusCode.Accepted, HttpStatusCode.TooManyRequests], statuses);
-        Assert.Equal(2, (await first.GetFromJsonAsync<List<Contracts.JobDto>>("/api/jobs", TestApp.Json))!.Count);
+        Assert.Equal(2, (await first.GetFromJsonAsync<List<Contracts.JobSummaryDto>>("/api/jobs", TestApp.Json))!.Count);
         // The limit is per user: a classmate still submits.
         Assert.Equal(HttpStatusCode.Accepted, (await other.PostAsJsonAsync("/api/jobs", TestApp.SmallJob(epochs: 1), TestApp.Json)).StatusCode);
     }

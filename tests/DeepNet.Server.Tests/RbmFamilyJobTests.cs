@@ -127,9 +127,9 @@ public sealed class RbmFamilyJobTests
         var snapshot = Assert.Single(snapshots);
         Assert.All(snapshot.Job.History, m => AssertFinite(m.Report, m.Epoch, hiddenUnits: 16));
 
-        // The job list leaves the (large) reports to GET /api/jobs/{id}.
-        var listed = Assert.Single((await app.CreateClient().GetFromJsonAsync<List<JobDto>>("/api/jobs", TestApp.Json))!);
-        Assert.All(listed.History, m => Assert.Null(m.Report));
+        // The job list leaves the history and its (large) reports to GET /api/jobs/{id}.
+        using var listed = JsonDocument.Parse(await app.CreateClient().GetStringAsync("/api/jobs"));
+        Assert.False(Assert.Single(listed.RootElement.EnumerateArray().ToList()).TryGetProperty("history", out _));
     }
 
     [Fact]

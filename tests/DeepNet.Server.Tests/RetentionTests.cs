@@ -100,7 +100,7 @@ public sealed class RetentionTests
 
         Assert.Equal(HttpStatusCode.NoContent, (await owner.Client.DeleteAsync($"/api/jobs/{job.Id}")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await owner.Client.GetAsync($"/api/jobs/{job.Id}")).StatusCode);
-        Assert.DoesNotContain((await owner.Client.GetFromJsonAsync<JobDto[]>("/api/jobs", TestApp.Json))!, j => j.Id == job.Id);
+        Assert.DoesNotContain((await owner.Client.GetFromJsonAsync<JobSummaryDto[]>("/api/jobs", TestApp.Json))!, j => j.Id == job.Id);
         Assert.Equal(0, await CountRowsAsync(app, job.Id));
         await SharingTestKit.AssertProblemAsync(await owner.Client.DeleteAsync($"/api/jobs/{job.Id}"), HttpStatusCode.NotFound);
     }
@@ -123,7 +123,7 @@ public sealed class RetentionTests
             Assert.Equal(HttpStatusCode.NoContent, (await client.DeleteAsync($"/api/jobs/{job.Id}")).StatusCode);
         }
 
-        Assert.Empty((await client.GetFromJsonAsync<JobDto[]>("/api/jobs", TestApp.Json))!);
+        Assert.Empty((await client.GetFromJsonAsync<JobSummaryDto[]>("/api/jobs", TestApp.Json))!);
     }
 
     [Fact]

@@ -79,7 +79,7 @@ public sealed class SchedulingTests
         Assert.Equal("Queue limit reached", problem!.Title);
         Assert.Contains("the limit is 2 per user", problem.Detail);
 
-        var jobs = await client.GetFromJsonAsync<List<JobDto>>("/api/jobs", TestApp.Json);
+        var jobs = await client.GetFromJsonAsync<List<JobSummaryDto>>("/api/jobs", TestApp.Json);
         Assert.Equal(accepted.Select(j => j.Id).Order(), jobs!.Select(j => j.Id).Order());
         Assert.Equal(2, jobs!.Count(j => j.Status == JobStatus.Queued));
         foreach (var job in accepted)
@@ -152,7 +152,7 @@ public sealed class SchedulingTests
         Assert.True(problem!.Title == "Job over budget", $"{what}: {string.Join("; ", problem.Errors.Select(e => $"{e.Key}: {string.Join(", ", e.Value)}"))}");
         Assert.True(problem.Errors.TryGetValue(field, out var messages), $"{what}: errors {string.Join(", ", problem.Errors.Keys)}");
         Assert.All(messages, m => Assert.Matches(@"estimated .+; the limit (per job )?is ", m));
-        Assert.Empty((await client.GetFromJsonAsync<List<JobDto>>("/api/jobs", TestApp.Json))!);
+        Assert.Empty((await client.GetFromJsonAsync<List<JobSummaryDto>>("/api/jobs", TestApp.Json))!);
     }
 
     [Fact]

@@ -65,7 +65,7 @@ public sealed class StorageQuotaTests
         // 784 × 500 weights: a 1.5 MB model before its checkpoint.
         var big = await client.PostAsJsonAsync("/api/jobs", new { name = "too big", rbm = new { hiddenUnits = 500, epochs = 1 }, data = new { limit = 100 } }, TestApp.Json);
         await AssertOverQuotaAsync(big, "this job's model and checkpoint");
-        Assert.Empty((await client.GetFromJsonAsync<JobDto[]>("/api/jobs", TestApp.Json))!);
+        Assert.Empty((await client.GetFromJsonAsync<JobSummaryDto[]>("/api/jobs", TestApp.Json))!);
 
         var small = await app.SubmitAsync(TestApp.LongJob("reserves"));
         var reserving = await client.GetFromJsonAsync<StorageDto>("/api/storage", TestApp.Json);

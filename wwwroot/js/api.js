@@ -1,9 +1,12 @@
 // The training API's endpoints (jobs, models, images, data sets, demos, experiments), over the one transport.
 
-import { id, query, relative, request, requestBlob } from './http.js';
+import { id, query, relative, request, requestBlob, requestPage } from './http.js';
 
 export const api = {
-  listJobs: () => request('GET', 'api/jobs'),
+  /** The first page of job summaries, newest first: filters { kind, status, experiment, q, pageSize }. */
+  listJobs: (filters = {}) => request('GET', `api/jobs${query(filters)}`),
+  /** One page of job summaries: filters { kind, status, experiment, q, page, pageSize } → { items, total }. */
+  jobsPage: (filters, options) => requestPage(`api/jobs${query(filters)}`, options),
   getJob: (jobId) => request('GET', `api/jobs/${id(jobId)}`),
   submitJob: (job) => request('POST', 'api/jobs', job),
   cancelJob: (jobId) => request('POST', `api/jobs/${id(jobId)}/cancel`),
@@ -14,6 +17,8 @@ export const api = {
   /** The feature maps of test image index through every convolution layer of a CNN job. */
   featureMapsOfJob: (jobId, index) => request('GET', `api/jobs/${id(jobId)}/feature-maps${query({ index })}`),
   listModels: () => request('GET', 'api/models'),
+  /** One page of the caller's models: { page, pageSize } → { items, total }. */
+  modelsPage: (paging, options) => requestPage(`api/models${query(paging)}`, options),
   getModel: (modelId) => request('GET', `api/models/${id(modelId)}`),
   modelFileUrl: (modelId) => `api/models/${id(modelId)}/file`,
   listImages: () => request('GET', 'api/images'),

@@ -4,6 +4,7 @@
 
 import { AuthScreen, renameMessage, session } from './auth.js';
 import { live } from './live.js';
+import { renderNav, setCurrentNav } from './nav.js';
 import { homePage, PAGES, pageMatches } from './pages.js';
 
 const LIST_POLL_INTERVAL_MS = 5000;
@@ -28,6 +29,7 @@ const authView = document.getElementById('auth-view');
 const account = document.getElementById('account');
 const signInLink = document.getElementById('sign-in-link');
 const mainNav = document.querySelector('.site-header nav');
+renderNav(mainNav);
 let started = false;
 let authNotice = '';
 
@@ -118,13 +120,6 @@ live.onState((state) => {
 });
 
 // ---------- router ----------
-
-function setCurrentNav(name) {
-  for (const link of document.querySelectorAll('[data-nav]')) {
-    if (link.dataset.nav === name) link.setAttribute('aria-current', 'page');
-    else link.removeAttribute('aria-current');
-  }
-}
 
 let firstRoute = true;
 

@@ -391,10 +391,11 @@ export class DbnPage {
   async #loadModels(wanted = null) {
     const el = this.#el;
     try {
+      // The list's rows carry no metrics: whether labels were joined comes from the model's spec.
       const models = (await api.listModels() ?? []).filter((m) => m.kind === 'dbn');
       const current = el.model.value;
       el.model.replaceChildren(...(models.length
-        ? models.map((m) => h('option', { value: m.id, dataset: { labelUnits: String(m.metrics?.labelUnits ?? 0) } },
+        ? models.map((m) => h('option', { value: m.id, dataset: { labelUnits: String(m.metrics?.labelUnits ?? (m.dbn?.joinLabels ? 10 : 0)) } },
           `${m.name} · ${m.architecture ?? m.metrics?.architecture ?? ''} · ${formatDate(m.createdAt)}`))
         : [h('option', { value: '' }, 'No trained DBN yet')]));
       const pick = [wanted, current].find((value) => value && [...el.model.options].some((o) => o.value.toLowerCase() === value.toLowerCase()));

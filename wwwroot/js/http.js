@@ -74,6 +74,18 @@ export async function request(method, url, body, { signal } = {}) {
   return bodyOf(response);
 }
 
+/**
+ * A page of a paged list (GET /api/jobs, /api/models, /api/gallery): { items, total } from the JSON array and its
+ * X-Total-Count header. The browser revalidates with the list's ETag, so an unchanged page costs a 304.
+ */
+export async function requestPage(url, { signal } = {}) {
+  const response = await send('GET', url, undefined, { signal, accept: JSON_ACCEPT });
+  if (!response.ok) throw await failure(response, url);
+  const items = (await bodyOf(response)) ?? [];
+  const total = Number(response.headers.get('X-Total-Count') ?? items.length);
+  return { items, total };
+}
+
 /** For endpoints that answer with an image: the Blob on success, ApiError otherwise. */
 export async function requestBlob(method, url, body, { signal } = {}) {
   const response = await send(method, url, body, { signal, accept: IMAGE_ACCEPT });

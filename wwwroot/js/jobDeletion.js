@@ -10,6 +10,12 @@ import { problemText } from './http.js';
 
 export class JobDeletion {
   #job = null;
+  #onDeleted;
+
+  /** @param {{ onDeleted?: () => void }} options what follows a delete; by default the page goes back to the job list */
+  constructor({ onDeleted } = {}) {
+    this.#onDeleted = onDeleted ?? (() => { location.hash = '#/jobs'; });
+  }
 
   /** The button, for the view's row of job actions. */
   button = h('button', { type: 'button', class: 'button button--danger', dataset: { testid: 'delete-job' }, hidden: true, onclick: () => this.#delete() }, 'Delete job');
@@ -34,7 +40,7 @@ export class JobDeletion {
     try {
       await api.deleteJob(job.id);
       window.dispatchEvent(new CustomEvent('deepnet:job-deleted', { detail: { jobId: job.id } }));
-      location.hash = '#/jobs';
+      this.#onDeleted();
     } catch (error) {
       this.error.textContent = `Delete failed: ${problemText(error)}`;
     } finally {

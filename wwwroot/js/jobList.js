@@ -1,9 +1,12 @@
-// The job list: initial GET /api/jobs, then kept current by StatusChanged from the hub's "jobs" group.
+// The latest jobs (the home page's list): GET /api/jobs's first page, then kept current by StatusChanged from the hub's
+// "jobs" group. The Jobs page (jobsPage.js) lists them all.
 
 import { api } from './api.js';
 import { h, statusBadge } from './dom.js';
 import { formatDate, isTerminal } from './format.js';
 import { kindOf } from './kinds.js';
+
+const LATEST = 10;
 
 export class JobList {
   #container;
@@ -16,7 +19,7 @@ export class JobList {
   async load() {
     this.#container.setAttribute('aria-busy', 'true');
     try {
-      const jobs = await api.listJobs();
+      const jobs = await api.listJobs({ pageSize: LATEST });
       const previous = this.#jobs;
       this.#jobs = new Map((jobs ?? []).map((job) => {
         const id = String(job.id).toLowerCase();
@@ -46,6 +49,9 @@ export class JobList {
   upsert(job) {
     if (!job?.id) return;
     this.#jobs.set(String(job.id).toLowerCase(), job);
+    // Only the latest stay: a new job pushes the oldest out.
+    const newest = [...this.#jobs.entries()].sort(([, a], [, b]) => String(b.createdAt).localeCompare(String(a.createdAt))).slice(0, LATEST);
+    this.#jobs = new Map(newest);
     this.#render();
   }
 
@@ -65,7 +71,7 @@ export class JobList {
         h('div', { class: 'item__main' },
           h('a', { class: 'item__title job-link', href: `#/jobs/${encodeURIComponent(job.id)}` }, job.name || 'RBM job'),
           h('div', { class: 'muted small' }, kindOf(job.kind).describeJob(job)),
-          h('div', { class: 'muted small' }, formatDate(job.createdAt))),
+          h('div', { class: 'muted small' }, formatDate(job.createdAt), job.experiment ? ` · a row of ${job.experiment.name}` : '')),
         h('div', { class: 'item__side' },
           statusBadge(job.status, { dataset: { status: job.status, testid: 'job-row-status' } }),
           job.status === 'Running'

@@ -1,4 +1,4 @@
-// The models list: GET /api/models, each linking to its model card, with a download link per model (safetensors file).
+// The models list: a page of GET /api/models, each linking to its model card, with a download link per model (safetensors file).
 
 import { api } from './api.js';
 import { h } from './dom.js';
@@ -7,17 +7,26 @@ import { kindOf } from './kinds.js';
 
 export class ModelList {
   #container;
+  #pageSize;
+  #page = 1;
 
-  constructor(container) {
+  /** @param {{ pageSize?: number }} options models per page (the server's default 50 when not given) */
+  constructor(container, { pageSize } = {}) {
     this.#container = container;
+    this.#pageSize = pageSize;
   }
 
-  async load() {
+  /** Loads one page (the last one asked for when not given); resolves to the number of models on all pages, or null on failure. */
+  async load(page = this.#page) {
+    this.#page = page;
     this.#container.setAttribute('aria-busy', 'true');
     try {
-      this.#render((await api.listModels()) ?? []);
+      const { items, total } = await api.modelsPage({ page: page > 1 ? page : null, pageSize: this.#pageSize });
+      this.#render(items);
+      return total;
     } catch (error) {
       this.#container.replaceChildren(h('p', { class: 'notice notice--error', role: 'alert' }, `Could not load models: ${error.message}`));
+      return null;
     } finally {
       this.#container.setAttribute('aria-busy', 'false');
     }

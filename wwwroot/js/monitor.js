@@ -2,7 +2,9 @@
 // joiners, from StatusChanged, and live from EpochCompleted.report.
 
 import { cssVar, EpochChart, HeatStrip, HistogramChart } from './charts.js';
+import { h } from './dom.js';
 import { formatInteger } from './format.js';
+import { trainingHints } from './trainingHints.js';
 
 const HISTOGRAMS = ['weights', 'visibleBias', 'hiddenBias'];
 
@@ -21,7 +23,9 @@ export class Monitoring {
       saturated: $('#saturated-units'),
       heatEpoch: $('#heat-epoch'),
       histogramsEpoch: $('#histograms-epoch'),
+      hints: h('ul', { class: 'hints', role: 'status', dataset: { testid: 'training-hints' }, hidden: true }),
     };
+    $('.monitor-grid').before(this.#el.hints);
     this.#errors = new EpochChart($('#chart-errors'), {
       yLabel: 'reconstruction error',
       series: [
@@ -52,6 +56,7 @@ export class Monitoring {
     this.#el.saturated.textContent = '–';
     this.#el.heatEpoch.textContent = 'no epoch yet';
     this.#el.histogramsEpoch.textContent = '';
+    this.#showHints([]);
   }
 
   /** history: JobDto.history — entries without a report (older jobs) are skipped. */
@@ -61,6 +66,7 @@ export class Monitoring {
       .map((m) => ({ epoch: m.epoch ?? m.report.epoch, report: m.report }))
       .sort((a, b) => a.epoch - b.epoch);
     for (const chart of [this.#errors, this.#pll, this.#freeEnergy]) chart.setReports(rows);
+    this.#showHints(trainingHints(rows));
     const latest = rows.at(-1);
     if (!latest) return;
     const report = latest.report;
@@ -70,5 +76,10 @@ export class Monitoring {
     this.#el.heatEpoch.textContent = `epoch ${latest.epoch}`;
     this.#el.histogramsEpoch.textContent = `— epoch ${latest.epoch}`;
     for (const kind of HISTOGRAMS) this.#histograms[kind].set(report[kind]);
+  }
+
+  #showHints(hints) {
+    this.#el.hints.replaceChildren(...hints.map((hint) => h('li', { class: `hint-item hint-item--${hint.kind}`, dataset: { hint: hint.kind } }, hint.text)));
+    this.#el.hints.hidden = hints.length === 0;
   }
 }

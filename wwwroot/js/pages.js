@@ -15,7 +15,10 @@ import { ExperimentsPage } from './experimentsPage.js';
 import { GalleryPage } from './galleryPage.js';
 import { HomePage } from './homePage.js';
 import { JobPage } from './jobPage.js';
+import { JobsPage } from './jobsPage.js';
 import { ModelCardPage } from './modelCard.js';
+import { ModelsPage } from './modelsPage.js';
+import { NotFoundPage } from './notFoundPage.js';
 import { PoolingPage } from './poolingPage.js';
 import { StepperPage } from './stepperPage.js';
 import { ComparePage } from './comparePage.js';
@@ -25,16 +28,22 @@ const byId = (id) => document.getElementById(id);
 const signedIn = () => session.user !== null;
 
 export const homePage = new HomePage(byId('home-view'));
+const notFound = new NotFoundPage(byId('not-found-view'));
+
+/** "#/name" alone or with a query ("#/jobs?status=Failed"), not "#/name/…". */
+const listOf = (prefix) => (hash) => hash === prefix || hash.startsWith(`${prefix}?`);
 
 export const PAGES = [
   {
     prefix: '#/jobs',
-    match: (hash) => /^#\/jobs\/[^/?#]+/.test(hash), // "#/jobs" alone is the home page's job list
+    match: (hash) => /^#\/jobs\/[^/?#]+/.test(hash),
     nav: () => 'jobs',
     title: 'Job',
-    view: new JobPage((jobId) => homePage.jobList.find(jobId)),
+    view: new JobPage((jobId) => homePage.jobList.find(jobId), notFound),
     ownsFocus: true,
   },
+  { prefix: '#/jobs', match: listOf('#/jobs'), nav: () => 'jobs', title: 'Jobs', view: new JobsPage(byId('jobs-view')), root: byId('jobs-view') },
+  { prefix: '#/models', match: listOf('#/models'), nav: () => 'models', title: 'My models', view: new ModelsPage(byId('models-view')), root: byId('models-view') },
   { prefix: '#/data', nav: () => 'data', title: 'Images & data sets', view: new DataPage(byId('data-view'), { onChanged: () => homePage.jobForm.refreshSources() }), root: byId('data-view') },
   { prefix: '#/demos', nav: () => 'demos', title: 'Demos', view: new DemosPage(byId('demos-view')), root: byId('demos-view') },
   { prefix: '#/dbn', nav: () => 'dbn', title: 'Deep belief nets', view: new DbnPage(byId('dbn-view')), root: byId('dbn-view') },
@@ -46,8 +55,8 @@ export const PAGES = [
   { prefix: '#/gallery', nav: () => 'gallery', title: 'Gallery', view: new GalleryPage(byId('gallery-view')), root: byId('gallery-view') },
   {
     prefix: '#/models',
-    match: (hash) => /^#\/models\/[^/?#]+/.test(hash), // "#/models" alone is the home page's models list
-    nav: () => 'gallery',
+    match: (hash) => /^#\/models\/[^/?#]+/.test(hash),
+    nav: () => 'models',
     title: 'Model',
     view: new ModelCardPage(byId('model-view'), { signedIn }),
     root: byId('model-view'),
@@ -64,8 +73,9 @@ export const PAGES = [
   { prefix: '#/account', nav: () => 'account', title: 'Your account', view: new AccountPage(byId('account-view')), root: byId('account-view') },
   { prefix: '#/classes', nav: () => 'classes', title: 'Classes', view: new ClassesPage(byId('classes-view'), { currentUser: () => session.user }), root: byId('classes-view') },
   { prefix: '#/assignments', nav: () => 'classes', title: 'Assignments', view: new AssignmentsPage(byId('assignments-view')), root: byId('assignments-view') },
-  // Last: everything else is the home page.
-  { prefix: '#/', match: () => true, nav: HomePage.section, fullTitle: 'DeepNetService — train RBMs on MNIST', view: homePage, ownsFocus: true },
+  { prefix: '#/', match: (hash) => ['', '#', '#/'].includes(hash) || hash.startsWith('#/?'), nav: () => 'home', fullTitle: 'DeepNetService — train RBMs on MNIST', view: homePage, ownsFocus: true },
+  // Last: any other address names no page.
+  { prefix: '', match: () => true, nav: () => null, title: 'Page not found', view: notFound, root: byId('not-found-view') },
 ];
 
 /** True when the hash belongs to the page. */

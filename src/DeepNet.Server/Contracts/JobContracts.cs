@@ -274,3 +274,51 @@ public sealed record JobSpecs(RbmOptions? Rbm = null, DbnJobSpec? Dbn = null, Cn
 {
     public static readonly JobSpecs None = new();
 }
+
+/// <summary>
+/// A job as <c>GET /api/jobs</c> lists it: what a row of the list shows, without the per-epoch history, reports and
+/// evaluations (those are on <c>GET /api/jobs/{id}</c>).
+/// </summary>
+/// <param name="Id">Job id.</param>
+/// <param name="Name">Display name.</param>
+/// <param name="Kind">"rbm", "rbm-patches", "dbn" or "cnn".</param>
+/// <param name="Status">Queued, Running, Succeeded, Failed or Canceled.</param>
+/// <param name="CreatedAt">When the job was submitted (UTC).</param>
+/// <param name="StartedAt">When it first started running (UTC).</param>
+/// <param name="FinishedAt">When it reached a final state (UTC).</param>
+/// <param name="Error">Why it failed, when it failed.</param>
+/// <param name="Rbm">RBM hyperparameters (RBM jobs).</param>
+/// <param name="Data">Data spec.</param>
+/// <param name="Patches">The patches spec of an "rbm-patches" job.</param>
+/// <param name="Dbn">The network of a "dbn" job.</param>
+/// <param name="Cnn">The network of a "cnn" job.</param>
+/// <param name="Progress">Latest progress; null before the first minibatch.</param>
+/// <param name="ModelId">The trained model, once the job succeeded.</param>
+/// <param name="OwnerId">The submitting user's id.</param>
+/// <param name="Queue">Where a queued job stands in the fair queue.</param>
+/// <param name="Experiment">The table experiment the job is a row of; null for a job of its own.</param>
+public sealed record JobSummaryDto(
+    Guid Id,
+    string Name,
+    string Kind,
+    JobStatus Status,
+    DateTime CreatedAt,
+    DateTime? StartedAt,
+    DateTime? FinishedAt,
+    string? Error,
+    RbmOptions? Rbm,
+    DataSpec Data,
+    PatchesSpec? Patches,
+    DbnJobSpec? Dbn,
+    CnnJobSpec? Cnn,
+    ProgressDto? Progress,
+    Guid? ModelId,
+    string OwnerId,
+    QueueSlotDto? Queue,
+    JobExperimentDto? Experiment);
+
+/// <summary>The table experiment a listed job computes a row of.</summary>
+/// <param name="Id">Experiment id.</param>
+/// <param name="Name">Its display name.</param>
+/// <param name="Row">The row key of the job, e.g. "dbn" or "lenet5".</param>
+public sealed record JobExperimentDto(Guid Id, string Name, string Row);

@@ -90,7 +90,8 @@ public sealed class ExperimentService(
         var drafts = new List<JobDraft>();
         foreach (var row in definition.Rows(scale))
         {
-            var draft = await DraftAsync(definition, row, row.Job with { Name = Truncate($"{name} · {row.Label}") }, db, cancellationToken);
+            // Short: the job lists show each row under its experiment's name.
+            var draft = await DraftAsync(definition, row, row.Job with { Name = Truncate(row.Label) }, db, cancellationToken);
 
             foreach (var (field, messages) in admission.OverBudget(draft))
             {
@@ -120,7 +121,7 @@ public sealed class ExperimentService(
             Scale = scale,
             CreatedAt = now,
             OwnerId = viewer.Id,
-            RowsJson = JobMapper.ToJson(jobs.Select(j => new StoredRow(j.Key, j.Job.Id)).ToList()),
+            RowsJson = ExperimentRows.Write(jobs.Select(j => new ExperimentRow(j.Key, j.Job.Id))),
         };
         db.Jobs.AddRange(jobs.Select(j => j.Job));
         db.Experiments.Add(experiment);
@@ -243,8 +244,7 @@ public sealed class ExperimentService(
             $"Experiment {definition.Kind} row {row.Key} has an invalid job: {string.Join("; ", validation.Errors.Select(e => $"{e.Key}: {string.Join(", ", e.Value)}"))}.");
     }
 
-    private static List<StoredRow> ReadRows(Experiment experiment) =>
-        JsonSerializer.Deserialize<List<StoredRow>>(experiment.RowsJson, Infrastructure.JsonDefaults.Options) ?? [];
+    private static List<ExperimentRow> ReadRows(Experiment experiment) => ExperimentRows.Read(experiment.RowsJson);
 
     /// <summary>"errors": {train, valid, test} of a classifier model's metrics.</summary>
     private static (double? Train, double? Valid, double? Test) FinalErrors(string metricsJson, float? testError)
@@ -281,6 +281,4 @@ public sealed class ExperimentService(
             .Select(r => new ExperimentRowDefinitionDto(r.Key, r.Label, r.PublishedTestError, r.Source, r.Job.Kind ?? kinds.Default.Kind))
             .ToList(),
         scales);
-
-    private sealed record StoredRow(string Key, Guid JobId);
 }

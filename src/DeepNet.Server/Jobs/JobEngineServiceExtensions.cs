@@ -1,3 +1,5 @@
+using DeepNet.Server.Infrastructure;
+
 namespace DeepNet.Server.Jobs;
 
 /// <summary>The job engine: queue, worker, store, live feed, retention and the registry through which it reaches the model kinds.</summary>
@@ -24,6 +26,10 @@ public static class JobEngineServiceExtensions
             .Bind(configuration.GetSection(RetentionOptions.Section))
             .Validate(o => o.FailedCheckpointGrace >= TimeSpan.Zero && o.SweepInterval > TimeSpan.Zero, "Retention: FailedCheckpointGrace must not be negative and SweepInterval must be positive.")
             .ValidateOnStart();
+        services.AddOptions<LiveOptions>()
+            .Bind(configuration.GetSection(LiveOptions.Section))
+            .Validate(o => o.ImageBytesPerSecond > 0, "Live: ImageBytesPerSecond must be positive.")
+            .ValidateOnStart();
         services.AddSingleton<StorageQuota>();
         services.AddSingleton<JobBudget>();
         services.AddSingleton<JobAdmission>();
@@ -37,6 +43,13 @@ public static class JobEngineServiceExtensions
         services.AddSingleton<TrainingDataAccess>();
         services.AddScoped<JobRunner>();
         services.AddHostedService<JobWorker>();
+
+        if (configuration.HasRedis())
+        {
+            services.AddSingleton<LiveRelay>();
+            services.AddHostedService<LiveRelayService>();
+        }
+
         services.AddSingleton<RetentionSweeper>();
         services.AddHostedService(sp => sp.GetRequiredService<RetentionSweeper>());
         return services;

@@ -69,6 +69,31 @@ public static class JobMapper
             job.EstimatedPeakMemoryBytes is { } memory && job.EstimatedRunSeconds is { } seconds ? new JobEstimateDto(memory, seconds) : null);
     }
 
+    /// <summary>A job as the job list shows it (<paramref name="job"/> holds the listed columns only).</summary>
+    public static JobSummaryDto ToSummary(Job job, IModelKind? kind, ProgressDto? liveProgress, QueueSlotDto? queue, JobExperimentDto? experiment)
+    {
+        var specs = kind?.DescribeSpecs(job.OptionsJson) ?? JobSpecs.None;
+        return new(
+            job.Id,
+            job.Name,
+            job.Kind,
+            job.Status,
+            job.CreatedAt,
+            job.StartedAt,
+            job.FinishedAt,
+            job.Error,
+            specs.Rbm,
+            ReadDataSpec(job.DataSpecJson),
+            ReadPatches(job.PatchesJson),
+            specs.Dbn,
+            specs.Cnn,
+            liveProgress ?? StoredProgress(job),
+            job.ModelId,
+            job.OwnerId,
+            queue,
+            experiment);
+    }
+
     public static T? Read<T>(string json) => JsonSerializer.Deserialize<T>(json, JsonDefaults.Options);
 
     public static StageEpochDto ToDto(JobStageEpoch epoch)

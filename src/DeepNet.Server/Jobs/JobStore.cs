@@ -164,17 +164,91 @@ public sealed class JobStore(
         await db.Jobs.Where(j => j.Id == id).ExecuteUpdateAsync(s => s.SetProperty(j => j.Stage, stage), cancellationToken);
     }
 
-    /// <summary>The jobs of one owner, newest first.</summary>
-    public async Task<IReadOnlyList<JobDto>> ListAsync(string ownerId, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// One page of an owner's jobs, newest first, filtered: the job rows' listed columns only (no history, reports,
+    /// evaluations or images), the experiment each belongs to, and the queue forecast when a listed job waits.
+    /// </summary>
+    /// <returns>The page, or null when <see cref="JobListQuery.Experiment"/> is not an experiment of the owner.</returns>
+    public async Task<JobListPage?> ListAsync(string ownerId, JobListQuery query, CancellationToken cancellationToken = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancellationToken);
-        var jobs = await db.Jobs.AsNoTracking().Where(j => j.OwnerId == ownerId).OrderByDescending(j => j.CreatedAt).ToListAsync(cancellationToken);
-        var ids = jobs.Select(j => j.Id).ToList();
-        var history = (await db.JobEpochMetrics.AsNoTracking().Where(m => ids.Contains(m.JobId)).ToListAsync(cancellationToken)).ToLookup(m => m.JobId);
-        // Reports (up to thousands of numbers per epoch) are left to GET /api/jobs/{id}; evaluations are small.
-        var evaluations = (await WithoutImage(db.JobEvaluations).Where(e => ids.Contains(e.JobId)).ToListAsync(cancellationToken)).ToLookup(e => e.JobId);
-        var queue = jobs.Any(j => j.Status == JobStatus.Queued) ? await ForecastAsync(db, cancellationToken) : null;
-        return jobs.Select(j => JobMapper.ToDto(j, kinds.Find(j.Kind), history[j.Id], LiveProgress(j), evaluations: evaluations[j.Id], queue: queue?.GetValueOrDefault(j.Id))).ToList();
+        var experiments = await db.Experiments.AsNoTracking()
+            .Where(e => e.OwnerId == ownerId)
+            .Select(e => new { e.Id, e.Name, e.RowsJson })
+            .ToListAsync(cancellationToken);
+        var rowOf = new Dictionary<Guid, JobExperimentDto>();
+        foreach (var experiment in experiments)
+        {
+            foreach (var row in ExperimentRows.Read(experiment.RowsJson))
+            {
+                rowOf[row.JobId] = new JobExperimentDto(experiment.Id, experiment.Name, row.Key);
+            }
+        }
+
+        var jobs = db.Jobs.AsNoTracking().Where(j => j.OwnerId == ownerId);
+        if (query.Experiment is { } experimentId)
+        {
+            if (experiments.All(e => e.Id != experimentId))
+            {
+                return null;
+            }
+
+            var ids = rowOf.Where(r => r.Value.Id == experimentId).Select(r => r.Key).ToList();
+            jobs = jobs.Where(j => ids.Contains(j.Id));
+        }
+
+        if (query.Kind is { } kind)
+        {
+            jobs = jobs.Where(j => j.Kind == kind);
+        }
+
+        if (query.Status is { } status)
+        {
+            jobs = jobs.Where(j => j.Status == status);
+        }
+
+        if (query.Text is { } text)
+        {
+            string lower = text.ToLowerInvariant();
+            jobs = jobs.Where(j => j.Name.ToLower().Contains(lower));
+        }
+
+        int total = await jobs.CountAsync(cancellationToken);
+        var page = await jobs
+            .OrderByDescending(j => j.CreatedAt).ThenByDescending(j => j.Id)
+            .Skip((query.Page - 1) * query.PageSize).Take(query.PageSize)
+            .Select(j => new Job
+            {
+                Id = j.Id,
+                Name = j.Name,
+                Kind = j.Kind,
+                OwnerId = j.OwnerId,
+                Status = j.Status,
+                CreatedAt = j.CreatedAt,
+                StartedAt = j.StartedAt,
+                FinishedAt = j.FinishedAt,
+                Error = j.Error,
+                OptionsJson = j.OptionsJson,
+                DataSpecJson = j.DataSpecJson,
+                PatchesJson = j.PatchesJson,
+                ProgressEpoch = j.ProgressEpoch,
+                ProgressEpochs = j.ProgressEpochs,
+                ProgressBatch = j.ProgressBatch,
+                ProgressBatchesPerEpoch = j.ProgressBatchesPerEpoch,
+                ProgressReconstructionError = j.ProgressReconstructionError,
+                ProgressSamplesPerSecond = j.ProgressSamplesPerSecond,
+                ProgressEtaSeconds = j.ProgressEtaSeconds,
+                ProgressPhase = j.ProgressPhase,
+                ProgressLoss = j.ProgressLoss,
+                Stage = j.Stage,
+                ModelId = j.ModelId,
+            })
+            .ToListAsync(cancellationToken);
+        var queue = page.Any(j => j.Status == JobStatus.Queued) ? await ForecastAsync(db, cancellationToken) : null;
+        var items = page
+            .Select(j => JobMapper.ToSummary(j, kinds.Find(j.Kind), LiveProgress(j), queue?.GetValueOrDefault(j.Id), rowOf.GetValueOrDefault(j.Id)))
+            .ToList();
+        return new JobListPage(items, total);
     }
 
     public async Task<JobStatus?> GetStatusAsync(Guid id, CancellationToken cancellationToken = default)

@@ -30,7 +30,12 @@ public static class JobsApi
 
         api.MapGet("/", ListJobs)
             .WithName("ListJobs")
-            .WithSummary("List all jobs, newest first");
+            .WithSummary("List the caller's jobs, newest first, one page at a time")
+            .WithDescription("Summaries without the per-epoch history (GET /api/jobs/{id} has it). Filters: kind (rbm | rbm-patches | dbn | cnn), status (Queued | Running | Succeeded | Failed | Canceled), experiment (an experiment id of the caller; 404 otherwise), q (text in the name, at most 200 characters). Paging: page (1-based, default 1) and pageSize (1..200, default 50); X-Total-Count says how many jobs match and Link gives the next and previous pages. The answer has an ETag: send it back in If-None-Match and an unchanged list answers 304 without a body.")
+            .Produces<IReadOnlyList<JobSummaryDto>>()
+            .Produces(StatusCodes.Status304NotModified)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound);
 
         api.MapGet("/{id:guid}", GetJob)
             .WithName("GetJob")
@@ -105,9 +110,38 @@ public static class JobsApi
         return TypedResults.Accepted($"/api/jobs/{job.Id}", (await store.GetAsync(job.Id, cancellationToken))!);
     }
 
-    /// <summary>The caller's jobs, newest first.</summary>
-    public static async Task<Ok<IReadOnlyList<JobDto>>> ListJobs(JobStore store, HttpContext http, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await store.ListAsync(http.User.UserId(), cancellationToken));
+    /// <summary>One page of the caller's jobs as summaries, newest first, with an ETag.</summary>
+    /// <param name="kind">Only jobs of this kind.</param>
+    /// <param name="status">Only jobs in this state.</param>
+    /// <param name="experiment">Only the rows of this experiment.</param>
+    /// <param name="q">Text to find in the job name.</param>
+    /// <param name="page">1-based page.</param>
+    /// <param name="pageSize">Jobs per page, 1..200.</param>
+    public static async Task<IResult> ListJobs(
+        string? kind,
+        string? status,
+        Guid? experiment,
+        string? q,
+        int? page,
+        int? pageSize,
+        JobStore store,
+        ModelKindRegistry kinds,
+        HttpContext http,
+        CancellationToken cancellationToken)
+    {
+        var parsed = JobListQuery.Parse(kind, status, experiment, q, page, pageSize, kinds.Names);
+        if (parsed.Value is not { } query)
+        {
+            return parsed.Invalid!;
+        }
+
+        if (await store.ListAsync(http.User.UserId(), query, cancellationToken) is not { } listed)
+        {
+            return Problems.NotFound("Experiment", experiment!.Value);
+        }
+
+        return ConditionalGet.Json(http, listed.Items, Paging.Headers(http.Request, query.Page, query.PageSize, listed.Total));
+    }
 
     /// <summary>One job with its progress and per-epoch history (without what is drawn from training data the caller may not read).</summary>
     /// <param name="id">Job id.</param>

@@ -34,14 +34,14 @@ public sealed class TrainingHub(JobStore jobs, JobLiveFeed feed, DeepNetDbContex
     {
         var id = ParseJobId(jobId);
         return Task.WhenAll(
-            Groups.RemoveFromGroupAsync(Context.ConnectionId, JobLiveFeed.JobGroup(id)),
-            Groups.RemoveFromGroupAsync(Context.ConnectionId, JobLiveFeed.DataGroup(id)),
-            Groups.RemoveFromGroupAsync(Context.ConnectionId, JobLiveFeed.WithheldGroup(id)));
+            Groups.RemoveFromGroupAsync(Context.ConnectionId, feed.JobGroup(id)),
+            Groups.RemoveFromGroupAsync(Context.ConnectionId, feed.DataGroup(id)),
+            Groups.RemoveFromGroupAsync(Context.ConnectionId, feed.WithheldGroup(id)));
     }
 
     /// <summary>Receives StatusChanged for every job of the caller.</summary>
     public Task WatchJobList() =>
-        Groups.AddToGroupAsync(Context.ConnectionId, JobLiveFeed.JobListGroup(Context.UserId()));
+        Groups.AddToGroupAsync(Context.ConnectionId, feed.JobListGroup(Context.UserId()));
 
     private static Guid ParseJobId(string jobId) =>
         Guid.TryParse(jobId, out var id) ? id : throw NotFound(jobId);

@@ -38,7 +38,10 @@ public static class GalleryApi
                 "scope = mine (default; every visibility) | classes (models shared with a class I am in; the default when classId is given) | public; " +
                 "classId narrows scope classes to one class I am in (404 otherwise); type = rbm | rbm-patches | dbn | cnn; " +
                 "q searches name, description, architecture and author (case-insensitive); " +
-                "sort = newest (default) | oldest | name | metric (test errors, then AIS log-likelihoods, then reconstruction errors, best first in each).")
+                "sort = newest (default) | oldest | name | metric (test errors, then AIS log-likelihoods, then reconstruction errors, best first in each); " +
+                "page (1-based) and pageSize (1..200, default 50), with X-Total-Count and Link headers. The answer has an ETag; If-None-Match with it answers 304 while the cards are unchanged.")
+            .Produces<List<GalleryCardDto>>()
+            .Produces(StatusCodes.Status304NotModified)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound);
         return app;
@@ -50,12 +53,17 @@ public static class GalleryApi
     /// <param name="type">Model kind: rbm | rbm-patches | dbn | cnn.</param>
     /// <param name="q">Text to find in the name, description, architecture or author.</param>
     /// <param name="sort">newest | oldest | name | metric.</param>
-    public static async Task<Results<Ok<List<GalleryCardDto>>, ValidationProblem, ProblemHttpResult>> GetGallery(
+    /// <param name="page">1-based page.</param>
+    /// <param name="pageSize">Cards per page, 1..200.</param>
+    public static async Task<IResult> GetGallery(
         string? scope,
         Guid? classId,
         string? type,
         string? q,
         string? sort,
+        int? page,
+        int? pageSize,
+        HttpContext http,
         ClaimsPrincipal user,
         DeepNetDbContext db,
         ModelKindRegistry kinds,
@@ -65,7 +73,7 @@ public static class GalleryApi
         string resolvedSort = Normalize(sort) ?? NewestSort;
         string? resolvedType = Normalize(type);
         string? text = string.IsNullOrWhiteSpace(q) ? null : q.Trim();
-        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        var errors = PageRequest.Errors(page, pageSize);
         if (!Scopes.Contains(resolvedScope))
         {
             errors["scope"] = [$"'{scope}' is not a gallery scope; use {string.Join(", ", Scopes)}."];
@@ -126,9 +134,12 @@ public static class GalleryApi
                 || db.Users.Any(u => u.Id == m.OwnerId && u.DisplayName.ToLower().Contains(lower)));
         }
 
+        // The metric order is computed from the cards, so the page is cut after sorting; rows carry no blobs.
+        var paging = new PageRequest(page ?? 1, pageSize ?? PageRequest.DefaultPageSize);
         var rows = await ModelCards.Rows(models).ToListAsync(cancellationToken);
-        var cards = await ModelCards.ToCardsAsync(db, rows, kinds, cancellationToken);
-        return TypedResults.Ok(Sort(cards, resolvedSort));
+        var cards = Sort(await ModelCards.ToCardsAsync(db, rows, kinds, cancellationToken), resolvedSort);
+        return ConditionalGet.Json(
+            http, cards.Skip(paging.Skip).Take(paging.PageSize).ToList(), Paging.Headers(http.Request, paging.Page, paging.PageSize, cards.Count));
     }
 
     /// <summary>Cards in the asked order; ties go to the newer model.</summary>

@@ -63,6 +63,36 @@ public static class ModelCards
         m.Visibility,
         m.OwnerId));
 
+    /// <summary>
+    /// Models as the models list shows them (untracked): no file, no metrics and no evaluations — the model card
+    /// (GET /api/models/{id}) has those.
+    /// </summary>
+    public static IQueryable<TrainedModel> Listed(IQueryable<TrainedModel> models) =>
+        models.AsNoTracking().Select(m => new TrainedModel
+        {
+            Id = m.Id,
+            Name = m.Name,
+            Kind = m.Kind,
+            JobId = m.JobId,
+            OwnerId = m.OwnerId,
+            CreatedAt = m.CreatedAt,
+            InputUnits = m.InputUnits,
+            OutputUnits = m.OutputUnits,
+            ImageWidth = m.ImageWidth,
+            ImageHeight = m.ImageHeight,
+            OptionsJson = m.OptionsJson,
+            DataSpecJson = m.DataSpecJson,
+            ReconstructionError = m.ReconstructionError,
+            TestError = m.TestError,
+            Architecture = m.Architecture,
+            SizeBytes = m.SizeBytes,
+            PatchesJson = m.PatchesJson,
+        });
+
+    /// <summary>A row of the models list: the model's <see cref="ModelDto"/> without report, metrics and evaluations.</summary>
+    public static ModelDto ToListed(TrainedModel model, ModelKindRegistry kinds) =>
+        ToDto(model, kinds) with { Report = null, Metrics = null, Evaluations = [] };
+
     /// <summary>Models with every column but the safetensors file (untracked).</summary>
     public static IQueryable<TrainedModel> WithoutFile(IQueryable<TrainedModel> models) =>
         models.AsNoTracking().Select(m => new TrainedModel
@@ -171,6 +201,21 @@ public static class ModelCards
     }
 
     public static string ThumbnailUrl(Guid modelId) => $"/api/models/{modelId}/thumbnail";
+
+    /// <summary>The version of the stored thumbnail of a model trained by <paramref name="jobId"/>, or null when it has none.</summary>
+    public static async Task<int?> ThumbnailVersionAsync(DeepNetDbContext db, Guid? jobId, IModelKind? modelKind, CancellationToken cancellationToken)
+    {
+        if (jobId is not { } id || modelKind is null)
+        {
+            return null;
+        }
+
+        string kind = modelKind.Images.Thumbnail;
+        return await db.JobImages.AsNoTracking()
+            .Where(i => i.JobId == id && i.Kind == kind)
+            .Select(i => (int?)i.Version)
+            .SingleOrDefaultAsync(cancellationToken);
+    }
 
     /// <summary>The stored thumbnail PNG of a model trained by <paramref name="jobId"/>, or null (imported models have no job).</summary>
     public static async Task<byte[]?> ThumbnailAsync(DeepNetDbContext db, Guid? jobId, IModelKind? modelKind, CancellationToken cancellationToken)

@@ -101,13 +101,31 @@ public static class ModelSharingApi
 
     /// <summary>The thumbnail PNG of a model the caller may read.</summary>
     /// <param name="id">Model id.</param>
-    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetThumbnail(Guid id, DeepNetDbContext db, ModelKindRegistry kinds, CancellationToken cancellationToken)
+    public static async Task<IResult> GetThumbnail(Guid id, DeepNetDbContext db, ModelKindRegistry kinds, HttpContext http, CancellationToken cancellationToken)
     {
         var model = await db.TrainedModels.Where(m => m.Id == id).Select(m => new { m.JobId, m.Kind }).SingleOrDefaultAsync(cancellationToken);
-        return model is null
-            ? Problems.NotFound("Model", id)
-            : await ThumbnailResultAsync(db, model.JobId, kinds.Find(model.Kind), cancellationToken);
+        if (model is null)
+        {
+            return Problems.NotFound("Model", id);
+        }
+
+        // A gallery page shows dozens of thumbnails: the version tag answers a revalidation without reading the PNG.
+        if (await ModelCards.ThumbnailVersionAsync(db, model.JobId, kinds.Find(model.Kind), cancellationToken) is { } version)
+        {
+            string etag = $"\"{model.JobId:N}-{version}\"";
+            http.Response.Headers.ETag = etag;
+            http.Response.Headers.CacheControl = ThumbnailCacheControl;
+            if (ConditionalGet.Matches(http.Request, etag))
+            {
+                return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+            }
+        }
+
+        return await ThumbnailResultAsync(db, model.JobId, kinds.Find(model.Kind), cancellationToken);
     }
+
+    /// <summary>Thumbnails are kept a few minutes, then revalidated (a deleted job takes its thumbnail with it).</summary>
+    public const string ThumbnailCacheControl = "private, max-age=300";
 
     /// <summary>The thumbnail as a PNG file, or a 404 that says there is none.</summary>
     public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> ThumbnailResultAsync(

@@ -15,8 +15,11 @@ public static class ModelsApi
 
         api.MapGet("/", ListModels)
             .WithName("ListModels")
-            .WithSummary("List the caller's models, newest first")
-            .WithDescription("Models shared with the caller are in the gallery (GET /api/gallery).");
+            .WithSummary("List the caller's models, newest first, one page at a time")
+            .WithDescription("Models shared with the caller are in the gallery (GET /api/gallery). Rows leave out the report, metrics and evaluations (GET /api/models/{id} has them). Paging: page (1-based) and pageSize (1..200, default 50), with X-Total-Count and Link headers. The answer has an ETag; If-None-Match with it answers 304 while the list is unchanged.")
+            .Produces<List<ModelDto>>()
+            .Produces(StatusCodes.Status304NotModified)
+            .ProducesValidationProblem();
 
         api.MapGet("/{id:guid}", GetModel)
             .WithName("GetModel")
@@ -26,12 +29,24 @@ public static class ModelsApi
         return app;
     }
 
-    /// <summary>The caller's models, newest first.</summary>
-    public static async Task<Ok<List<ModelDto>>> ListModels(DeepNetDbContext db, HttpContext http, ModelKindRegistry kinds, CancellationToken cancellationToken)
+    /// <summary>One page of the caller's models, newest first, with an ETag.</summary>
+    /// <param name="page">1-based page.</param>
+    /// <param name="pageSize">Models per page, 1..200.</param>
+    public static async Task<IResult> ListModels(int? page, int? pageSize, DeepNetDbContext db, HttpContext http, ModelKindRegistry kinds, CancellationToken cancellationToken)
     {
+        var parsed = PageRequest.Parse(page, pageSize);
+        if (parsed.Value is not { } paging)
+        {
+            return parsed.Invalid!;
+        }
+
         string owner = http.User.UserId();
-        var models = await ModelCards.WithoutFile(db.TrainedModels.Where(m => m.OwnerId == owner)).OrderByDescending(m => m.CreatedAt).ToListAsync(cancellationToken);
-        return TypedResults.Ok(models.Select(m => ModelCards.ToDto(m, kinds)).ToList());
+        var mine = db.TrainedModels.Where(m => m.OwnerId == owner);
+        int total = await mine.CountAsync(cancellationToken);
+        var models = await ModelCards.Listed(mine.OrderByDescending(m => m.CreatedAt).ThenByDescending(m => m.Id).Skip(paging.Skip).Take(paging.PageSize))
+            .ToListAsync(cancellationToken);
+        return ConditionalGet.Json(
+            http, models.Select(m => ModelCards.ToListed(m, kinds)).ToList(), Paging.Headers(http.Request, paging.Page, paging.PageSize, total));
     }
 
     /// <summary>One model the caller may read, with its sharing (owner, visibility, provenance).</summary>

@@ -1,4 +1,4 @@
-// The home page (#/, #/jobs, #/models): the RBM training form, the job list and the models list.
+// The home page (#/): the RBM training form, the latest jobs and the latest models.
 // Static markup of our own (no server strings), inserted once by the page that owns it.
 
 export const HOME_MARKUP = String.raw`
@@ -394,7 +394,8 @@ export const HOME_MARKUP = String.raw`
     <section class="card" id="jobs" aria-labelledby="jobs-heading">
       <div class="card__header">
         <h2 id="jobs-heading" class="card__title" tabindex="-1">Jobs</h2>
-        <button type="button" class="button button--link" id="refresh-jobs">Refresh</button>
+        <span><button type="button" class="button button--link" id="refresh-jobs">Refresh</button>
+          <a class="button button--link" href="#/jobs" data-testid="all-jobs">All jobs, filters &amp; delete</a></span>
       </div>
       <div id="jobs-list" data-testid="jobs-list" aria-live="polite" aria-busy="true">
         <p class="empty">Loading jobs…</p>
@@ -404,13 +405,13 @@ export const HOME_MARKUP = String.raw`
     <section class="card" id="models" aria-labelledby="models-heading">
       <div class="card__header">
         <h2 id="models-heading" class="card__title" tabindex="-1">Models</h2>
-        <button type="button" class="button button--link" id="refresh-models">Refresh</button>
+        <span><button type="button" class="button button--link" id="refresh-models">Refresh</button>
+          <a class="button button--link" href="#/models">All models &amp; import</a></span>
       </div>
       <div id="models-list" data-testid="models-list" aria-busy="true">
         <p class="empty">Loading models…</p>
       </div>
       <p class="small"><a href="#/gallery">Open the gallery</a> for model cards, classmates’ models and sharing.</p>
-      <div id="model-import" data-testid="model-import"></div>
     </section>
   </div>
 </div>

@@ -7,7 +7,7 @@ using System.Text.RegularExpressions;
 using DeepNet.Tests;
 using Xunit.Abstractions;
 
-namespace DeepNet.EndToEnd.Tests;
+namespace DeepNet.EndToEnd.Tests.Cluster;
 
 /// <summary>
 /// The cluster of tests/cluster/cluster.sh — web nodes that run no jobs and worker processes over one PostgreSQL
@@ -52,7 +52,7 @@ public sealed partial class ClusterTests(ITestOutputHelper output)
     [ClusterFact]
     public async Task ThirtyJobsOfThreeStudentsOnTwoWebNodesAndThreeWorkersEachRunExactlyOnce()
     {
-        await using var cluster = await Cluster.StartAsync(web: 2, workers: 3, Settings, redis: Cluster.RedisInstalled);
+        await using var cluster = await LocalCluster.StartAsync(web: 2, workers: 3, Settings, redis: LocalCluster.RedisInstalled);
         var clients = new List<HttpClient>();
         for (int i = 0; i < Students.Length; i++)
         {
@@ -79,7 +79,7 @@ public sealed partial class ClusterTests(ITestOutputHelper output)
     [ClusterFact]
     public async Task WorkerKilledMidJobIsReplacedAndTheJobEndsWithTheWeightsOfAnUninterruptedRun()
     {
-        await using var cluster = await Cluster.StartAsync(web: 2, workers: 3, Settings, redis: Cluster.RedisInstalled);
+        await using var cluster = await LocalCluster.StartAsync(web: 2, workers: 3, Settings, redis: LocalCluster.RedisInstalled);
         using var student = await cluster.ClientAsync(1, Students[0]);
         var interrupted = await SubmitAsync(student, SeededJob);
         var running = Assert.Single(await cluster.WaitForJobsAsync([interrupted], j => j.Status == "Running" && j.ProgressEpoch >= 2, "two epochs checkpointed", Timeout));
@@ -121,7 +121,7 @@ public sealed partial class ClusterTests(ITestOutputHelper output)
         foreach (int workers in new[] { 1, 3 })
         {
             var settings = new Dictionary<string, string>(Settings) { ["Jobs__MaxRunningPerUser"] = "4", ["OPENBLAS_NUM_THREADS"] = "1" };
-            await using var cluster = await Cluster.StartAsync(web: 1, workers, settings);
+            await using var cluster = await LocalCluster.StartAsync(web: 1, workers, settings);
             var clients = new List<HttpClient>();
             foreach (string student in Students)
             {

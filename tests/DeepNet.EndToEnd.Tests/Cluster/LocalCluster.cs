@@ -1,23 +1,24 @@
+using DeepNet.Tests;
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Npgsql;
 
-namespace DeepNet.EndToEnd.Tests;
+namespace DeepNet.EndToEnd.Tests.Cluster;
 
 /// <summary>
 /// A loopback cluster started by <c>tests/cluster/cluster.sh</c> over the server's build output: PostgreSQL, optionally
 /// Redis, web nodes and worker processes sharing one database and data directory. Disposing stops all of it.
 /// </summary>
-public sealed class Cluster : IAsyncDisposable
+public sealed class LocalCluster : IAsyncDisposable
 {
     public const string Password = "Deep-net-2026";
 
     private readonly string _directory;
     private readonly Dictionary<string, string> _values;
 
-    private Cluster(string directory, Dictionary<string, string> values)
+    private LocalCluster(string directory, Dictionary<string, string> values)
     {
         _directory = directory;
         _values = values;
@@ -29,10 +30,10 @@ public sealed class Cluster : IAsyncDisposable
     public string Database => _values["DATABASE"];
 
     /// <summary>Whether redis-server is installed (the cluster then runs with it, as in production).</summary>
-    public static bool RedisInstalled => File.Exists("/usr/bin/redis-server");
+    public static bool RedisInstalled => RedisServer.Executable is not null;
 
     /// <summary>Starts <paramref name="web"/> web nodes and <paramref name="workers"/> workers; <paramref name="settings"/> reach every process.</summary>
-    public static async Task<Cluster> StartAsync(int web, int workers, IReadOnlyDictionary<string, string>? settings = null, bool redis = false)
+    public static async Task<LocalCluster> StartAsync(int web, int workers, IReadOnlyDictionary<string, string>? settings = null, bool redis = false)
     {
         string directory = Path.Combine(Path.GetTempPath(), $"deepnet-cluster-{Guid.NewGuid():N}");
         var arguments = new List<string> { "start", directory, "--web", $"{web}", "--workers", $"{workers}", "--server-dir", ServerProcess.FindServerDirectory() };
@@ -51,7 +52,7 @@ public sealed class Cluster : IAsyncDisposable
         var values = File.ReadAllLines(Path.Combine(directory, "cluster.env"))
             .Select(line => line.Split('=', 2))
             .ToDictionary(p => p[0], p => p[1].Trim('"'), StringComparer.Ordinal);
-        return new Cluster(directory, values);
+        return new LocalCluster(directory, values);
     }
 
     /// <summary>A client of web node <paramref name="node"/> signed in as <paramref name="email"/> (registered on first use).</summary>
