@@ -60,6 +60,9 @@ export class AssignmentClassView {
           ? [' · ', h('a', { href: `#/compare?jobs=${rows.map((r) => r.submission.jobId).join(',')}`, dataset: { testid: 'class-view-compare' } }, 'Compare these runs')]
           : null),
       ...(assignment.isInstructor ? [this.#openToggle()] : []),
+      ...(this.#view.notSubmitted.length > 0
+        ? [h('p', { class: 'muted small', dataset: { testid: 'class-view-not-submitted' } }, `Not submitted yet: ${this.#view.notSubmitted.join(', ')}`)]
+        : []),
       h('section', { class: 'card' }, h('h2', { class: 'card__title' }, 'Metrics'), el.table),
       h('section', { class: 'card', hidden: rows.every((r) => !r.perClass) }, h('h2', { class: 'card__title' }, 'Reconstruction error per digit'),
         h('p', { class: 'muted small' }, 'One colour scale for the whole class, from its smallest error (dark) to its largest (yellow); digits a run was trained on in bold.'), el.heat),

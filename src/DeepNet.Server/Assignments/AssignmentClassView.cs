@@ -55,7 +55,15 @@ public sealed class AssignmentClassView(
                 thumbnail is null || (job.Withheld?.Images.Contains(thumbnail) ?? false) ? [] : [thumbnail]));
         }
 
-        return new ClassViewDto(await book.ToDtoAsync(found, userId, cancellationToken), metrics, rows);
+        var notSubmitted = found.IsInstructor
+            ? await (from m in db.ClassMembers
+                     join u in db.Users on m.UserId equals u.Id
+                     where m.ClassId == found.Assignment.ClassId && m.Role != ClassMember.InstructorRole
+                         && !db.AssignmentSubmissions.Any(s => s.AssignmentId == id && s.UserId == m.UserId)
+                     orderby u.DisplayName
+                     select u.DisplayName).ToListAsync(cancellationToken)
+            : [];
+        return new ClassViewDto(await book.ToDtoAsync(found, userId, cancellationToken), metrics, rows, notSubmitted);
     }
 
     /// <summary>

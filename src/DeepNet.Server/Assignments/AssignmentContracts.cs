@@ -73,7 +73,8 @@ public sealed record AssignmentRunDto(Guid JobId, string Name, string Status, Da
 
 /// <summary>The class view: every submission side by side.</summary>
 /// <param name="Metrics">The assignment's metric names, the columns of <see cref="ClassViewRowDto.Values"/>.</param>
-public sealed record ClassViewDto(AssignmentDto Assignment, IReadOnlyList<string> Metrics, IReadOnlyList<ClassViewRowDto> Rows);
+/// <param name="NotSubmitted">Display names of the class's members without a submission (shown to the instructor only; empty for others).</param>
+public sealed record ClassViewDto(AssignmentDto Assignment, IReadOnlyList<string> Metrics, IReadOnlyList<ClassViewRowDto> Rows, IReadOnlyList<string> NotSubmitted);
 
 /// <summary>One submission in the class view.</summary>
 /// <param name="Values">The assignment's metrics in order; null where the run has no such value.</param>

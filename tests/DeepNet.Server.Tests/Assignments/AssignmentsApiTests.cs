@@ -191,6 +191,7 @@ public sealed class AssignmentsApiTests(AssignmentFixture fixture) : IClassFixtu
         var view = await fixture.Instructor.Client.GetFromJsonAsync<ClassViewDto>($"/api/assignments/{fixture.Assignment.Id}/class-view", TestApp.Json);
 
         Assert.Equal(fixture.Assignment.Id, view!.Assignment.Id);
+        Assert.Empty(view.NotSubmitted);
         Assert.Equal(new[] { fixture.FirstRun.Id, fixture.SecondRun.Id }.Order(), view.Rows.Select(r => r.Submission.JobId).Order());
         foreach (var row in view.Rows)
         {
@@ -259,6 +260,9 @@ public sealed class AssignmentsApiTests(AssignmentFixture fixture) : IClassFixtu
 
         var opened = await fixture.First.Client.GetFromJsonAsync<ClassViewDto>($"/api/assignments/{otherAssignment.Id}/class-view", TestApp.Json);
         var row = Assert.Single(opened!.Rows);
+        Assert.Empty(opened.NotSubmitted);
+        var instructors = await fixture.Instructor.Client.GetFromJsonAsync<ClassViewDto>($"/api/assignments/{otherAssignment.Id}/class-view", TestApp.Json);
+        Assert.Equal([fixture.First.DisplayName], instructors!.NotSubmitted);
         Assert.Equal(run.Id, row.Submission.JobId);
         Assert.Null(row.Submission.Comment);
         using (var openedJob = await fixture.First.Client.GetAsync($"/api/jobs/{run.Id}"))
