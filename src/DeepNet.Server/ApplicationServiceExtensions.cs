@@ -14,6 +14,7 @@ using DeepNet.Server.Accounts;
 using DeepNet.Server.Pooling;
 using DeepNet.Server.Stepper;
 using DeepNet.Server.Compare;
+using DeepNet.Server.Assignments;
 
 namespace DeepNet.Server;
 
@@ -45,6 +46,7 @@ public static class ApplicationServiceExtensions
         services.AddDemos();
         services.AddExperiments();
         services.AddCompare();
+        services.AddAssignments();
 
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
 
@@ -81,6 +83,7 @@ public static class ApplicationServiceExtensions
         app.MapPooling();
         app.MapStepper();
         app.MapCompare();
+        app.MapAssignments();
         app.MapExperiments();
         MapHealth(app);
         return app;

@@ -27,6 +27,7 @@ public sealed class BrowserHardeningUiTests(EndToEndFixture fixture, ITestOutput
         ("#/pooling", "pooling-view"),
         ("#/stepper", "stepper-view"),
         ("#/compare", "compare-view"),
+        ("#/assignments", "assignments-view"),
         ("#/experiments", "experiments-view"),
         ("#/data", "data-view"),
         ("#/demos", "demos-view"),

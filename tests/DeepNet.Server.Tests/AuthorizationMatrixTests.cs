@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
+using DeepNet.Server.Assignments;
 using DeepNet.Server.Contracts;
 using DeepNet.Server.Persistence;
 using DeepNet.Server.Tests.Sharing;
@@ -62,7 +63,25 @@ public sealed class AuthorizationMatrixFixture : IAsyncLifetime
         Ids["image"] = (await image.Content.ReadFromJsonAsync<ImageDto>(TestApp.Json))!.Id;
         Ids["experiment"] = experimentId;
         Ids["class"] = classroom.Id.ToString();
+        Ids["ownerId"] = Owner.Id;
+
+        // The owner is the class's instructor; their own run from an assignment is a submission classmates may not see.
+        using var assignment = await Owner.Client.PostAsync($"/api/classes/{classroom.Id}/assignments", new StringContent(AssignmentBody, Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.Created, assignment.StatusCode);
+        var assignmentId = (await assignment.Content.ReadFromJsonAsync<AssignmentDto>(TestApp.Json))!.Id;
+        using var started = await Owner.Client.PostAsJsonAsync($"/api/assignments/{assignmentId}/runs", new { }, TestApp.Json);
+        Assert.Equal(HttpStatusCode.Accepted, started.StatusCode);
+        var run = await Owner.WaitForSuccessAsync((await started.Content.ReadFromJsonAsync<JobDto>(TestApp.Json))!.Id);
+        using var submitted = await Owner.Client.PutAsJsonAsync($"/api/assignments/{assignmentId}/submission", new { jobId = run.Id }, TestApp.Json);
+        Assert.Equal(HttpStatusCode.OK, submitted.StatusCode);
+        Ids["assignment"] = assignmentId.ToString();
+        Ids["assignmentJob"] = run.Id.ToString();
     }
+
+    /// <summary>A tiny assignment: the fixture publishes it, and the matrix publishes and edits it with the same body.</summary>
+    public const string AssignmentBody =
+        "{\"title\":\"Tiny\",\"instructions\":\"*tiny*\",\"job\":{\"rbm\":{\"hiddenUnits\":4,\"epochs\":1},\"data\":{\"classes\":[1],\"limit\":100,\"imageSize\":16}},"
+        + "\"editableFields\":[\"rbm.seed\"],\"metrics\":[\"reconstructionError\"],\"dueAt\":\"2030-01-01T00:00:00Z\"}";
 
     public HttpClient Client(string caller) => caller switch
     {
@@ -148,6 +167,23 @@ public sealed class AuthorizationMatrixTests(AuthorizationMatrixFixture fixture)
         // Comparisons (issue 15): refused as a whole when one run is not the caller's to read.
         { "GET", "/api/compare?jobs={classJob},{privateJob}", null, Ok, NotFound, NotFound, Unauthorized },
         { "GET", "/api/compare?jobs={privateJob},{classJob}", null, Ok, NotFound, NotFound, Unauthorized },
+
+        // Assignments (issue 15): members read them and start runs; the class view, comments and edits are the instructor's
+        // (the owner's); a classmate never sees another's submission while the class view is closed; outsiders see nothing.
+        { "GET", "/api/classes/{class}/assignments", null, Ok, Ok, NotFound, Unauthorized },
+        { "GET", "/api/assignments/{assignment}", null, Ok, Ok, NotFound, Unauthorized },
+        { "GET", "/api/assignments/{assignment}/runs", null, Ok, Ok, NotFound, Unauthorized },
+        { "POST", "/api/assignments/{assignment}/runs", "{\"rbm\":{\"epochs\":2}}", 400, 400, NotFound, Unauthorized },
+        { "GET", "/api/assignments/{assignment}/class-view", null, Ok, Forbidden, NotFound, Unauthorized },
+        { "GET", "/api/jobs/{assignmentJob}", null, Ok, NotFound, NotFound, Unauthorized },
+        { "GET", "/api/jobs/{assignmentJob}/images/filters", null, Ok, NotFound, NotFound, Unauthorized },
+        { "GET", "/api/assignments/{assignment}/class-view.csv", null, Ok, Forbidden, NotFound, Unauthorized },
+        { "GET", "/api/assignments/{assignment}/submissions/{ownerId}/images/filters", null, Ok, Forbidden, NotFound, Unauthorized },
+        { "PUT", "/api/assignments/{assignment}/submissions/{ownerId}/comment", "{\"text\":\"well done\"}", Ok, Forbidden, NotFound, Unauthorized },
+        { "PUT", "/api/assignments/{assignment}/submission", "{\"jobId\":\"{assignmentJob}\"}", Ok, 400, NotFound, Unauthorized },
+        { "PUT", "/api/assignments/{assignment}", AuthorizationMatrixFixture.AssignmentBody, Ok, Forbidden, NotFound, Unauthorized },
+        { "POST", "/api/classes/{class}/assignments", AuthorizationMatrixFixture.AssignmentBody, 201, Forbidden, NotFound, Unauthorized },
+        { "DELETE", "/api/assignments/{assignment}", null, 0, Forbidden, NotFound, Unauthorized },
 
         // Data sets, uploaded images and experiments are their owner's alone.
         { "GET", "/api/datasets/{dataset}", null, Ok, NotFound, NotFound, Unauthorized },

@@ -148,7 +148,8 @@ export class ClassesPage {
     const status = h('p', { class: 'form-status', role: 'status', 'aria-live': 'polite' });
     const actions = h('div', { class: 'form-actions' },
       h('a', { class: 'button button--secondary', href: `#/gallery?scope=classes&classId=${encodeURIComponent(c.id)}`, dataset: { testid: 'class-models' } },
-        'Shared models', h('span', { class: 'visually-hidden' }, ` of ${c.name}`)));
+        'Shared models', h('span', { class: 'visually-hidden' }, ` of ${c.name}`)),
+      h('a', { class: 'button button--secondary', href: `#/assignments?class=${encodeURIComponent(c.id)}`, dataset: { testid: 'class-assignments' } }, 'Assignments', h('span', { class: 'visually-hidden' }, ` of ${c.name}`)));
     const item = h('li', { class: 'card class-item', dataset: { testid: 'class-item', classId: c.id, role: c.role } },
       h('div', { class: 'class-item__head' },
         h('h3', { class: 'card__title', dataset: { testid: 'class-name' } }, c.name),

@@ -22,6 +22,7 @@ import { NotFoundPage } from './notFoundPage.js';
 import { PoolingPage } from './poolingPage.js';
 import { StepperPage } from './stepperPage.js';
 import { ComparePage } from './comparePage.js';
+import { AssignmentsPage } from './assignmentsPage.js';
 
 const byId = (id) => document.getElementById(id);
 const signedIn = () => session.user !== null;
@@ -71,6 +72,7 @@ export const PAGES = [
   },
   { prefix: '#/account', nav: () => 'account', title: 'Your account', view: new AccountPage(byId('account-view')), root: byId('account-view') },
   { prefix: '#/classes', nav: () => 'classes', title: 'Classes', view: new ClassesPage(byId('classes-view'), { currentUser: () => session.user }), root: byId('classes-view') },
+  { prefix: '#/assignments', nav: () => 'classes', title: 'Assignments', view: new AssignmentsPage(byId('assignments-view')), root: byId('assignments-view') },
   { prefix: '#/', match: (hash) => ['', '#', '#/'].includes(hash) || hash.startsWith('#/?'), nav: () => 'home', fullTitle: 'DeepNetService — train RBMs on MNIST', view: homePage, ownsFocus: true },
   // Last: any other address names no page.
   { prefix: '', match: () => true, nav: () => null, title: 'Page not found', view: notFound, root: byId('not-found-view') },

@@ -252,6 +252,23 @@ public static class JobsApi
             return JobNotFound(id);
         }
 
+        return await ServeImageAsync(id, kind, store, feed, kinds, trainingData, user, cancellationToken);
+    }
+
+    /// <summary>
+    /// The latest PNG of a job the caller's access was already checked for (by the job, a link or an assignment's class
+    /// view); images drawn from training data <paramref name="user"/> may not read are withheld.
+    /// </summary>
+    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> ServeImageAsync(
+        Guid id,
+        string kind,
+        JobStore store,
+        JobLiveFeed feed,
+        ModelKindRegistry kinds,
+        TrainingDataAccess trainingData,
+        ClaimsPrincipal user,
+        CancellationToken cancellationToken)
+    {
         if (!kinds.IsImageKind(kind))
         {
             return Problems.Missing(

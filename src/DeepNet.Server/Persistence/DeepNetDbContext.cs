@@ -63,6 +63,12 @@ public class DeepNetDbContext : IdentityDbContext<AppUser>
 
     public DbSet<ModelClassShare> ModelClassShares => Set<ModelClassShare>();
 
+    public DbSet<Assignment> Assignments => Set<Assignment>();
+
+    public DbSet<AssignmentRun> AssignmentRuns => Set<AssignmentRun>();
+
+    public DbSet<AssignmentSubmission> AssignmentSubmissions => Set<AssignmentSubmission>();
+
     public DbSet<Job> Jobs => Set<Job>();
 
     public DbSet<JobEpochMetric> JobEpochMetrics => Set<JobEpochMetric>();
@@ -267,6 +273,42 @@ public class DeepNetDbContext : IdentityDbContext<AppUser>
             share.HasIndex(s => s.ClassId);
             share.HasOne<TrainedModel>().WithMany().HasForeignKey(s => s.ModelId).OnDelete(DeleteBehavior.Cascade);
             share.HasOne<Classroom>().WithMany().HasForeignKey(s => s.ClassId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<Assignment>(assignment =>
+        {
+            assignment.ToTable("Assignments");
+            assignment.HasKey(a => a.Id);
+            assignment.Property(a => a.Title).HasMaxLength(NameMaxLength).IsRequired();
+            assignment.Property(a => a.Instructions).HasMaxLength(AssignmentLimits.InstructionsMaxLength).IsRequired();
+            assignment.Property(a => a.Template).HasMaxLength(32);
+            assignment.Property(a => a.JobJson).IsRequired();
+            assignment.Property(a => a.EditableFieldsJson).IsRequired();
+            assignment.Property(a => a.MetricsJson).IsRequired();
+            assignment.HasIndex(a => new { a.ClassId, a.DueAt });
+            assignment.HasOne<Classroom>().WithMany().HasForeignKey(a => a.ClassId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<AssignmentRun>(run =>
+        {
+            run.ToTable("AssignmentRuns");
+            run.HasKey(r => r.JobId);
+            run.Property(r => r.UserId).HasMaxLength(UserIdMaxLength).IsRequired();
+            run.HasIndex(r => new { r.AssignmentId, r.UserId });
+            run.HasOne<Assignment>().WithMany().HasForeignKey(r => r.AssignmentId).OnDelete(DeleteBehavior.Cascade);
+            run.HasOne<Job>().WithMany().HasForeignKey(r => r.JobId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<AssignmentSubmission>(submission =>
+        {
+            submission.ToTable("AssignmentSubmissions");
+            submission.HasKey(s => new { s.AssignmentId, s.UserId });
+            submission.Property(s => s.UserId).HasMaxLength(UserIdMaxLength);
+            submission.Property(s => s.Comment).HasMaxLength(AssignmentLimits.CommentMaxLength);
+            submission.HasIndex(s => s.JobId);
+            submission.HasOne<Assignment>().WithMany().HasForeignKey(s => s.AssignmentId).OnDelete(DeleteBehavior.Cascade);
+            submission.HasOne<Job>().WithMany().HasForeignKey(s => s.JobId).OnDelete(DeleteBehavior.Cascade);
+            submission.HasOne<AppUser>().WithMany().HasForeignKey(s => s.UserId).OnDelete(DeleteBehavior.Cascade);
         });
     }
 

@@ -375,3 +375,85 @@ public sealed class ModelClassShare
 
     public Guid ClassId { get; set; }
 }
+
+/// <summary>
+/// An assignment published to a class: instructions, a job template whose fields are fixed except
+/// <see cref="EditableFieldsJson"/>, the metrics the class view shows, and a due date.
+/// </summary>
+public sealed class Assignment
+{
+    public Guid Id { get; set; }
+
+    public Guid ClassId { get; set; }
+
+    public string Title { get; set; } = "";
+
+    /// <summary>Markdown, rendered by the browser into DOM nodes (never as HTML).</summary>
+    public string Instructions { get; set; } = "";
+
+    /// <summary>The built-in template it started from, or null for a custom job body.</summary>
+    public string? Template { get; set; }
+
+    /// <summary>The job body (as <c>POST /api/jobs</c> takes it) students start from.</summary>
+    public string JobJson { get; set; } = "{}";
+
+    /// <summary>JSON array of the setting paths students may change, e.g. ["rbm.hiddenUnits"].</summary>
+    public string EditableFieldsJson { get; set; } = "[]";
+
+    /// <summary>JSON array of the metric names the class view shows.</summary>
+    public string MetricsJson { get; set; } = "[]";
+
+    public DateTime DueAt { get; set; }
+
+    /// <summary>Whether the class's members may open the class view (the instructor always may).</summary>
+    public bool ClassCanView { get; set; }
+
+    public DateTime CreatedAt { get; set; }
+}
+
+/// <summary>A job a student started from an assignment: only these may be submitted to it.</summary>
+public sealed class AssignmentRun
+{
+    public Guid AssignmentId { get; set; }
+
+    public Guid JobId { get; set; }
+
+    public string UserId { get; set; } = "";
+}
+
+/// <summary>A student's submission to an assignment (one per student; resubmitting replaces the job).</summary>
+public sealed class AssignmentSubmission
+{
+    public Guid AssignmentId { get; set; }
+
+    public string UserId { get; set; } = "";
+
+    public Guid JobId { get; set; }
+
+    public DateTime SubmittedAt { get; set; }
+
+    /// <summary>Submitted after the assignment's due date.</summary>
+    public bool Late { get; set; }
+
+    /// <summary>The instructor's comment, visible to the instructor and the submission's author only.</summary>
+    public string? Comment { get; set; }
+}
+
+/// <summary>The bounds on what an instructor writes into assignments (one declaration per limit).</summary>
+public static class AssignmentLimits
+{
+    /// <summary>Instructions are Markdown of at most 16,000 characters.</summary>
+    public const int InstructionsMaxLength = 16_000;
+
+    /// <summary>A comment on a submission: at most 4,000 characters.</summary>
+    public const int CommentMaxLength = 4_000;
+
+    /// <summary>Assignments one class may hold.</summary>
+    public const int PerClass = 100;
+
+    /// <summary>Setting paths students may change, and metrics shown: at most this many each.</summary>
+    public const int MaxFields = 32;
+
+    /// <summary>The job template's JSON: at most 32 KB.</summary>
+    public const int JobJsonMaxLength = 32_768;
+}

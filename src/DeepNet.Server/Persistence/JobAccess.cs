@@ -8,8 +8,24 @@ public static class JobAccess
 {
     /// <summary>
     /// The owner of job <paramref name="jobId"/> when the caller of this scoped <paramref name="db"/> may read it
-    /// (they own it, or may read the model it made); null when they may not or it does not exist.
+    /// (they own it, may read the model it made, or may open the class view of an assignment it is submitted to);
+    /// null when they may not or it does not exist.
     /// </summary>
-    public static Task<string?> ReadableJobOwnerAsync(this DeepNetDbContext db, Guid jobId, CancellationToken cancellationToken) =>
-        db.Jobs.AsNoTracking().Where(j => j.Id == jobId).Select(j => j.OwnerId).SingleOrDefaultAsync(cancellationToken);
+    public static async Task<string?> ReadableJobOwnerAsync(this DeepNetDbContext db, Guid jobId, CancellationToken cancellationToken)
+    {
+        string? owner = await db.Jobs.AsNoTracking().Where(j => j.Id == jobId).Select(j => j.OwnerId).SingleOrDefaultAsync(cancellationToken);
+        if (owner is not null || db.Viewer is not { IsRestricted: true, Id: { Length: > 0 } viewerId })
+        {
+            return owner;
+        }
+
+        // A submission is its class's instructor's to read, and its classmates' once the instructor opened the class view;
+        // the submitter is the job's owner (submitting checks it).
+        return await (from s in db.AssignmentSubmissions.AsNoTracking()
+                      join a in db.Assignments on s.AssignmentId equals a.Id
+                      join m in db.ClassMembers on a.ClassId equals m.ClassId
+                      where s.JobId == jobId && m.UserId == viewerId && (m.Role == ClassMember.InstructorRole || a.ClassCanView)
+                      select s.UserId)
+            .FirstOrDefaultAsync(cancellationToken);
+    }
 }

@@ -13,7 +13,7 @@ public sealed class ArchitectureTests
     public const string Engine = "Jobs";
 
     /// <summary>Features: each holds its API, contracts, hub and services, with its own AddX/MapX.</summary>
-    public static readonly string[] Features = ["Accounts", "RbmFamily", "Dbn", "Cnn", "Sharing", "Library", "Pooling", "Demos", "Experiments", "Stepper", "Compare"];
+    public static readonly string[] Features = ["Accounts", "RbmFamily", "Dbn", "Cnn", "Sharing", "Library", "Pooling", "Demos", "Experiments", "Stepper", "Compare", "Assignments"];
 
     private static readonly Lazy<FolderDependencies> Dependencies =
         new(() => FolderDependencies.Of(typeof(Program).Assembly.Location));
