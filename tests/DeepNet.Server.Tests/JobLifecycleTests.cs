@@ -99,7 +99,9 @@ public sealed class JobLifecycleTests
         var response = await app.CreateClient().PostAsync($"/api/jobs/{submitted.Id}/cancel", null);
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         var job = await app.WaitForStatusAsync(submitted.Id, JobStatus.Canceled);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"cancel took {clock.Elapsed}");
+        // The AIS alone would run for minutes; a stop within 30 s shows the evaluation heeds the cancel even while the
+        // parallel test classes load both cores (10 s proved too tight under CI's load).
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"cancel took {clock.Elapsed}");
         Assert.NotNull(job.FinishedAt);
         Assert.Null(job.ModelId);
 
@@ -125,7 +127,9 @@ public sealed class JobLifecycleTests
         var response = await app.CreateClient().PostAsync($"/api/jobs/{submitted.Id}/cancel", null);
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         var job = await app.WaitForStatusAsync(submitted.Id, JobStatus.Canceled);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), $"cancel took {clock.Elapsed}");
+        // The AIS alone would run for minutes; a stop within 30 s shows the evaluation heeds the cancel even while the
+        // parallel test classes load both cores (10 s proved too tight under CI's load).
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"cancel took {clock.Elapsed}");
         Assert.Null(job.ModelId);
         Assert.Empty(job.Evaluations ?? []);
     }

@@ -17,7 +17,13 @@ public sealed class LiveBudgetTests
     {
         const int budget = 2_000; // bytes of base64 per second: a fraction of this job's two images at their ~2 per second
         await using var app = new TestApp(settings: new Dictionary<string, string> { ["Live:ImageBytesPerSecond"] = budget.ToString(System.Globalization.CultureInfo.InvariantCulture) });
-        var job = await app.SubmitAsync(TestApp.SmallJob(epochs: 30));
+        // Long enough (seconds even on a fast machine) for images to be held back by the budget before the end.
+        var job = await app.SubmitAsync(new
+        {
+            name = "watched",
+            rbm = new { hiddenUnits = 64, batchSize = 20, epochs = 30, seed = 7 },
+            data = new { limit = 5000, imageSize = 28 },
+        });
 
         await using var connection = TrainingHubTests.Connect(app);
         var images = new ConcurrentQueue<(TimeSpan At, ImageMessage Image)>();
