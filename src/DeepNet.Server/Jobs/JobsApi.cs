@@ -106,8 +106,11 @@ public static class JobsApi
         }
 
         var job = await store.CreateAsync(draft, http.User.UserId(), cancellationToken);
+        // Read before waking the runners: the answer shows the job as submitted (queued, with its place), not as a runner
+        // that claimed it a moment later.
+        var submitted = (await store.GetAsync(job.Id, cancellationToken))!;
         queue.Notify(job.Id);
-        return TypedResults.Accepted($"/api/jobs/{job.Id}", (await store.GetAsync(job.Id, cancellationToken))!);
+        return TypedResults.Accepted($"/api/jobs/{job.Id}", submitted);
     }
 
     /// <summary>One page of the caller's jobs as summaries, newest first, with an ETag.</summary>
