@@ -76,20 +76,19 @@ public sealed class CrossProcessLiveTests(EndToEndFixture fixture, ITestOutputHe
 
         await using var first = await HubWatcher.ConnectAsync(web.BaseAddress, webHttp.DefaultRequestHeaders.Authorization!.Parameter!);
         await first.WatchJobAsync(jobId);
-        await first.WaitUntilAsync(m => m.Count > 0, Live, "the snapshot");
-        Assert.Equal("Snapshot", first.Received[0].Name);
+        // With Redis a live update may arrive just before the Snapshot (which then includes it).
+        await first.WaitUntilAsync(m => m.Any(x => x.Name == "Snapshot"), Live, "the snapshot");
 
         await first.WaitUntilAsync(
             m => m.Count(x => x.Name == "Progress") >= 3 && m.Any(x => x.Name == "EpochCompleted") && m.Any(x => x.Name == "Image"),
             Live, "progress, an epoch and an image from node 2");
-        Assert.All(first.Received.Skip(1), m => Assert.Equal(jobId, JobIdOf(m.Name, m.Payload)));
+        Assert.All(first.Received.Where(m => m.Name != "Snapshot"), m => Assert.Equal(jobId, JobIdOf(m.Name, m.Payload)));
 
         // A late joiner on node 1 gets node 2's live state in its snapshot, then live updates.
         await using var late = await HubWatcher.ConnectAsync(web.BaseAddress, webHttp.DefaultRequestHeaders.Authorization!.Parameter!);
         await late.WatchJobAsync(jobId);
-        await late.WaitUntilAsync(m => m.Count > 0, Live, "the late joiner's snapshot");
-        var (name, snapshot) = late.Received[0];
-        Assert.Equal("Snapshot", name);
+        await late.WaitUntilAsync(m => m.Any(x => x.Name == "Snapshot"), Live, "the late joiner's snapshot");
+        var snapshot = late.Received.First(m => m.Name == "Snapshot").Payload;
         var job = snapshot.GetProperty("job");
         Assert.Equal("Running", job.GetProperty("status").GetString());
         Assert.True(job.GetProperty("progress").GetProperty("batch").GetInt32() > 0, "the snapshot carries node 2's progress");
