@@ -24,6 +24,10 @@ public sealed class ConcurrencyCapTests
             mine.Add(connection);
         }
 
+        // A client's start completes with the handshake, before the server's connect handler has taken the slot.
+        var cap = app.Services.GetRequiredService<HubConnectionCap>();
+        string me = await app.UserIdAsync();
+        await Eventually.TrueAsync(() => Task.FromResult(cap.HeldBy(me) == 3), () => $"{cap.HeldBy(me)} connections held", TimeSpan.FromSeconds(10));
         await using var fourth = app.CreateHubConnection(TrainingHub.Path);
         var refused = await Assert.ThrowsAsync<HttpRequestException>(() => fourth.StartAsync());
         Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
@@ -33,8 +37,6 @@ public sealed class ConcurrencyCapTests
         await classmate.StartAsync();
 
         await mine[0].DisposeAsync();
-        var cap = app.Services.GetRequiredService<HubConnectionCap>();
-        string me = await app.UserIdAsync();
         await Eventually.TrueAsync(() => Task.FromResult(cap.HeldBy(me) == 2), () => $"{cap.HeldBy(me)} connections still held", TimeSpan.FromSeconds(10));
         await using var again = app.CreateHubConnection(TrainingHub.Path);
         await again.StartAsync();
